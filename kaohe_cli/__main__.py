@@ -1,0 +1,3 @@
+from kaohe_cli.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""Every named failure of the library, in one place.
+
+Library code raises these; commands turn them into Chinese messages and exit codes.
+Each carries a message (what is wrong) and a hint (how to fix it).
+"""
+
+from __future__ import annotations
+
+
+class KaoheError(Exception):
+    """Base of every failure the user can act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "", *, where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.where = where
+
+    def text(self) -> str:
+        head = f"{self.where}：" if self.where else ""
+        tail = f"（{self.hint}）" if self.hint else ""
+        return f"{head}{self.message}{tail}"
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.text()
+
+
+class InputErrors(KaoheError):
+    """The input has errors; `issues` lists them all."""
+
+    def __init__(self, issues: list, message: str = "输入有错误，未写出任何结果") -> None:
+        super().__init__(message, "请按上表逐项修改后重新运行")
+        self.issues = issues
+
+
+class UnreadableFile(KaoheError):
+    """A file cannot be read as a workbook (corrupt, encrypted, not a workbook, hostile)."""
+
+
+class SchemeError(KaoheError):
+    """A scheme file is missing, malformed or inconsistent."""
+
+
+class ConfigError(KaoheError):
+    """`kaohe.toml` is malformed or holds an unknown or invalid key."""
+
+
+class PeriodError(KaoheError):
+    """A period is missing, malformed or does not fit the scheme."""
+
+
+class UsageError(KaoheError):
+    """The command line asks for something contradictory or impossible."""
+
+    exit_code = 2
+
+
+class OutputExists(KaoheError):
+    """An output file exists and `--force` was not given."""
+
+
+class UnsafePath(KaoheError):
+    """A path from configuration points outside the workspace."""
+
+
+class ArchiveError(KaoheError):
+    """The archive cannot be opened, read or written."""
+
+
+class ArchiveTooNew(ArchiveError):
+    """The archive was written by a newer kaohe with a schema this version does not know."""
+
+
+class NotFound(KaoheError):
+    """A run, period, person or unit asked for is not in the archive."""
+
+
+class TemplateError(KaoheError):
+    """A notice template is missing, malformed or uses something the sandbox forbids."""
+
+
+class ConverterMissing(KaoheError):
+    """An external converter (LibreOffice) needed for `--pdf` is not installed."""
