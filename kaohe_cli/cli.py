@@ -1,8 +1,14 @@
-"""The `kaohe` command. Commands live in `kaohe_cli/commands/`, one module each."""
+"""The `kaohe` command. Commands live in `kaohe_cli/commands/`, one module each.
+
+Command modules import only typer at load time, so `kaohe --help` starts fast; the
+library (pandas, openpyxl…) is imported inside each command.
+"""
 
 from __future__ import annotations
 
 import typer
+
+from kaohe_cli import __version__
 
 app = typer.Typer(
     name="kaohe",
@@ -12,6 +18,32 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kaohe {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="显示版本号后退出"),
+) -> None:
+    """机关单位考核工具：从考勤、记实、奖惩、评分工作簿算出考核得分、等次、名额与公示。"""
+
+
+def _register() -> None:
+    from kaohe_cli.commands import check, explain, schemes, score, template
+
+    app.add_typer(schemes.app, name="schemes", help="查看、导出考核方案。")
+    app.command("template", help="生成某方案的输入工作簿模板（含下拉列表、表头批注）。")(template.template)
+    app.command("check", help="检查输入工作簿，列出每个问题的工作表、单元格和修改建议；有错误时退出码为 1。")(check.check)
+    app.command("score", help="评分：写出考核结果工作簿并存入档案库。")(score.score)
+    app.command("explain", help="逐项说明某人（某单位）某期得分的来源。")(explain.explain)
+
+
+_register()
 
 
 def main() -> None:

@@ -1,0 +1,73 @@
+"""Options and look-ups shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+SCHEME_HELP = "考核方案：内置编号（kaohe schemes list）或方案文件路径；缺省取 kaohe.toml 的 scheme"
+DB_HELP = "档案库路径（SQLite），缺省为工作区的 kaohe.db"
+PERIOD_HELP = "考核期：月度 2023-03，季度 2023Q2，年度 2023；缺省从文件名判断"
+
+SchemeOpt = typer.Option(None, "--scheme", "-s", help=SCHEME_HELP)
+DbOpt = typer.Option(None, "--db", help=DB_HELP)
+PeriodOpt = typer.Option(None, "--period", "-p", help=PERIOD_HELP)
+JsonOpt = typer.Option(False, "--json", help="以 JSON 输出结果，供脚本使用")
+ForceOpt = typer.Option(False, "--force", help="允许覆盖已存在的输出文件")
+
+
+def config():
+    from kaohe_cli.config import load_config
+
+    return load_config()
+
+
+def scheme_of(ref: str | None, cfg):
+    from kaohe_cli.errors import UsageError
+    from kaohe_cli.scheme import load_scheme
+
+    ref = ref or cfg.scheme
+    if not ref:
+        raise UsageError("没有指定考核方案", "请加 --scheme 方案编号（如 --scheme caizheng），或在 kaohe.toml 中设置 scheme")
+    if cfg.root and not Path(ref).is_absolute() and (ref.endswith(".toml")) and not Path(ref).exists():
+        candidate = cfg.root / ref
+        if candidate.exists():
+            ref = str(candidate)
+    return load_scheme(ref)
+
+
+def db_path(given: Path | None, cfg) -> Path:
+    if given is not None:
+        return given
+    return cfg.archive_path()
+
+
+def parse_quotas(items: list[str] | None, cfg) -> dict[str, str]:
+    from kaohe_cli.errors import UsageError
+    from kaohe_cli.scheme.model import parse_quota
+
+    out = dict(cfg.quotas)
+    for raw in items or []:
+        name, sep, value = raw.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"名额「{raw}」格式不对", "应写成 等次=比例 或 等次=人数，例如 --quota 优秀=15% 或 --quota 先进=3")
+        try:
+            parse_quota(value)
+        except ValueError as exc:
+            raise UsageError(str(exc), "例如 --quota 优秀=15%") from None
+        out[name.strip()] = value.strip()
+    return out
+
+
+def input_files(files: list[Path]) -> list[Path]:
+    from kaohe_cli.errors import UnreadableFile
+
+    out = []
+    for f in files:
+        if not f.exists():
+            raise UnreadableFile(f"找不到文件 {f}", "请检查文件名和路径")
+        if f.is_dir():
+            raise UnreadableFile(f"{f} 是文件夹", "请给出工作簿文件，例如 data/2023-03.xlsx")
+        out.append(f)
+    return out

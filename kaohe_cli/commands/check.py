@@ -1,0 +1,103 @@
+"""kaohe check FILE... — validate only; exit 1 on errors; writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kaohe_cli.commands import _common as C
+from kaohe_cli.commands._ui import console, handle_errors, print_issues, print_json
+
+
+@handle_errors
+def check(
+    files: list[Path] = typer.Argument(..., help="要检查的输入工作簿（可多个）", show_default=False),
+    scheme: str = C.SchemeOpt,
+    period: str = C.PeriodOpt,
+    attendance: list[Path] = typer.Option(None, "--attendance", "-a", help="钉钉/企业微信考勤导出文件（可多个）"),
+    as_json: bool = C.JsonOpt,
+) -> None:
+    """检查输入工作簿：列出每个问题的文件、工作表、单元格和修改建议。有错误时退出码为 1，不写任何文件。"""
+    from kaohe_cli.issues import has_errors
+    from kaohe_cli.readers import attendance_exports as X
+    from kaohe_cli.readers.workbook import read_workbook
+
+    cfg = C.config()
+    paths = C.input_files(files)
+    att = C.input_files(attendance or [])
+    results = []
+    any_error = False
+    for path in paths:
+        wb = read_workbook(path)
+        exports = [s for s in wb.sheets if X.detect_export(s)]
+        if exports and len(wb.sheets) == len(exports):
+            report = _describe_exports(wb, exports, cfg, as_json)
+            results.append(report)
+            continue
+        s = C.scheme_of(scheme, cfg)
+        issues = _check_one(path, s, period, att, cfg)
+        bad = has_errors(issues)
+        any_error |= bad
+        results.append({"file": path.name, "errors": sum(i.is_error for i in issues),
+                        "issues": [i.to_dict() for i in issues]})
+        if not as_json:
+            print_issues(issues, title=f"{path.name} 的检查结果")
+            n_err = sum(i.is_error for i in issues)
+            n_warn = len(issues) - n_err
+            if bad:
+                console.print(f"[bold red]✗ {path.name}：{n_err} 个错误，{n_warn} 个警告或提示。请修改后重新检查。[/]")
+            else:
+                console.print(f"[bold green]✓ {path.name}：没有错误[/]" + (f"（{n_warn} 个警告或提示）" if n_warn else ""))
+    if as_json:
+        print_json(results if len(results) > 1 else results[0])
+    if any_error:
+        raise typer.Exit(1)
+
+
+def _check_one(path: Path, scheme, period_text, attendance, cfg):
+    from kaohe_cli.errors import PeriodError
+    from kaohe_cli.issues import error
+    from kaohe_cli.period import resolve_period
+    from kaohe_cli.pipeline import Options, prepare
+
+    try:
+        period = resolve_period(period_text, path, scheme.period)
+    except PeriodError as exc:
+        return [error(exc.message, exc.hint, file=path.name)]
+    opts = Options(cfg.attendance.hours_per_day, {k: (v or None) for k, v in cfg.attendance.mapping.items()})
+    prep = prepare(path, scheme, period, attendance=attendance, options=opts)
+    return prep.issues
+
+
+def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kaohe_cli.readers import attendance_exports as X
+
+    out = {"file": wb.file, "exports": []}
+    for sheet in exports:
+        exp = X.read_export(sheet, hours_per_day=cfg.attendance.hours_per_day,
+                            mapping={k: (v or None) for k, v in cfg.attendance.mapping.items()} or None)
+        period = f"{exp.period_start} 至 {exp.period_end}" if exp.period_start else "未识别"
+        info = {
+            "sheet": exp.sheet, "kind": exp.kind, "period": period, "people": len(exp.people),
+            "columns": [{"header": c.header, "item": c.item, "unit": c.unit, "conversion": c.conversion} for c in exp.columns],
+            "unmapped": [{"header": h, "total": str(t)} for h, t in exp.unmapped],
+            "issues": [i.to_dict() for i in exp.issues],
+        }
+        out["exports"].append(info)
+        if as_json:
+            continue
+        console.print(f"[bold]{escape(wb.file)}:{escape(exp.sheet)}[/] 识别为 [bold cyan]{exp.kind}[/]，统计期 {period}，{len(exp.people)} 人")
+        t = Table(title="列的对应关系")
+        for col in ("导出列", "单位", "对应事项", "换算"):
+            t.add_column(col)
+        for c in exp.columns:
+            t.add_row(escape(c.header), c.unit, c.item or "—", escape(c.conversion))
+        console.print(t)
+        if exp.unmapped:
+            console.print("未对应考核事项的列（不计分，请考核办决定）：" + "；".join(f"{escape(h)} 合计 {t}" for h, t in exp.unmapped))
+        print_issues(exp.issues, title="提示")
+    return out

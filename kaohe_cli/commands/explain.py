@@ -1,0 +1,64 @@
+"""kaohe explain WHO --period P — every point of a score, with its rule and source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kaohe_cli.commands import _common as C
+from kaohe_cli.commands._ui import console, handle_errors, print_json
+
+
+@handle_errors
+def explain(
+    who: str = typer.Argument(..., help="工号、姓名或单位名称"),
+    period: str = typer.Option(..., "--period", "-p", help="考核期，如 2023-03、2023Q2、2023"),
+    scheme: str = typer.Option(None, "--scheme", "-s", help="档案中同一考核期有多个方案时指定方案编号"),
+    db: Path = C.DbOpt,
+    as_json: bool = C.JsonOpt,
+) -> None:
+    """逐项说明得分：每个考核项目下的每一条加减分，含数量、分值、规则、文号和来源单元格。"""
+    from dataclasses import asdict
+
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from kaohe_cli.explain import explain as run_explain, plus
+    from kaohe_cli.period import parse_period
+
+    cfg = C.config()
+    code = parse_period(period).code
+    ex = run_explain(C.db_path(db, cfg), who, code, scheme)
+    if as_json:
+        print_json(asdict(ex))
+        return
+    head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {ex.period} {escape(ex.scheme_name)}"
+    tree = Tree(head)
+    exact = f"（未舍入 {ex.exact}）" if ex.exact != ex.total else ""
+    tree.add(f"总分 [bold]{ex.total}[/]{exact}，名次 {ex.rank}，等次 [bold]{escape(ex.grade or '—')}[/]")
+    for g in ex.groups:
+        node = tree.add(f"[bold]{escape(g.title)}[/]" + (f"  {g.total}" if g.total else ""))
+        for ln in g.lines:
+            qty = f"×{ln['quantity']}" if ln.get("quantity") not in ("", None) and ln.get("kind") not in ("rated", "input", "band") else ""
+            pts = plus(ln.get("points") or "0")
+            bits = [f"{pts}分", escape(ln.get("rule") or "")]
+            if ln.get("item") and ln.get("item") not in (ln.get("rule") or ""):
+                bits.insert(1, escape(ln["item"]))
+            if qty:
+                bits.append(qty)
+            if ln.get("evidence"):
+                bits.append(f"文号 {escape(ln['evidence'])}")
+            if ln.get("reason"):
+                bits.append(f"事由 {escape(ln['reason'])}")
+            if ln.get("date"):
+                bits.append(ln["date"])
+            if ln.get("source"):
+                bits.append(f"[dim]来源 {escape(ln['source'])}[/]")
+            if ln.get("note"):
+                bits.append(f"[yellow]{escape(ln['note'])}[/]")
+            node.add("  ".join(b for b in bits if b))
+    if ex.remarks:
+        tree.add(f"[bold]备注[/]：{escape(ex.remarks)}")
+    console.print(tree)
+    console.print(f"[dim]依据第 {ex.run_id} 次评分记录（{ex.created_at}）[/]")

@@ -1,0 +1,502 @@
+"""Tables → typed frames: the roster, the units, ratings and attendance, with Issues.
+
+Every cell that is read is checked here; every problem becomes an `Issue` naming the file,
+sheet and A1 cell, with a concrete fix. Nothing raises for bad data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from kaohe_cli.issues import Issue, error, note, warning
+from kaohe_cli.readers import values as V
+from kaohe_cli.readers.tables import Table
+from kaohe_cli.text import a1, join_names, norm, suggest
+
+YES = {"是", "Y", "y", "yes", "YES", "1", "参评", "√", "TRUE", "true"}
+NO = {"否", "N", "n", "no", "NO", "0", "不参评", "×", "FALSE", "false"}
+
+# Attendance statuses that are not events.
+NORMAL_STATUSES = {
+    norm(s) for s in ("正常", "出勤", "正常出勤", "休息", "公休", "节假日", "法定节假日", "周末", "出差", "外出", "补卡", "调休", "√", "")
+}
+
+
+def cell_of(table: Table, row: int, column: str) -> str:
+    col = table.columns.get(column)
+    if col is None:
+        col = table.extra_columns.get(norm(column), 0)
+    return a1(row, col)
+
+
+def where(table: Table, row: int, column: str) -> dict:
+    return {"file": table.file, "sheet": table.sheet, "cell": cell_of(table, row, column)}
+
+
+def source_text(table: Table, row: int, column: str) -> str:
+    return f"{table.sheet}!{cell_of(table, row, column)}"
+
+
+def get(table: Table, values: list, column: str):
+    col = table.columns.get(column)
+    if col is None:
+        col = table.extra_columns.get(norm(column))
+    if col is None or col >= len(values):
+        return None
+    return values[col]
+
+
+def text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return V.clean_text(v)
+
+
+def yes_no(table: Table, row: int, values: list, column: str, default: bool, issues: list[Issue]) -> bool:
+    raw = norm(text(get(table, values, column)))
+    if raw == "":
+        return default
+    if raw in YES:
+        return True
+    if raw in NO:
+        return False
+    issues.append(error(
+        f"「{column}」应填 是 或 否，实际为「{raw}」", f"请把 {column} 改为 是 或 否", **where(table, row, column)
+    ))
+    return default
+
+
+# ---- the roster ------------------------------------------------------------------------
+
+
+@dataclass
+class Roster:
+    """People by 工号, with a name index for resolving bare names and leader labels."""
+
+    people: pd.DataFrame  # index 工号; 姓名 科室 类别 分管领导 职务 岗位 参加工作时间 年休假天数 入职日期 参评 _row
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+    depts: set[str] = field(default_factory=set)
+    table: Table | None = None
+
+    @classmethod
+    def empty(cls) -> "Roster":
+        return cls(pd.DataFrame(columns=["姓名", "科室", "类别", "分管领导", "参评", "_row"]))
+
+    def resolve(self, ref: str) -> tuple[str | None, list[str]]:
+        """A 工号 or a 姓名 → (工号, []) or (None, candidates 工号 when ambiguous)."""
+        key = norm(ref)
+        if key in self.people.index:
+            return key, []
+        ids = self.by_name.get(key, [])
+        if len(ids) == 1:
+            return ids[0], []
+        return None, ids
+
+    def unknown_person_issue(self, ref: str, loc: dict, what: str = "人员") -> Issue:
+        _, ids = self.resolve(ref)
+        if ids:
+            options = "、".join(f"{self.people.at[i, '姓名']}（工号{i}，{self.people.at[i, '科室']}）" for i in ids)
+            return error(f"姓名「{ref}」在人员表中有{len(ids)}人重名", f"请改填工号：{options}", **loc)
+        names = list(self.by_name)
+        near = suggest(ref, names + list(self.people.index))
+        hint = f"是否为：{'、'.join(near)}？" if near else ""
+        return error(
+            f"{what}「{ref}」不在人员表中", (hint + "请核对姓名或工号，或在人员表中补充此人").lstrip(), **loc
+        )
+
+
+def read_roster(table: Table, *, need_dept: bool = True) -> tuple[Roster, list[Issue]]:
+    issues: list[Issue] = []
+    rows = []
+    seen: dict[str, int] = {}
+    for r, vals in table.records:
+        gid = V.parse_id(get(table, vals, "工号"))
+        name = text(get(table, vals, "姓名"))
+        if not gid and not name:
+            continue
+        if not gid:
+            issues.append(error("工号为空", "每个人都要有工号；请补填", **where(table, r, "工号")))
+            continue
+        if gid in seen:
+            issues.append(error(
+                f"工号「{gid}」重复（第{seen[gid] + 1}行已有）", "工号必须唯一；请核对后修改其中一行", **where(table, r, "工号")
+            ))
+            continue
+        seen[gid] = r
+        if not name:
+            issues.append(error("姓名为空", "请补填姓名", **where(table, r, "姓名")))
+        dept = text(get(table, vals, "科室"))
+        if need_dept and not dept:
+            issues.append(error("科室为空", "请补填此人所在科室", **where(table, r, "科室")))
+        rec = {
+            "工号": gid,
+            "姓名": name,
+            "科室": dept,
+            "类别": text(get(table, vals, "类别")),
+            "分管领导": text(get(table, vals, "分管领导")),
+            "职务": text(get(table, vals, "职务")),
+            "岗位": text(get(table, vals, "岗位")),
+            "参评": yes_no(table, r, vals, "参评", True, issues),
+            "_row": r,
+        }
+        for col in ("参加工作时间", "入职日期"):
+            raw = get(table, vals, col)
+            d, issue = V.parse_date(raw, **where(table, r, col)) if raw not in (None, "") else (None, None)
+            if issue:
+                issues.append(issue)
+            rec[col] = d
+        raw = get(table, vals, "年休假天数")
+        if raw not in (None, ""):
+            n, issue = V.parse_number(raw, **where(table, r, "年休假天数"))
+            if issue:
+                issues.append(issue)
+            elif n < 0:
+                issues.append(error("年休假天数不能为负数", "请填0或正数", **where(table, r, "年休假天数")))
+            rec["年休假天数"] = n
+        else:
+            rec["年休假天数"] = None
+        rows.append(rec)
+    people = pd.DataFrame(rows)
+    if people.empty:
+        people = pd.DataFrame(columns=["工号", "姓名", "科室", "类别", "分管领导", "职务", "岗位", "参评", "_row",
+                                       "参加工作时间", "入职日期", "年休假天数"])
+    people = people.set_index("工号", drop=False)
+    people.index.name = None
+    by_name: dict[str, list[str]] = {}
+    for gid, name in zip(people.index, people["姓名"]):
+        by_name.setdefault(norm(name), []).append(gid)
+    roster = Roster(people, by_name, {norm(d) for d in people["科室"] if d}, table)
+    people["leader_id"] = [_leader_id(roster, lab) for lab in people["分管领导"]]
+    if not people.empty and not people["参评"].any():
+        issues.append(error("人员表中没有参评的人", "请把参评列改为 是，或删去该列", file=table.file, sheet=table.sheet))
+    return roster, issues
+
+
+def _leader_id(roster: Roster, label: str) -> str:
+    if not label:
+        return ""
+    gid, _ = roster.resolve(label)
+    return gid or ""
+
+
+# ---- units ------------------------------------------------------------------------------
+
+
+def read_units(table: Table) -> tuple[pd.DataFrame, list[Issue]]:
+    issues: list[Issue] = []
+    rows = []
+    seen: dict[str, int] = {}
+    for r, vals in table.records:
+        name = text(get(table, vals, "单位"))
+        if not name:
+            continue
+        key = norm(name)
+        if key in seen:
+            issues.append(error(f"单位「{name}」重复（第{seen[key] + 1}行已有）", "每个单位只写一行", **where(table, r, "单位")))
+            continue
+        seen[key] = r
+        rec = {
+            "单位": key,
+            "名称": name,
+            "类型": text(get(table, vals, "类型")),
+            "分管领导": text(get(table, vals, "分管领导")),
+            "参评先进": "否" if not yes_no(table, r, vals, "参评先进", True, issues) else "是",
+            "_row": r,
+        }
+        raw = get(table, vals, "人数")
+        rec["人数"] = None
+        if raw not in (None, ""):
+            n, issue = V.parse_number(raw, **where(table, r, "人数"))
+            if issue:
+                issues.append(issue)
+            elif n < 0 or n != n.to_integral_value():
+                issues.append(error("人数应为非负整数", "请填写部门实有人数", **where(table, r, "人数")))
+            else:
+                rec["人数"] = int(n)
+        rows.append(rec)
+    units = pd.DataFrame(rows, columns=["单位", "名称", "类型", "分管领导", "参评先进", "_row", "人数"])
+    units = units.set_index("单位", drop=False)
+    units.index.name = None
+    return units, issues
+
+
+def resolve_unit(units: pd.DataFrame, ref: str, loc: dict) -> tuple[str | None, Issue | None]:
+    key = norm(ref)
+    if key in units.index:
+        return key, None
+    near = suggest(ref, list(units.index))
+    hint = f"是否为：{'、'.join(near)}？" if near else "请核对单位名称，或在单位表中补充"
+    return None, error(f"单位「{ref}」不在单位表中", hint, **loc)
+
+
+# ---- ratings ----------------------------------------------------------------------------
+
+
+@dataclass
+class Ratings:
+    values: pd.DataFrame  # index subject; rating columns (float, NaN = blank)
+    cells: pd.DataFrame  # index subject; source text "评分!C5"
+    rows: dict[str, int]  # subject → sheet row
+
+
+def read_ratings(table: Table, columns: list[str], resolve, subject_col: str) -> tuple[Ratings, list[Issue]]:
+    """Read the rating columns of sheet 评分; `resolve(ref, loc) -> (id, issue)`."""
+    issues: list[Issue] = []
+    colmap: dict[str, int | None] = {}
+    for c in columns:
+        idx = table.columns.get(c)
+        if idx is None:
+            idx = table.extra_columns.get(norm(c))
+        colmap[c] = idx
+    data: dict[str, dict[str, float]] = {c: {} for c in columns}
+    cells: dict[str, dict[str, str]] = {c: {} for c in columns}
+    rows: dict[str, int] = {}
+    for r, vals in table.records:
+        ref = _subject_ref(table, vals, subject_col)
+        if not ref:
+            continue
+        loc = where(table, r, subject_col if subject_col in table.columns else "姓名")
+        sid, issue = resolve(ref, loc)
+        if issue:
+            issues.append(issue)
+            continue
+        if sid in rows:
+            issues.append(error(f"「{ref}」在评分表中出现两次（第{rows[sid] + 1}行已有）", "每人（每单位）只写一行", **loc))
+            continue
+        rows[sid] = r
+        for c in columns:
+            col = colmap[c]
+            if col is None:
+                continue
+            raw = vals[col] if col < len(vals) else None
+            cells[c][sid] = f"{table.sheet}!{a1(r, col)}"
+            if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+                continue
+            n, issue = V.parse_number(raw, file=table.file, sheet=table.sheet, cell=a1(r, col))
+            if issue:
+                issues.append(issue)
+                continue
+            data[c][sid] = float(n)
+    values = pd.DataFrame({c: pd.Series(v, dtype="float64") for c, v in data.items()})
+    cell_frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cells.items()})
+    return Ratings(values, cell_frame, rows), issues
+
+
+def _subject_ref(table: Table, vals: list, subject_col: str) -> str:
+    if subject_col == "单位":
+        return text(get(table, vals, "单位"))
+    gid = V.parse_id(get(table, vals, "工号"))
+    if gid:
+        return gid
+    return text(get(table, vals, "姓名"))
+
+
+# ---- attendance -------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceLines:
+    """One line per (person, item) in summary form, per abnormal row in detail form."""
+
+    subject: list[str] = field(default_factory=list)
+    item: list[str] = field(default_factory=list)
+    quantity: list[float] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    date: list[str] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)  # everyone with an attendance row
+
+
+def is_detail(table: Table) -> bool:
+    return "日期" in table.columns and "状态" in table.columns
+
+
+def read_attendance(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
+    if is_detail(table):
+        return _attendance_detail(table, scheme, roster)
+    return _attendance_summary(table, scheme, roster)
+
+
+_ID_COLUMNS = {"工号", "姓名", "科室", "部门", "类别", "序号", "职务", "岗位", "备注", "分管领导", "考勤组", "出勤天数", "应出勤天数", "实际出勤天数"}
+
+
+def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: list[Issue]) -> pd.Series:
+    """Vectorised 工号/姓名 → 工号 for every record; '' where unresolved (with an error)."""
+    ids = frame.get("工号")
+    names = frame.get("姓名")
+    n = len(frame)
+    gid = ids.map(V.parse_id) if ids is not None else pd.Series([""] * n, index=frame.index)
+    nm = names.map(lambda v: norm(text(v))) if names is not None else pd.Series([""] * n, index=frame.index)
+    known = gid.isin(roster.people.index)
+    unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
+    by_name = nm.map(unique_names).fillna("")
+    out = gid.where(known & (gid != ""), "")
+    use_name = (out == "") & (gid == "")
+    out = out.where(~use_name, by_name)
+    bad = (out == "") & ((gid != "") | (nm != ""))
+    reported: set[str] = set()
+    for i in np.flatnonzero(bad.to_numpy()):
+        r = int(frame["_row"].iat[i])
+        if gid.iat[i]:
+            ref, col = gid.iat[i], "工号"
+        else:
+            ref, col = text(names.iat[i]), "姓名"
+        if ref in reported:
+            continue
+        reported.add(ref)
+        if col == "工号":
+            issues.append(error(f"工号「{ref}」不在人员表中", "请核对工号，或在人员表中补充此工号", **where(table, r, col)))
+        else:
+            issues.append(roster.unknown_person_issue(ref, where(table, r, col)))
+    return out
+
+
+def _frame(table: Table, columns: list[str]) -> pd.DataFrame:
+    rows = [r for r, _ in table.records]
+    data = {"_row": rows}
+    for c in columns:
+        idx = table.columns.get(c, table.extra_columns.get(norm(c)))
+        if idx is None:
+            continue
+        data[c] = [vals[idx] if idx < len(vals) else None for _, vals in table.records]
+    return pd.DataFrame(data)
+
+
+def _numbers(table: Table, frame: pd.DataFrame, column: str, col_idx: int, issues: list[Issue]) -> pd.Series:
+    """A column to floats; blank → 0; text → error at its cell."""
+    raw = frame[column]
+    num = pd.to_numeric(raw, errors="coerce")
+    blank = raw.isna() | raw.map(lambda v: isinstance(v, str) and v.strip() in ("", "-", "--", "—"))
+    bad = num.isna() & ~blank
+    for i in np.flatnonzero(bad.to_numpy()):
+        r = int(frame["_row"].iat[i])
+        n, issue = V.parse_number(raw.iat[i], file=table.file, sheet=table.sheet, cell=a1(r, col_idx))
+        if issue:
+            issues.append(issue)
+        else:
+            num.iat[i] = float(n)
+    return num.fillna(0.0).where(~bad | num.notna(), 0.0)
+
+
+def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
+    issues: list[Issue] = []
+    out = AttendanceLines()
+    headers = {**{c: i for c, i in table.columns.items()}, **{c: i for c, i in table.extra_columns.items()}}
+    item_cols: list[tuple[str, int, object]] = []
+    for header, col in headers.items():
+        if header in _ID_COLUMNS or norm(header) in _ID_COLUMNS:
+            continue
+        item = scheme.item(header)
+        if item is None or not item.attendance:
+            total = sum(_safe_float(vals[col]) for _, vals in table.records if col < len(vals))
+            issues.append(note(
+                f"考勤列「{header}」不在本方案的考勤计分事项中，未计分（合计 {_fmt_total(total)}）",
+                f"本方案的考勤事项：{join_names([i.name for i in scheme.attendance_items]) or '无'}",
+                file=table.file, sheet=table.sheet, cell=a1(table.header_row, col),
+            ))
+            continue
+        item_cols.append((header, col, item))
+    frame = _frame(table, ["工号", "姓名"] + [h for h, _, _ in item_cols])
+    subject = _resolve_rows(table, frame, roster, issues)
+    out.people = set(subject[subject != ""])
+    dup = subject[(subject != "") & subject.duplicated(keep="first")]
+    for i in dup.index:
+        r = int(frame["_row"].iat[i])
+        issues.append(error(f"「{subject.iat[i]}」在考勤表中出现两次", "汇总式考勤每人只写一行", **where(table, r, "工号" if "工号" in table.columns else "姓名")))
+    for header, col, item in item_cols:
+        q = _numbers(table, frame, header, col, issues)
+        _check_quantities(table, frame, q, item, col, issues)
+        keep = (q != 0) & (subject != "")
+        for i in np.flatnonzero(keep.to_numpy()):
+            out.subject.append(subject.iat[i])
+            out.item.append(item.name)
+            out.quantity.append(float(q.iat[i]))
+            out.source.append(f"{table.sheet}!{a1(int(frame['_row'].iat[i]), col)}")
+            out.date.append("")
+    return out, issues
+
+
+def _attendance_detail(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
+    issues: list[Issue] = []
+    out = AttendanceLines()
+    cols = ["工号", "姓名", "日期", "状态", "天数"]
+    frame = _frame(table, cols)
+    subject = _resolve_rows(table, frame, roster, issues)
+    out.people = set(subject[subject != ""])
+    status = frame["状态"].map(lambda v: norm(text(v)))
+    items = {s: scheme.item(s) for s in status.unique()}
+    unknown: dict[str, int] = {}
+    item_name = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    for s, it in items.items():
+        if s in NORMAL_STATUSES:
+            continue
+        if it is None or not it.attendance:
+            unknown[s] = int((status == s).sum())
+            continue
+        item_name[status == s] = it.name
+    st_col = table.columns["状态"]
+    for s, count in unknown.items():
+        first = int(frame["_row"][status == s].iat[0])
+        issues.append(note(
+            f"考勤状态「{s}」不在本方案的考勤计分事项中，未计分（共{count}行）",
+            f"本方案的考勤事项：{join_names([i.name for i in scheme.attendance_items]) or '无'}",
+            file=table.file, sheet=table.sheet, cell=a1(first, st_col),
+        ))
+    if "天数" in frame.columns:
+        days = _numbers(table, frame, "天数", table.columns["天数"], issues)
+        days = days.where(frame["天数"].notna() & (days != 0), 1.0)
+        bad = (item_name != "") & ~days.isin([0.5, 1.0])
+        for i in np.flatnonzero(bad.to_numpy())[:20]:
+            r = int(frame["_row"].iat[i])
+            issues.append(error("明细式考勤的天数只能是 0.5 或 1", "半天写 0.5，全天写 1 或留空", **where(table, r, "天数")))
+    else:
+        days = pd.Series(1.0, index=frame.index)
+    dates = frame["日期"]
+    keep = (item_name != "") & (subject != "")
+    unit_day = {it.name: it.unit == "天" for it in scheme.items}
+    for i in np.flatnonzero(keep.to_numpy()):
+        name = item_name.iat[i]
+        out.subject.append(subject.iat[i])
+        out.item.append(name)
+        out.quantity.append(float(days.iat[i]) if unit_day.get(name) else 1.0)
+        out.source.append(f"{table.sheet}!{a1(int(frame['_row'].iat[i]), st_col)}")
+        d, _ = V.parse_date(dates.iat[i], file=table.file, sheet=table.sheet, cell="")
+        out.date.append(d.isoformat() if d else "")
+    return out, issues
+
+
+def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col: int, issues: list[Issue]) -> None:
+    neg = q < 0
+    if item.unit == "天":
+        bad_step = (q * 2) % 1 != 0
+        what, hint = "应为0.5的整数倍", "旷工和各类假按天计，半天写0.5"
+    else:
+        bad_step = q % 1 != 0
+        what, hint = "应为整数（次数）", "按次数填写整数"
+    for mask, msg, h in ((neg, "不能为负数", "请填0或正数"), (bad_step & ~neg, what, hint)):
+        for i in np.flatnonzero(mask.to_numpy())[:50]:
+            r = int(frame["_row"].iat[i])
+            issues.append(error(f"「{item.name}」{msg}，实际为 {_fmt_total(q.iat[i])}", h,
+                                file=table.file, sheet=table.sheet, cell=a1(r, col)))
+
+
+def _safe_float(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _fmt_total(v: float) -> str:
+    d = Decimal(str(v)).normalize()
+    return format(d, "f")
+
+
+def date_in_period(d: date | None, period) -> bool:
+    return d is None or period.contains(d)

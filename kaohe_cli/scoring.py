@@ -1,0 +1,176 @@
+"""`kaohe score` as library calls: prepare → engine → graded workbook → archive.
+
+`score_inputs` checks every file first; if any has an error nothing at all is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kaohe_cli import __version__
+from kaohe_cli.engine.core import Result, score_period
+from kaohe_cli.errors import InputErrors
+from kaohe_cli.fileout import atomic_output, check_target
+from kaohe_cli.issues import Issue, has_errors
+from kaohe_cli.period import resolve_period
+from kaohe_cli.pipeline import Options, file_sha256, prepare
+from kaohe_cli.points import fmt_cents, fmt_micro
+from kaohe_cli.scheme import Scheme, scheme_hash
+from kaohe_cli.writers.result_xlsx import RunInfo, write_result
+
+
+@dataclass
+class Scored:
+    path: Path
+    result: Result
+    run: RunInfo
+    output: Path | None = None
+    run_id: int | None = None
+
+
+def count_workdays(start, end) -> int:
+    from kaohe_cli.workdays import count_workdays as cw
+
+    return cw(start, end)
+
+
+def score_file(
+    path: Path,
+    scheme: Scheme,
+    period_text: str | None,
+    *,
+    attendance: list[Path] | tuple = (),
+    quotas: dict[str, str] | None = None,
+    options: Options | None = None,
+) -> Scored:
+    """Score one workbook. Raises InputErrors (with every issue) when the input has errors."""
+    period = resolve_period(period_text, path, scheme.period)
+    prep = prepare(path, scheme, period, attendance=attendance, options=options)
+    if has_errors(prep.issues):
+        raise InputErrors(prep.issues, f"{path.name} 有错误，未写出任何结果")
+    result = score_period(prep, quotas=quotas, count_workdays=count_workdays)
+    files = [(path.name, file_sha256(path))] + [(Path(a).name, file_sha256(Path(a))) for a in attendance]
+    run = RunInfo(
+        input_files=files,
+        tool_version=__version__,
+        created_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        scheme_hash=scheme_hash(scheme),
+        options={"quotas": quotas or {}} if quotas else {},
+    )
+    return Scored(path, result, run)
+
+
+def default_output(path: Path, period_code: str, out_dir: Path | None = None) -> Path:
+    folder = out_dir or path.parent
+    return folder / f"{path.stem}-考核结果.xlsx"
+
+
+def write_outputs(scored: Scored, output: Path, db: Path | None, *, force: bool = False) -> Scored:
+    """Write the graded workbook atomically, then record the run in the archive."""
+    with atomic_output(output, force=force, inputs=[scored.path]) as tmp:
+        write_result(scored.result, tmp, scored.run)
+    scored.output = output
+    if db is not None:
+        scored.run_id = archive_result(scored, db)
+    return scored
+
+
+def archive_result(scored: Scored, db: Path) -> int:
+    from kaohe_cli.archive import open_archive
+
+    r = scored.result
+    with open_archive(db) as arc:
+        return arc.record_run(run_meta(scored), scores_frame(r), ledger_frame(r), r.issues)
+
+
+def run_meta(scored: Scored) -> dict:
+    r = scored.result
+    return {
+        "period": r.period.code,
+        "scheme_id": r.scheme.id,
+        "scheme_name": r.scheme.name,
+        "scheme_hash": scored.run.scheme_hash,
+        "subject_kind": r.scheme.subject,
+        "input_files": [{"name": n, "sha256": h} for n, h in scored.run.input_files],
+        "tool_version": scored.run.tool_version,
+        "options": scored.run.options,
+    }
+
+
+def scores_frame(r: Result) -> pd.DataFrame:
+    t, subj = r.table, r.subjects
+    is_unit = r.scheme.is_unit
+    comps = r.components
+    return pd.DataFrame({
+        "subject": list(t.index),
+        "name": list(subj["名称"] if is_unit else subj["姓名"]),
+        "dept": list(subj["类型"] if is_unit else subj["科室"]),
+        "category": [""] * len(t) if is_unit else list(subj["类别"]),
+        "leader": list(subj["分管领导"]),
+        "rank": [int(x) for x in t["rank"]],
+        "total": [fmt_cents(c) for c in t["cents"]],
+        "grade": list(t["grade"]),
+        "remarks": list(t["remarks"]),
+        "bonus": [fmt_micro(v) for v in t["加分"]],
+        "deduction": [fmt_micro(v) for v in t["扣分"]],
+        "components": [{c: fmt_micro(t.at[s, c]) for c in comps} for s in t.index],
+        "extra": [{"exact": fmt_micro(t.at[s, "total"]), "flags": list(t.at[s, "flags"])} for s in t.index],
+    })
+
+
+def ledger_frame(r: Result) -> pd.DataFrame:
+    led = r.ledger
+    q = led["quantity"]
+    return pd.DataFrame({
+        "subject": led["subject"].to_numpy(),
+        "item": led["item"].to_numpy(),
+        "level": led["level"].to_numpy(),
+        "component": led["component"].to_numpy(),
+        "kind": led["kind"].to_numpy(),
+        "category": led["category"].to_numpy(),
+        "quantity": ["" if v != v else fmt_micro(round(v * 1_000_000)) for v in q],
+        "points": [fmt_micro(v) for v in led["points"]],
+        "counted": led["counted"].to_numpy(),
+        "rule": led["rule"].to_numpy(),
+        "evidence": led["evidence"].to_numpy(),
+        "reason": led["reason"].to_numpy(),
+        "date": led["date"].to_numpy(),
+        "source": led["source"].to_numpy(),
+        "file": led["file"].to_numpy(),
+        "annual": led["annual"].to_numpy(),
+        "note": led["note"].to_numpy(),
+    })
+
+
+def summary(r: Result) -> dict:
+    """Counts per grade, top and bottom of the ranking — for the terminal and --json."""
+    t = r.table.join(r.subjects)
+    name_col = "名称" if r.scheme.is_unit else "姓名"
+    counts = t["grade"].replace("", "（无）").value_counts()
+    order = t.sort_values(["rank"], kind="mergesort")
+    pick = lambda frame: [  # noqa: E731
+        {"subject": s, "name": str(frame.at[s, name_col]), "total": fmt_cents(frame.at[s, "cents"]),
+         "rank": int(frame.at[s, "rank"]), "grade": str(frame.at[s, "grade"])}
+        for s in frame.index
+    ]
+    return {
+        "period": r.period.code,
+        "scheme": r.scheme.id,
+        "subjects": int(len(t)),
+        "grades": {str(k): int(v) for k, v in counts.items()},
+        "top": pick(order.head(5)),
+        "bottom": pick(order.tail(5)),
+        "warnings": sum(1 for i in r.issues if not i.is_error),
+    }
+
+
+def to_json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+
+
+__all__ = ["Scored", "score_file", "write_outputs", "summary", "check_target", "Issue"]

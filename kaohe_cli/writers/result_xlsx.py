@@ -1,0 +1,283 @@
+"""The graded workbook: 汇总, 明细, 科室, 问题, 说明 — written with xlsxwriter.
+
+Printable on A4 landscape, fit to width, with frozen headers, print titles and widths that
+fit CJK text. Every text cell is written with `write_string`, so a name beginning with `=`
+stays text and is never a formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kaohe_cli.engine.core import Result
+from kaohe_cli.issues import Issue, sort_issues
+from kaohe_cli.points import SCALE
+
+KIND_CN = {
+    "base": "满分", "deduction": "扣分", "bonus": "加分", "rated": "评分", "input": "录入",
+    "band": "排名档次", "marker": "记录", "floor": "扣完为止", "zero": "归零", "clip": "截取",
+    "cap": "封顶", "weight": "权重",
+}
+LEDGER_HEADERS = [
+    "序号", "对象", "姓名", "科室", "考核项目", "事项", "级别", "类型", "数量", "分值", "计入",
+    "规则", "文号", "事由", "日期", "来源", "备注",
+]
+
+
+@dataclass
+class RunInfo:
+    """What the 说明 sheet records about the run."""
+
+    input_files: list[tuple[str, str]]  # (name, sha256)
+    tool_version: str
+    created_at: str
+    scheme_hash: str
+    options: dict
+
+
+def summary_rows(result: Result) -> tuple[list[str], list[list]]:
+    """汇总 headers and rows, best rank first (roster order among equals)."""
+    subj = result.subjects
+    t = result.table
+    comps = result.components
+    is_unit = result.scheme.is_unit
+    heads = ["名次"] + (["单位"] if is_unit else ["工号", "姓名", "科室", "类别"]) + comps + ["加分", "扣分", "总分", "等次", "备注"]
+    order = t.assign(_pos=np.arange(len(t))).sort_values(["rank", "_pos"], kind="mergesort").index
+    rows = []
+    for s in order:
+        if is_unit:
+            ident = [str(subj.at[s, "名称"])]
+        else:
+            ident = [str(s), str(subj.at[s, "姓名"]), str(subj.at[s, "科室"]), str(subj.at[s, "类别"])]
+        vals = [_num(t.at[s, c]) for c in comps]
+        rows.append(
+            [int(t.at[s, "rank"])] + ident + vals
+            + [_num(t.at[s, "加分"]), _num(t.at[s, "扣分"]), int(t.at[s, "cents"]) / 100, str(t.at[s, "grade"]), str(t.at[s, "remarks"])]
+        )
+    return heads, rows
+
+
+def _num(micro) -> float | int:
+    v = int(micro)
+    if v % SCALE == 0:
+        return v // SCALE
+    return float(Decimal(v) / SCALE)
+
+
+def write_result(result: Result, path: Path, run: RunInfo) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True},
+    )
+    wb.set_properties({"title": f"{result.scheme.name} {result.period.label} 考核结果", "creator": "kaohe"})
+    fmt = _Formats(wb)
+    title = f"{result.period.label} {result.scheme.name} 考核结果"
+    _summary_sheet(wb, fmt, result, title)
+    _ledger_sheet(wb, fmt, result)
+    _dept_sheet(wb, fmt, result)
+    _issues_sheet(wb, fmt, result.issues)
+    _about_sheet(wb, fmt, result, run)
+    wb.close()
+
+
+class _Formats:
+    def __init__(self, wb) -> None:
+        base = {"font_name": "宋体", "font_size": 10.5, "valign": "vcenter", "border": 1}
+        self.head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center", "text_wrap": True})
+        self.text = wb.add_format({**base})
+        self.wrap = wb.add_format({**base, "text_wrap": True})
+        self.num = wb.add_format({**base, "num_format": "0.##"})
+        self.total = wb.add_format({**base, "num_format": "0.00", "bold": True})
+        self.int = wb.add_format({**base, "align": "center"})
+        self.title = wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
+        self.key = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2"})
+
+
+def _page(ws, header_row: int, ncols: int, title: str) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_header(f"&C&\"宋体,Bold\"{title.replace('&', '&&')}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.freeze_panes(header_row + 1, 0)
+
+
+def _width(texts) -> float:
+    best = 4.0
+    for t in texts:
+        s = str(t)
+        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+        best = max(best, w)
+    return min(best + 2, 60)
+
+
+def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: int, kinds: list[str]) -> None:
+    ws.write_row(start, 0, heads, fmt.head)
+    styles = {"text": fmt.text, "num": fmt.num, "total": fmt.total, "int": fmt.int, "wrap": fmt.wrap}
+    for r, row in enumerate(rows, start + 1):
+        for c, v in enumerate(row):
+            kind = kinds[c]
+            if v is None or v == "":
+                ws.write_blank(r, c, None, styles[kind])
+            elif kind in ("text", "wrap"):
+                ws.write_string(r, c, str(v), styles[kind])
+            else:
+                ws.write_number(r, c, v, styles[kind])
+    sample = rows[:500]
+    for c, h in enumerate(heads):
+        w = _width([h] + [row[c] for row in sample if row[c] not in (None, "")])
+        if kinds[c] == "wrap":
+            w = min(w, 40)
+        ws.set_column(c, c, w)
+    if rows:
+        ws.autofilter(start, 0, start + len(rows), len(heads) - 1)
+
+
+def _summary_sheet(wb, fmt: _Formats, result: Result, title: str) -> None:
+    ws = wb.add_worksheet("汇总")
+    heads, rows = summary_rows(result)
+    ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
+    kinds = ["int"] + ["text"] * (1 if result.scheme.is_unit else 4) + ["num"] * (len(result.components) + 2) + ["total", "text", "wrap"]
+    _write_table(ws, fmt, heads, rows, 1, kinds)
+    _page(ws, 1, len(heads), title)
+
+
+def ledger_rows(result: Result) -> list[list]:
+    led = result.ledger
+    subj = result.subjects
+    is_unit = result.scheme.is_unit
+    names = subj["名称"] if is_unit else subj["姓名"]
+    depts = subj["类型"] if is_unit else subj["科室"]
+    name_col = led["subject"].map(names).fillna("").astype(str).to_numpy()
+    dept_col = led["subject"].map(depts).fillna("").astype(str).to_numpy()
+    qty = led["quantity"].to_numpy()
+    pts = led["points"].to_numpy()
+    rows = []
+    for i, rec in enumerate(led.itertuples(index=False)):
+        q = qty[i]
+        counted = "年终" if rec.annual else ("是" if rec.counted else "否")
+        rows.append([
+            i + 1, str(rec.subject), name_col[i], dept_col[i], rec.component or "", rec.item or "", rec.level or "",
+            KIND_CN.get(rec.kind, rec.kind), None if q != q else _q(q), _num(pts[i]), counted, rec.rule or "",
+            rec.evidence or "", rec.reason or "", rec.date or "", rec.source or "", rec.note or "",
+        ])
+    return rows
+
+
+def _q(q: float):
+    return int(q) if float(q).is_integer() else float(q)
+
+
+def _ledger_sheet(wb, fmt: _Formats, result: Result) -> None:
+    ws = wb.add_worksheet("明细")
+    rows = ledger_rows(result)
+    kinds = ["int", "text", "text", "text", "text", "text", "text", "text", "num", "num", "text", "wrap",
+             "text", "wrap", "text", "text", "wrap"]
+    heads = list(LEDGER_HEADERS)
+    heads[1] = "单位" if result.scheme.is_unit else "工号"
+    heads[3] = "类型" if result.scheme.is_unit else "科室"
+    _write_table(ws, fmt, heads, rows, 0, kinds)
+    _page(ws, 0, len(heads), f"{result.period.label} 考核明细")
+
+
+def dept_stats(result: Result) -> tuple[list[str], list[list], list[str]]:
+    t = result.table.join(result.subjects)
+    key = "类型" if result.scheme.is_unit else "科室"
+    grades = [g for g in result.scheme.grading.names] + [g for g in ("并列待定", "不确定等次") if (t["grade"] == g).any()]
+    t[key] = t[key].fillna("").astype(str).replace("", "未填")
+    heads = [key, "人数", "平均分", "最高分", "最低分"] + grades
+    rows = []
+    for name, g in t.groupby(key, sort=False):
+        cents = g["cents"]
+        row = [str(name), int(len(g)), round(float(cents.mean()) / 100, 2), int(cents.max()) / 100, int(cents.min()) / 100]
+        row += [int((g["grade"] == gr).sum()) for gr in grades]
+        rows.append(row)
+    return heads, rows, grades
+
+
+def _dept_sheet(wb, fmt: _Formats, result: Result) -> None:
+    ws = wb.add_worksheet("科室")
+    heads, rows, grades = dept_stats(result)
+    kinds = ["text", "int", "total", "total", "total"] + ["int"] * len(grades)
+    _write_table(ws, fmt, heads, rows, 0, kinds)
+    _page(ws, 0, len(heads), f"{result.period.label} 分科室统计")
+    if not rows:
+        return
+    n = len(rows)
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for i, g in enumerate(grades):
+        col = 5 + i
+        chart.add_series({"name": ["科室", 0, col], "categories": ["科室", 1, 0, n, 0], "values": ["科室", 1, col, n, col]})
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"name": ["科室", 0, 2], "categories": ["科室", 1, 0, n, 0], "values": ["科室", 1, 2, n, 2],
+                     "y2_axis": True, "marker": {"type": "circle"}})
+    chart.combine(line)
+    chart.set_title({"name": "各科室等次人数与平均分"})
+    chart.set_y_axis({"name": "人数"})
+    line.set_y2_axis({"name": "平均分"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 760, "height": 380})
+    ws.insert_chart(n + 3, 0, chart)
+
+
+def _issues_sheet(wb, fmt: _Formats, issues: list[Issue]) -> None:
+    ws = wb.add_worksheet("问题")
+    rows = [[i.level.value, i.location, i.message, i.hint] for i in sort_issues(issues)]
+    _write_table(ws, fmt, ["级别", "位置", "问题", "建议"], rows, 0, ["text", "text", "wrap", "wrap"])
+    ws.set_column(2, 2, 60)
+    ws.set_column(3, 3, 40)
+    _page(ws, 0, 4, "问题清单")
+
+
+def _about_sheet(wb, fmt: _Formats, result: Result, run: RunInfo) -> None:
+    ws = wb.add_worksheet("说明")
+    s = result.scheme
+    pairs: list[tuple[str, str]] = [
+        ("方案", f"{s.name}（{s.id}）"),
+        ("方案来源", s.source),
+        ("方案版本", s.version),
+        ("方案哈希", run.scheme_hash),
+        ("考核期", f"{result.period.label}（{result.period.code}）"),
+        ("考核对象数", str(len(result.subjects))),
+    ]
+    for name, digest in run.input_files:
+        pairs.append(("输入文件", f"{name}  SHA-256 {digest}"))
+    pairs += [("kaohe 版本", run.tool_version), ("生成时间", run.created_at)]
+    for k, v in run.options.items():
+        pairs.append((f"参数 {k}", str(v)))
+    for c in s.components:
+        extra = f"，权重{_dec(c.weight * 100)}%" if c.weight != 1 else ""
+        pairs.append((f"考核项目 {c.name}", f"{_kind(c.kind)}，满分{_dec(c.max)}{extra}"))
+    if s.bonus_caps.categories or s.bonus_caps.total is not None:
+        caps = "，".join(f"{k}{_dec(v)}" for k, v in s.bonus_caps.categories.items())
+        total = f"；合计{_dec(s.bonus_caps.total)}" if s.bonus_caps.total is not None else ""
+        pairs.append(("加分封顶", caps + total))
+    grades = "，".join(f"{g.name}{'≥' + _dec(g.min) if g.min is not None else ''}{'（名额' + g.quota + '）' if g.quota else ''}" for g in s.grading.grades)
+    pairs.append(("等次", grades))
+    for use in result.quota_uses:
+        tied = f"，并列待定{len(use.tied)}人" if use.tied else ""
+        pairs.append((f"名额 {use.grade}", f"{use.group}：N={use.n}，{use.quota} → {use.places}人，实评{use.granted}人{tied}"))
+    ws.write_row(0, 0, ["项目", "内容"], fmt.head)
+    for r, (k, v) in enumerate(pairs, 1):
+        ws.write_string(r, 0, k, fmt.key)
+        ws.write_string(r, 1, v, fmt.wrap)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 90)
+    _page(ws, 0, 2, "考核说明")
+
+
+def _kind(k: str) -> str:
+    return {"deduction": "扣分制（扣完为止）", "rated": "评分", "input": "录入加减分", "rank_band": "按排名分档"}[k]
+
+
+def _dec(d) -> str:
+    return format(Decimal(d).normalize(), "f")

@@ -1,0 +1,30 @@
+"""Small builders shared by tests: workbooks from plain rows, CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+
+def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """An .xlsx with one sheet per entry; the first row of each is the header."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v is None or v == "":
+                    continue
+                if isinstance(v, bool):
+                    ws.write_boolean(r, c, v)
+                elif isinstance(v, (int, float)):
+                    ws.write_number(r, c, v)
+                elif isinstance(v, (dt.date, dt.datetime)):
+                    ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), datefmt)
+                else:
+                    ws.write_string(r, c, str(v))
+    wb.close()
+    return path

@@ -1,0 +1,82 @@
+"""The grading rule kind on its own: thresholds, quotas, ties at the edge, ceilings."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kaohe_cli.engine.grading import TIED, assign_grades, competition_rank, quota_places
+from kaohe_cli.scheme.model import Grade, Grading
+
+JINJIANG = Grading(quota_group="类别", grades=[
+    Grade(name="优秀", min=90, quota="25%"), Grade(name="良好", min=75, quota="30%"),
+    Grade(name="称职", min=60), Grade(name="不称职"),
+])
+
+
+def _scores(values):
+    return pd.Series([int(v * 100) for v in values], index=[f"p{i}" for i in range(len(values))])
+
+
+def test_competition_rank_shares_best_rank():
+    assert list(competition_rank(pd.Series([90, 95, 95, 80]))) == [3, 1, 1, 4]
+
+
+def test_quota_floor_round_ceil():
+    assert quota_places("40%", 7) == 2  # floor(2.8)
+    assert quota_places("40%", 7, "round") == 3
+    assert quota_places("15%", 13, "ceil") == 2
+    assert quota_places("3", 100) == 3
+
+
+def test_fill_best_grade_then_fall_through():
+    # 8 people: 优秀 floor(8×25%)=2, 良好 floor(8×30%)=2
+    s = _scores([95, 94, 93, 80, 79, 70, 61, 50])
+    r = assign_grades(JINJIANG, s)
+    assert list(r.grades) == ["优秀", "优秀", "良好", "良好", "称职", "称职", "称职", "不称职"]
+
+
+def test_tie_at_edge_is_tied_and_keeps_place():
+    # 优秀 places 2; p1 and p2 tie at the edge → both 并列待定, p3 (91) is NOT promoted.
+    s = _scores([96, 92, 92, 91, 80, 60, 60, 60])
+    r = assign_grades(JINJIANG, s)
+    assert list(r.grades[:4]) == ["优秀", TIED, TIED, "良好"]
+    assert r.uses[0].tied == ["p1", "p2"]
+    assert "并列" in r.notes["p1"][0]
+
+
+def test_ceiling_not_eligible_forced_and_no_grade():
+    s = _scores([99, 98, 97, 96, 50])
+    ceiling = pd.Series([2, -1, -1, -1, -1], index=s.index)  # p0 at most 称职
+    forced = pd.Series(["", "", "", "", "不称职"], index=s.index)
+    forced.iloc[3] = "不称职"
+    no_grade = pd.Series([False, False, True, False, False], index=s.index)
+    not_eligible = {"优秀": pd.Series([False, True, False, False, False], index=s.index)}
+    r = assign_grades(JINJIANG, s, ceiling=ceiling, forced=forced, no_grade=no_grade, not_eligible=not_eligible)
+    # N = 4 graded (p2 has no grade): 优秀 floor(1)=1 → nobody eligible but p1? p1 not eligible → 0 优秀
+    assert r.grades["p0"] == "称职"
+    assert r.grades["p1"] == "良好"
+    assert r.grades["p2"] == "不确定等次"
+    assert r.grades["p3"] == "不称职"
+    assert r.uses[0].n == 4
+
+
+def test_groups_are_separate():
+    s = _scores([95, 94, 93, 92, 91, 90, 95, 94])
+    groups = pd.DataFrame({"类别": ["A"] * 4 + ["B"] * 4}, index=s.index)
+    r = assign_grades(JINJIANG, s, groups=groups)
+    assert (r.grades == "优秀").sum() == 2  # one per group of 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=40))
+def test_no_quota_is_ever_exceeded(points):
+    s = _scores([70 + p for p in points])
+    r = assign_grades(JINJIANG, s)
+    n = len(s)
+    assert (r.grades == "优秀").sum() <= quota_places("25%", n)
+    assert (r.grades == "良好").sum() <= quota_places("30%", n)
+    # a tied block never straddles: every 并列待定 shares the score of another 并列待定
+    tied = s[r.grades == TIED]
+    assert all((tied == v).sum() >= 2 for v in tied)
