@@ -33,6 +33,40 @@ def _root(
     """机关单位考核工具：从考勤、记实、奖惩、评分工作簿算出考核得分、等次、名额与公示。"""
 
 
+def _localise_help() -> None:
+    """Chinese panel titles and help-option text in `--help` (best effort across typer versions)."""
+    try:
+        from typer import rich_utils as ru
+
+        ru.OPTIONS_PANEL_TITLE = "选项"
+        ru.ARGUMENTS_PANEL_TITLE = "参数"
+        ru.COMMANDS_PANEL_TITLE = "命令"
+        ru.ERRORS_PANEL_TITLE = "错误"
+        ru.ABORTED_TEXT = "已中止。"
+        ru.RICH_HELP = "用 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+        ru.REQUIRED_LONG_STRING = "[必填]"
+        ru.DEFAULT_STRING = "[缺省：{}]"
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+    for modname in ("typer._click.core", "click.core"):
+        try:
+            module = __import__(modname, fromlist=["Command"])
+        except ImportError:
+            continue
+        original = module.Command.get_help_option
+        if getattr(original, "_kaohe", False):
+            continue
+
+        def get_help_option(self, ctx, _orig=original):
+            opt = _orig(self, ctx)
+            if opt is not None:
+                opt.help = "显示帮助后退出"
+            return opt
+
+        get_help_option._kaohe = True  # type: ignore[attr-defined]
+        module.Command.get_help_option = get_help_option
+
+
 def _register() -> None:
     from kaohe_cli.commands import check, explain, schemes, score, template
 
@@ -43,6 +77,7 @@ def _register() -> None:
     app.command("explain", help="逐项说明某人（某单位）某期得分的来源。")(explain.explain)
 
 
+_localise_help()
 _register()
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kaohe_cli.engine import ledger as L
 from kaohe_cli.issues import Issue, error, note, warning
-from kaohe_cli.normalize import Ratings, Roster, get, resolve_unit, source_text, text, where
+from kaohe_cli.normalize import Ratings, Roster, get, gid, resolve_unit, source_text, text, where
 from kaohe_cli.period import Period
 from kaohe_cli.points import SCALE, to_micro
 from kaohe_cli.readers import values as V
@@ -166,7 +166,7 @@ def _target_col(table: Table) -> str:
 def _target_text(table: Table, vals: list) -> str:
     for c in ("对象", "工号", "姓名", "单位"):
         v = get(table, vals, c)
-        t = V.parse_id(v) if c == "工号" else text(v)
+        t = gid(v) if c == "工号" else text(v)
         if t:
             return t
     return ""
@@ -308,20 +308,20 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
     hit_leaders: list[tuple[str, str]] = []
     if kind == PERSONAL:
         for p in parts:
-            gid, _ = ctx.roster.resolve(p)
-            if gid is None:
+            pid, _ = ctx.roster.resolve(p)
+            if pid is None:
                 problems.append(ctx.roster.unknown_person_issue(p, loc))
                 continue
             if "self" in targets.individual:
-                if gid not in ctx.subjects.index:
+                if pid not in ctx.subjects.index:
                     problems.append(warning(
                         f"「{p}」不参评（人员表参评=否），此行对其本人不计分", "如需计分请把参评改为是", **loc
                     ))
-                add(gid, "")
+                add(pid, "")
             if "leader" in targets.individual:
-                lid = people.at[gid, "leader_id"]
-                if lid and lid != gid:
-                    hit_leaders.append((lid, f"所分管的{people.at[gid, '姓名']}受{item.name}，分管领导连带"))
+                lid = people.at[pid, "leader_id"]
+                if lid and lid != pid:
+                    hit_leaders.append((lid, f"所分管的{people.at[pid, '姓名']}受{item.name}，分管领导连带"))
     else:  # collective
         for p in parts:
             key = norm(p)
@@ -333,8 +333,8 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
                 continue
             members = people[people["科室"].map(norm) == key]
             if "members" in targets.collective:
-                for gid in members.index:
-                    add(gid, f"{p}集体")
+                for member in members.index:
+                    add(member, f"{p}集体")
             if "leader" in targets.collective:
                 for lid in sorted({x for x in members["leader_id"] if x}):
                     hit_leaders.append((lid, f"{p}的分管领导"))

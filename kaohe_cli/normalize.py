@@ -16,7 +16,7 @@ import pandas as pd
 from kaohe_cli.issues import Issue, error, note, warning
 from kaohe_cli.readers import values as V
 from kaohe_cli.readers.tables import Table
-from kaohe_cli.text import a1, join_names, norm, suggest
+from kaohe_cli.text import a1, clean, join_names, norm, suggest
 
 YES = {"是", "Y", "y", "yes", "YES", "1", "参评", "√", "TRUE", "true"}
 NO = {"否", "N", "n", "no", "NO", "0", "不参评", "×", "FALSE", "false"}
@@ -56,7 +56,13 @@ def text(v) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return V.clean_text(v)
+    return clean(v)
+
+
+def gid(v) -> str:
+    """A 工号 cell as text ('' when blank or unreadable)."""
+    value, _ = V.parse_id(v)
+    return value or ""
 
 
 def yes_no(table: Table, row: int, values: list, column: str, default: bool, issues: list[Issue]) -> bool:
@@ -117,9 +123,14 @@ def read_roster(table: Table, *, need_dept: bool = True) -> tuple[Roster, list[I
     rows = []
     seen: dict[str, int] = {}
     for r, vals in table.records:
-        gid = V.parse_id(get(table, vals, "工号"))
+        raw_id = get(table, vals, "工号")
+        gid, id_issue = V.parse_id(raw_id, **where(table, r, "工号"))
+        gid = gid or ""
         name = text(get(table, vals, "姓名"))
         if not gid and not name:
+            continue
+        if id_issue is not None:
+            issues.append(id_issue)
             continue
         if not gid:
             issues.append(error("工号为空", "每个人都要有工号；请补填", **where(table, r, "工号")))
@@ -292,9 +303,9 @@ def read_ratings(table: Table, columns: list[str], resolve, subject_col: str) ->
 def _subject_ref(table: Table, vals: list, subject_col: str) -> str:
     if subject_col == "单位":
         return text(get(table, vals, "单位"))
-    gid = V.parse_id(get(table, vals, "工号"))
-    if gid:
-        return gid
+    g = gid(get(table, vals, "工号"))
+    if g:
+        return g
     return text(get(table, vals, "姓名"))
 
 
@@ -331,20 +342,20 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
     ids = frame.get("工号")
     names = frame.get("姓名")
     n = len(frame)
-    gid = ids.map(V.parse_id) if ids is not None else pd.Series([""] * n, index=frame.index)
+    code = ids.map(gid) if ids is not None else pd.Series([""] * n, index=frame.index)
     nm = names.map(lambda v: norm(text(v))) if names is not None else pd.Series([""] * n, index=frame.index)
-    known = gid.isin(roster.people.index)
+    known = code.isin(roster.people.index)
     unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
     by_name = nm.map(unique_names).fillna("")
-    out = gid.where(known & (gid != ""), "")
-    use_name = (out == "") & (gid == "")
+    out = code.where(known & (code != ""), "")
+    use_name = (out == "") & (code == "")
     out = out.where(~use_name, by_name)
-    bad = (out == "") & ((gid != "") | (nm != ""))
+    bad = (out == "") & ((code != "") | (nm != ""))
     reported: set[str] = set()
     for i in np.flatnonzero(bad.to_numpy()):
         r = int(frame["_row"].iat[i])
-        if gid.iat[i]:
-            ref, col = gid.iat[i], "工号"
+        if code.iat[i]:
+            ref, col = code.iat[i], "工号"
         else:
             ref, col = text(names.iat[i]), "姓名"
         if ref in reported:

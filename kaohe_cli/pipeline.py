@@ -174,10 +174,8 @@ def prepare(
 
 
 def _find(wb: Workbook, canonical: str) -> tuple[RawSheet | None, list[Issue]]:
-    found = find_sheet(wb, canonical)
-    if isinstance(found, tuple):
-        return found
-    return found, []
+    issues: list[Issue] = []
+    return find_sheet(wb, canonical, issues), issues
 
 
 def _missing_sheet(file: str, name: str, synonyms: str, extra: str = "") -> Issue:

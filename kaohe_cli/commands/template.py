@@ -51,8 +51,8 @@ def _read_roster(path: Path):
 
     C.input_files([path])
     wb = read_workbook(path)
-    found = find_sheet(wb, "人员")
-    sheet, issues = found if isinstance(found, tuple) else (found, [])
+    issues: list = []
+    sheet = find_sheet(wb, "人员", issues)
     if sheet is None and len(wb.sheets) == 1:
         sheet = wb.sheets[0]
     if sheet is None:

@@ -1,0 +1,1 @@
+"""Writers: graded workbooks, the archive and the docx notices."""
