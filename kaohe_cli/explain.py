@@ -94,8 +94,14 @@ def _find(scores: pd.DataFrame, who: str) -> dict:
     return hit.iloc[0].to_dict()
 
 
+_ORDER = {"base": 0, "rated": 0, "input": 1, "band": 1, "deduction": 2, "bonus": 2, "marker": 3, "clip": 4,
+          "zero": 5, "floor": 6, "cap": 7, "weight": 8}
+
+
 def _lines(frame: pd.DataFrame) -> list[dict]:
     out = []
+    if len(frame):
+        frame = frame.assign(_o=frame["kind"].map(_ORDER).fillna(9)).sort_values("_o", kind="mergesort").drop(columns="_o")
     for rec in frame.to_dict("records"):
         out.append({k: ("" if v is None else v) for k, v in rec.items()})
     return out

@@ -164,7 +164,7 @@ def summary(r: Result) -> dict:
         "subjects": int(len(t)),
         "grades": {str(k): int(v) for k, v in counts.items()},
         "top": pick(order.head(5)),
-        "bottom": pick(order.tail(5)),
+        "bottom": pick(order.iloc[max(5, len(order) - 5):]),
         "warnings": sum(1 for i in r.issues if not i.is_error),
     }
 

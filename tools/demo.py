@@ -52,7 +52,7 @@ def main() -> None:
         "-o", str(out / "gonghui" / "2023-考核结果.xlsx"))
     run("score", str(SAMPLE / "kexie" / "2023.xlsx"), "--scheme", "kexie", "--db", db,
         "-o", str(out / "kexie" / "2023-考核结果.xlsx"))
-    run("explain", "0012", "--period", "2023-03", "--scheme", "zhujian", "--db", db, ok_codes=(0, 1))
+    run("explain", "梁婉馨", "--period", "2023-03", "--scheme", "zhujian", "--db", db)
     print(f"\n演示完成。结果在 {out.relative_to(ROOT)}/ 下，档案库 {Path(db).relative_to(ROOT)}。")
 
 

@@ -35,7 +35,9 @@ def explain(
         return
     head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {ex.period} {escape(ex.scheme_name)}"
     tree = Tree(head)
-    exact = f"（未舍入 {ex.exact}）" if ex.exact != ex.total else ""
+    from decimal import Decimal
+
+    exact = f"（未舍入 {ex.exact}）" if Decimal(ex.exact) != Decimal(ex.total) else ""
     tree.add(f"总分 [bold]{ex.total}[/]{exact}，名次 {ex.rank}，等次 [bold]{escape(ex.grade or '—')}[/]")
     for g in ex.groups:
         node = tree.add(f"[bold]{escape(g.title)}[/]" + (f"  {g.total}" if g.total else ""))
