@@ -47,6 +47,7 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
     issues: list[Issue] = []
     cols: dict[str, list] = {c: [] for c in L.COLUMNS}
     event_id = seq_start
+    leader_seen: set[tuple] = set()  # a leader is hit once per (文号, 事项, 级别)
     for r, vals in table.records:
         raw_item = text(get(table, vals, "事项"))
         target_raw = _target_text(table, vals)
@@ -111,7 +112,12 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
         halves = 2 if item.per_half_day else 1
         base = (unit_value or Decimal(0)) * qty * halves
         rule_text = _rule_text(item, level, unit_value)
-        for subject, factor, why in recipients:
+        for subject, factor, why, via_leader in recipients:
+            if via_leader and evidence:
+                key = (subject, norm(evidence), item.name, level)
+                if key in leader_seen:
+                    continue
+                leader_seen.add(key)
             pts = to_micro(base * factor) * sign if item.kind != "marker" else 0
             cols["subject"].append(subject)
             cols["item"].append(item.name)
@@ -246,8 +252,8 @@ def _quantity(item: Item, table: Table, r: int, vals: list) -> tuple[Decimal, Is
     return n, None
 
 
-def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> tuple[list[tuple[str, Decimal, str]], list[Issue]]:
-    """Who the row reaches: [(subject, factor, why)], a set (each subject once)."""
+def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> tuple[list[tuple[str, Decimal, str, bool]], list[Issue]]:
+    """Who the row reaches: [(subject, factor, why, via_leader)], a set (each subject once)."""
     targets = item.targets
     problems: list[Issue] = []
     col = _target_col(table)
@@ -261,14 +267,14 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
     share = Decimal(targets.shared_factor) if (len(parts) > 1 and targets.shared_factor is not None) else Decimal(1)
     share_note = f"{len(parts)}个对象共享，按{_num(share * 100)}%计" if share != 1 else ""
 
-    out: dict[str, tuple[Decimal, str]] = {}
+    out: dict[str, tuple[Decimal, str, bool]] = {}
 
-    def add(subject: str, why: str, factor: Decimal = Decimal(1)) -> None:
+    def add(subject: str, why: str, factor: Decimal = Decimal(1), leader: bool = False) -> None:
         if subject in out or subject not in ctx.subjects.index:
             return
         f, fnote = _factor(ctx, item, subject)
         notes = "；".join(x for x in (why, fnote, share_note) if x)
-        out[subject] = (factor * f * share, notes)
+        out[subject] = (factor * f * share, notes, leader)
 
     if ctx.scheme.is_unit:
         for p in parts:
@@ -277,7 +283,7 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
                 problems.append(problem)
                 continue
             add(uid, "")
-        return [(s, f, w) for s, (f, w) in out.items()], problems
+        return [(s, f, w, ld) for s, (f, w, ld) in out.items()], problems
 
     kind_raw = norm(text(get(table, vals, "对象类型")))
     kind = _TYPE_ALIASES.get(kind_raw) if kind_raw else None
@@ -303,7 +309,7 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
     if kind == EVERYONE:
         for s in ctx.subjects.index:
             add(s, "全体人员")
-        return [(s, f, w) for s, (f, w) in out.items()], problems
+        return [(s, f, w, ld) for s, (f, w, ld) in out.items()], problems
 
     hit_leaders: list[tuple[str, str]] = []
     if kind == PERSONAL:
@@ -339,8 +345,8 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
                 for lid in sorted({x for x in members["leader_id"] if x}):
                     hit_leaders.append((lid, f"{p}的分管领导"))
     for lid, why in hit_leaders:
-        add(lid, why)
-    return [(s, f, w) for s, (f, w) in out.items()], problems
+        add(lid, why, leader=True)
+    return [(s, f, w, ld) for s, (f, w, ld) in out.items()], problems
 
 
 def _factor(ctx: Context, item: Item, subject: str) -> tuple[Decimal, str]:

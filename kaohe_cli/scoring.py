@@ -119,8 +119,24 @@ def scores_frame(r: Result) -> pd.DataFrame:
         "bonus": [fmt_micro(v) for v in t["加分"]],
         "deduction": [fmt_micro(v) for v in t["扣分"]],
         "components": [{c: fmt_micro(t.at[s, c]) for c in comps} for s in t.index],
-        "extra": [{"exact": fmt_micro(t.at[s, "total"]), "flags": list(t.at[s, "flags"])} for s in t.index],
+        "extra": [_extra(r, s) for s in t.index],
     })
+
+
+_ROSTER_EXTRA = ("年休假天数", "参加工作时间", "入职日期", "职务", "人数", "参评先进", "分管领导_id", "leader_id")
+
+
+def _extra(r: Result, s: str) -> dict:
+    """What the annual step needs later: the exact total, rules that acted, roster facts."""
+    t, subj = r.table, r.subjects
+    out = {"exact": fmt_micro(t.at[s, "total"]), "flags": list(t.at[s, "flags"]), "rules": list(t.at[s, "rules"])}
+    for col in _ROSTER_EXTRA:
+        if col in subj.columns:
+            v = subj.at[s, col]
+            if v is None or (isinstance(v, float) and v != v):
+                continue
+            out[col] = v.isoformat() if hasattr(v, "isoformat") else (str(v) if not isinstance(v, (int, float)) else v)
+    return out
 
 
 def ledger_frame(r: Result) -> pd.DataFrame:

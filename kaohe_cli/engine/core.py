@@ -129,9 +129,14 @@ def score_period(
     ceiling = pd.Series(-1, index=idx)
     not_eligible: dict[str, pd.Series] = {}
     grade_names = scheme.grading.names
-    flags = pd.Series([[] for _ in range(len(idx))], index=idx, dtype=object)
+    flags: dict[str, list[str]] = {}
+    acted: dict[str, list[str]] = {}
     for rule in scheme.rules:
-        if rule.scope != "period":
+        if rule.scope == "annual":
+            hit = _condition(rule, prep, lines, count_workdays)
+            for s in hit[hit].index:
+                acted.setdefault(s, []).append(rule.name)
+                remarks.setdefault(s, []).append(f"{rule.name}（年度生效）")
             continue
         mask = masks[id(rule)] if not rule.when.rank_last else _rank_last(rule, prep, table, lines, count_workdays)
         if not mask.any():
@@ -139,7 +144,8 @@ def score_period(
         hit = mask[mask].index
         for s in hit:
             remarks.setdefault(s, []).append(rule.flag or rule.name)
-            flags[s] = flags[s] + [rule.flag or rule.name]
+            flags.setdefault(s, []).append(rule.flag or rule.name)
+            acted.setdefault(s, []).append(rule.name)
         if rule.action == "force_grade":
             forced[mask & (forced == "")] = rule.grade
         elif rule.action == "no_grade":
@@ -196,7 +202,8 @@ def score_period(
     table["remarks"] = pd.Series(
         {s: "；".join(dict.fromkeys(v)) for s, v in remarks.items()}, dtype=object
     ).reindex(idx, fill_value="")
-    table["flags"] = flags
+    table["flags"] = pd.Series([flags.get(s, []) for s in idx], index=idx, dtype=object)
+    table["rules"] = pd.Series([acted.get(s, []) for s in idx], index=idx, dtype=object)
     lines = lines.reset_index(drop=True)
     return Result(scheme, prep.period, subjects, table, lines, prep.issues + issues, graded.uses, prep.file)
 

@@ -258,6 +258,7 @@ class Grading(_Strict):
     grades: list[Grade]  # best first
     quota_group: str | None = None
     none: str = ""  # text for subjects that reach no grade (award schemes)
+    independent: bool = False  # each grade is a separate designation filled from everyone (优秀 and 先进工作者)
 
     @property
     def names(self) -> list[str]:
