@@ -816,6 +816,29 @@ class Archive:
         rows = self._query(sql + " ORDER BY seq", params)
         return _frame(rows, LEDGER_COLUMNS, ints=("event",), bools=("annual", "counted"))
 
+    def ledger_lines(self, run_ids: list[int], items: Iterable[str] = ()) -> pd.DataFrame:
+        """The annual lines and the lines of `items` of several runs — what `quota` needs.
+
+        A targeted query: the whole ledger of twelve large months would be far too slow.
+        Columns: run_id, subject, item, level, kind, component, quantity, points, evidence,
+        annual, counted.
+        """
+        cols = ("run_id", "subject", "item", "level", "kind", "component", "quantity", "points",
+                "evidence", "annual", "counted")
+        if not run_ids:
+            return pd.DataFrame(columns=cols)
+        items = list(items)
+        runs_q = ", ".join("?" * len(run_ids))
+        cond = "annual = 1"
+        if items:
+            cond += f" OR item IN ({', '.join('?' * len(items))})"
+        sql = f"SELECT {', '.join(cols)} FROM ledger WHERE run_id IN ({runs_q}) AND ({cond}) ORDER BY run_id, seq"
+        rows = self._query(sql, tuple(run_ids) + tuple(items))
+        frame = pd.DataFrame(rows, columns=list(cols))
+        frame["annual"] = frame["annual"].astype(bool)
+        frame["counted"] = frame["counted"].astype(bool)
+        return frame
+
     def issues(self, run_id: int) -> list[dict]:
         """The issues of a run, in their original order, as dicts."""
         self._require_run(run_id)

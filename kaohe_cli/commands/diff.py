@@ -1,0 +1,57 @@
+"""kaohe diff --period P — the last two runs of a period, compared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kaohe_cli.commands import _common as C
+from kaohe_cli.commands._ui import console, handle_errors, print_json
+
+
+@handle_errors
+def diff(
+    period: str = typer.Option(..., "--period", "-p", help="考核期，如 2023-03"),
+    scheme: str = typer.Option(None, "--scheme", "-s", help="同一考核期有多个方案时指定方案编号"),
+    db: Path = C.DbOpt,
+    as_json: bool = C.JsonOpt,
+) -> None:
+    """比较某考核期最近两次评分：得分或等次变化的人，以及增加、删除的明细行（异议处理的记录）。"""
+    from dataclasses import asdict
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kaohe_cli.diffing import diff_period
+    from kaohe_cli.period import parse_period
+
+    cfg = C.config()
+    d = diff_period(C.db_path(db, cfg), parse_period(period).code, scheme)
+    if as_json:
+        data = asdict(d)
+        data["old_run"], data["new_run"] = d.old_run.id, d.new_run.id
+        print_json(data)
+        return
+    console.print(f"{d.period}：第 {d.old_run.id} 次（{d.old_run.created_at}）→ 第 {d.new_run.id} 次（{d.new_run.created_at}）")
+    if not d.changed and not d.added and not d.removed:
+        console.print("[green]两次评分结果相同。[/]")
+        return
+    if d.changed:
+        t = Table(title="得分或等次有变化")
+        for c in ("工号/单位", "姓名", "原总分", "新总分", "原等次", "新等次"):
+            t.add_column(c)
+        for c in d.changed:
+            t.add_row(escape(c["subject"]), escape(str(c["name"])), c["old_total"], c["new_total"],
+                      escape(c["old_grade"]), escape(c["new_grade"]))
+        console.print(t)
+    for title, rows, sign in (("新增的明细行", d.added, "+"), ("删除的明细行", d.removed, "-")):
+        if not rows:
+            continue
+        t = Table(title=title)
+        for c in ("", "对象", "事项", "级别", "数量", "分值", "文号", "来源"):
+            t.add_column(c)
+        for r in rows:
+            t.add_row(sign, escape(r["subject"]), escape(r.get("item", "")), escape(r.get("level", "")), r.get("quantity", ""),
+                      r.get("points", ""), escape(r.get("evidence", "")), escape(r.get("source", "")))
+        console.print(t)

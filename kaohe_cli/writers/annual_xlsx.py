@@ -1,0 +1,110 @@
+"""The annual (or quarterly) workbook of `kaohe quota`: 年度, 月度等次, 科室, 说明 (and 奖金)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kaohe_cli.annual import AnnualResult
+from kaohe_cli.writers.result_xlsx import _Formats, _page, _write_table
+
+
+def annual_rows(r: AnnualResult) -> tuple[list[str], list[list]]:
+    t = r.table
+    is_unit = r.scheme.is_unit
+    heads = ["名次"] + (["单位"] if is_unit else ["工号", "姓名", "科室", "类别"]) + [
+        "期数", "平均分", "加分", "扣分", "总分", "建议等次", "资格", "备注"]
+    order = t.assign(_pos=range(len(t))).sort_values(["rank", "_pos"], kind="mergesort").index
+    rows = []
+    for s in order:
+        ident = [str(t.at[s, "name"])] if is_unit else [str(s), str(t.at[s, "name"]), str(t.at[s, "dept"]), str(t.at[s, "category"])]
+        rows.append([int(t.at[s, "rank"])] + ident + [
+            int(t.at[s, "n"]), float(t.at[s, "mean"]), _f(t.at[s, "bonus"]), _f(t.at[s, "deduction"]),
+            int(t.at[s, "cents"]) / 100, str(t.at[s, "grade"]), str(t.at[s, "eligibility"]), str(t.at[s, "remarks"]),
+        ])
+    return heads, rows
+
+
+def _f(d: Decimal) -> float | int:
+    d = Decimal(d)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    fmt = _Formats(wb)
+    title = f"{r.target.label} {r.scheme.name} 年度汇总"
+    ws = wb.add_worksheet("年度")
+    heads, rows = annual_rows(r)
+    ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
+    n_ident = 1 if r.scheme.is_unit else 4
+    kinds = ["int"] + ["text"] * n_ident + ["int", "total", "num", "num", "total", "text", "wrap", "wrap"]
+    _write_table(ws, fmt, heads, rows, 1, kinds)
+    _page(ws, 1, len(heads), title)
+
+    ws = wb.add_worksheet("月度等次")
+    m = r.matrix
+    t = r.table
+    mheads = (["单位"] if r.scheme.is_unit else ["工号", "姓名"]) + list(m.columns)
+    mrows = []
+    for s in t.sort_values("rank", kind="mergesort").index:
+        ident = [str(t.at[s, "name"])] if r.scheme.is_unit else [str(s), str(t.at[s, "name"])]
+        mrows.append(ident + [("" if (v is None or v != v) else str(v)) for v in m.loc[s]] if s in m.index else ident)
+    _write_table(ws, fmt, mheads, mrows, 0, ["text"] * len(mheads))
+    _page(ws, 0, len(mheads), f"{r.target.label} 各期等次")
+
+    ws = wb.add_worksheet("科室")
+    key = "dept"
+    grades = [g for g in dict.fromkeys(t["grade"]) if g]
+    dheads = ["科室" if not r.scheme.is_unit else "类型", "人数", "平均分", "最高分", "最低分"] + grades
+    drows = []
+    for name, g in t.groupby(key, sort=False):
+        c = g["cents"]
+        drows.append([str(name) or "未填", int(len(g)), round(float(c.mean()) / 100, 2), int(c.max()) / 100, int(c.min()) / 100]
+                     + [int((g["grade"] == gr).sum()) for gr in grades])
+    _write_table(ws, fmt, dheads, drows, 0, ["text", "int", "total", "total", "total"] + ["int"] * len(grades))
+    _page(ws, 0, len(dheads), f"{r.target.label} 分科室统计")
+    if drows:
+        n = len(drows)
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": "平均分", "categories": ["科室", 1, 0, n, 0], "values": ["科室", 1, 2, n, 2]})
+        chart.set_title({"name": "各科室年度平均分"})
+        chart.set_legend({"none": True})
+        ws.insert_chart(n + 3, 0, chart)
+
+    if r.awards is not None:
+        ws = wb.add_worksheet("奖金")
+        arows = []
+        for s in t.sort_values("rank", kind="mergesort").index:
+            a = r.awards.loc[s]
+            arows.append([str(t.at[s, "name"]), str(a["grade"]), _f(a["per_person"]),
+                          "" if a["people"] is None else int(a["people"]), "" if a["money"] is None else _f(a["money"])])
+        for who, amount in r.leader_awards:
+            arows.append([who, "", _f(amount), "", ""])
+        _write_table(ws, fmt, ["部门/领导", "奖项", "人均奖金（元）", "人数", "部门奖金（元）"], arows, 0,
+                     ["text", "text", "num", "int", "num"])
+        _page(ws, 0, 5, f"{r.target.label} 考核奖金")
+
+    ws = wb.add_worksheet("说明")
+    pairs = [("方案", f"{r.scheme.name}（{r.scheme.id}）"), ("汇总期", f"{r.target.label}（{r.target.code}）"),
+             ("汇总方法", (r.scheme.annual.note if r.scheme.annual and r.scheme.annual.note else "各期得分平均"))]
+    for run in r.runs:
+        files = "、".join(f"{f.get('name')}（SHA-256 {str(f.get('sha256'))[:16]}…）" for f in (run.input_files or []))
+        pairs.append((f"考核期 {run.period}", f"第{run.id}次评分记录，{run.created_at}，{files}"))
+    for code in r.missing:
+        pairs.append((f"考核期 {code}", "缺少评分记录"))
+    for text in r.quota_text:
+        pairs.append(("名额", text))
+    for k, v in meta.items():
+        pairs.append((k, str(v)))
+    ws.write_row(0, 0, ["项目", "内容"], fmt.head)
+    for i, (k, v) in enumerate(pairs, 1):
+        ws.write_string(i, 0, k, fmt.key)
+        ws.write_string(i, 1, v, fmt.wrap)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 100)
+    _page(ws, 0, 2, "说明")
+    wb.close()
