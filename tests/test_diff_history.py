@@ -1,0 +1,70 @@
+"""kaohe diff and kaohe history: an objection handled, and nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from kaohe_cli.cli import app
+from tests.helpers import write_book
+
+ROSTER = [["工号", "姓名", "科室", "分管领导"], ["001", "张三", "办公室", "王局"], ["002", "李四", "办公室", "王局"]]
+
+
+def _book(path, late_zhang: int):
+    return write_book(path, {
+        "人员": ROSTER,
+        "考勤": [["工号", "姓名", "迟到", "旷工"], ["001", "张三", late_zhang, 0], ["002", "李四", 0, 0.5]],
+        "记实": [["工号", "姓名", "事项", "分值", "日期"], ["002", "李四", "履职不力", 3, "2023-03-10"]],
+    })
+
+
+def _score(runner, path, db, out):
+    return runner.invoke(app, ["score", str(path), "--scheme", "zhujian", "--db", str(db), "-o", str(out), "--force"])
+
+
+def test_diff_after_a_corrected_input_and_history_keeps_both(tmp_path):
+    runner = CliRunner()
+    db = tmp_path / "kaohe.db"
+    first = _book(tmp_path / "2023-03.xlsx", late_zhang=3)
+    assert _score(runner, first, db, tmp_path / "a.xlsx").exit_code == 0
+    fixed = _book(tmp_path / "2023-03.xlsx", late_zhang=1)  # the objection: two lates were wrong
+    assert _score(runner, fixed, db, tmp_path / "b.xlsx").exit_code == 0
+
+    res = runner.invoke(app, ["diff", "--period", "2023-03", "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    changed = {c["subject"]: c for c in data["changed"]}
+    assert set(changed) == {"001"}
+    assert (changed["001"]["old_total"], changed["001"]["new_total"]) == ("97.00", "99.00")
+    assert [(r["item"], r["quantity"], r["points"]) for r in data["added"]] == [("迟到", "1", "-1")]
+    assert [(r["item"], r["quantity"], r["points"]) for r in data["removed"]] == [("迟到", "3", "-3")]
+
+    res = runner.invoke(app, ["diff", "--period", "2023-03", "--db", str(db)])
+    assert res.exit_code == 0 and "97.00" in res.output and "99.00" in res.output
+
+    res = runner.invoke(app, ["history", "--db", str(db), "--json"])
+    runs = json.loads(res.output)
+    assert [r["period"] for r in runs] == ["2023-03", "2023-03"]  # the old run is kept
+
+    res = runner.invoke(app, ["history", "张三", "--db", str(db)])
+    assert res.exit_code == 0 and "99.00" in res.output and "2023-03" in res.output
+
+
+def test_diff_needs_two_runs(tmp_path):
+    runner = CliRunner()
+    db = tmp_path / "kaohe.db"
+    assert _score(runner, _book(tmp_path / "2023-03.xlsx", 0), db, tmp_path / "a.xlsx").exit_code == 0
+    res = runner.invoke(app, ["diff", "--period", "2023-03", "--db", str(db)])
+    assert res.exit_code == 1
+    assert "少于两次" in res.output
+
+
+def test_history_of_unknown_person_is_a_clear_error(tmp_path):
+    runner = CliRunner()
+    db = tmp_path / "kaohe.db"
+    assert _score(runner, _book(tmp_path / "2023-03.xlsx", 0), db, tmp_path / "a.xlsx").exit_code == 0
+    res = runner.invoke(app, ["history", "赵六", "--db", str(db)])
+    assert res.exit_code == 1
+    assert "赵六" in res.output and "Traceback" not in res.output
