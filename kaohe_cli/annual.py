@@ -168,8 +168,7 @@ def compute(
     exact = pd.Series([mean[s] + bonus[s] - deduction[s] for s in idx], index=idx, dtype=object)
 
     # ---- rules --------------------------------------------------------------------------
-    acted = {s: set(rule for e in scores.loc[scores["subject"] == s, "extra"] for rule in ((e or {}).get("rules") or []))
-             for s in idx} if len(idx) < 2000 else _acted_fast(scores)
+    acted = _acted(scores)
     rule_sets = scheme.rules if single else [r for r in scheme.rules if r.scope == "annual"]
     for rule in rule_sets:
         mask = pd.Series([rule.name in acted.get(s, set()) for s in idx], index=idx)
@@ -259,7 +258,7 @@ def compute(
     return result
 
 
-def _acted_fast(scores: pd.DataFrame) -> dict[str, set[str]]:
+def _acted(scores: pd.DataFrame) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for s, e in zip(scores["subject"], scores["extra"]):
         rules = (e or {}).get("rules") or []

@@ -53,6 +53,13 @@ def main() -> None:
     run("score", str(SAMPLE / "kexie" / "2023.xlsx"), "--scheme", "kexie", "--db", db,
         "-o", str(out / "kexie" / "2023-考核结果.xlsx"))
     run("explain", "梁婉馨", "--period", "2023-03", "--scheme", "zhujian", "--db", db)
+
+    # Year end: the annual results, quotas and ties, from the archived periods.
+    run("quota", "--year", "2023", "--scheme", "zhujian", "--db", db, "-o", str(out / "zhujian" / "2023-年度汇总.xlsx"))
+    run("quota", "--year", "2023", "--scheme", "caizheng", "--quota", "优秀=15%", "--db", db,
+        "-o", str(out / "caizheng" / "2023-年度汇总.xlsx"))
+    run("quota", "--year", "2023", "--scheme", "gonghui", "--db", db, "-o", str(out / "gonghui" / "2023-年度汇总.xlsx"))
+    run("history", "梁婉馨", "--db", db)
     print(f"\n演示完成。结果在 {out.relative_to(ROOT)}/ 下，档案库 {Path(db).relative_to(ROOT)}。")
 
 
