@@ -58,6 +58,14 @@ class Config(_Strict):
     attendance: Attendance = Attendance()
     calendar: Calendar = Calendar()
     notice_days: int = 5
+    templates_dir: str = ""  # 自定义通知模板文件夹；留空用内置模板
+
+    @field_validator("notice_days")
+    @classmethod
+    def _days(cls, v: int) -> int:
+        if not 1 <= v <= 60:
+            raise ValueError("公示期工作日数应在 1–60 之间")
+        return v
 
     # set after loading
     root: Path | None = None
@@ -69,6 +77,11 @@ class Config(_Strict):
         if not self.output_dir:
             return None
         return confined(Path(self.output_dir), self.root or Path.cwd(), "输出目录（output_dir）")
+
+    def templates_path(self) -> Path | None:
+        if not self.templates_dir:
+            return None
+        return confined(Path(self.templates_dir), self.root or Path.cwd(), "模板文件夹（templates_dir）")
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -122,13 +135,14 @@ def render_config(unit_name: str, scheme: str, contact: Contact, archive: str = 
     """The text of a new kaohe.toml, with Chinese comments."""
 
     def q(s: str) -> str:
-        return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + "".join(_toml_char(c) for c in s) + '"'
 
     return f"""# kaohe 工作区配置。命令行参数优先于这里的设置。
 unit_name = {q(unit_name)}      # 单位名称，用于公示落款
 scheme = {q(scheme)}            # 默认考核方案：内置编号或方案文件路径
 archive = {q(archive)}          # 档案库（SQLite），相对于本文件所在文件夹
 notice_days = 5                 # 公示期（工作日）
+templates_dir = ""              # 自定义通知模板文件夹（公示.docx 等），相对于本文件；留空用内置模板
 
 [contact]                       # 考核办联系方式，用于公示和通知
 person = {q(contact.person)}
@@ -146,3 +160,14 @@ hours_per_day = 8               # 考勤导出中小时折算天数
 extra_holidays = []
 extra_workdays = []
 """
+
+
+def _toml_char(c: str) -> str:
+    """One character inside a TOML basic string: quotes, backslashes and controls escaped."""
+    if c == '"' or c == "\\":
+        return "\\" + c
+    if c in "\b\t\n\f\r":
+        return {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[c]
+    if ord(c) < 0x20 or ord(c) == 0x7F:
+        return f"\\u{ord(c):04X}"
+    return c

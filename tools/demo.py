@@ -15,10 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 
 
-def run(*args: str, ok_codes=(0,)) -> int:
+def run(*args: str, ok_codes=(0,), cwd: Path = ROOT) -> int:
     shown = " ".join(a if " " not in a else f'"{a}"' for a in ("kaohe",) + args)
     print(f"\n$ {shown}", flush=True)
-    proc = subprocess.run([sys.executable, "-m", "kaohe_cli", *args], cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "kaohe_cli", *args], cwd=cwd)
     if proc.returncode not in ok_codes:
         print(f"演示中止：命令退出码 {proc.returncode}", file=sys.stderr)
         sys.exit(proc.returncode)
@@ -31,6 +31,9 @@ def main() -> None:
         shutil.rmtree(out)
     (out / "templates").mkdir(parents=True)
     db = str(out / "kaohe.db")
+    run("init", str(out), "--unit-name", "某某县住房和城乡建设局", "--scheme", "zhujian",
+        "--contact-person", "王建华", "--contact-phone", "0000-12345678",
+        "--contact-address", "局机关三楼人事科", "--posted-at", "机关一楼公示栏")
 
     run("schemes", "list")
     for scheme in ("zhujian", "caizheng", "jinjiang", "mubiao", "gonghui", "kexie"):
@@ -52,6 +55,10 @@ def main() -> None:
         "-o", str(out / "gonghui" / "2023-考核结果.xlsx"))
     run("score", str(SAMPLE / "kexie" / "2023.xlsx"), "--scheme", "kexie", "--db", db,
         "-o", str(out / "kexie" / "2023-考核结果.xlsx"))
+    # Publish: the 公示 (dated before a holiday), result letters, 诫勉谈话 notices.
+    run("notice", "--publicize", "--period", "2023-03", "--scheme", "zhujian", "--date", "2023-09-27", "--html", cwd=out)
+    run("notice", "--feedback", "--period", "2023-03", "--scheme", "zhujian", "--date", "2023-04-03", "--merge", cwd=out)
+    run("notice", "--talk", "--period", "2023-11", "--scheme", "zhujian", "--date", "2023-12-04", cwd=out)
     run("explain", "梁婉馨", "--period", "2023-03", "--scheme", "zhujian", "--db", db)
 
     # Year end: the annual results, quotas and ties, from the archived periods.
