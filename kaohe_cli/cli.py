@@ -69,11 +69,14 @@ def _localise_help() -> None:
 
 def _register() -> None:
     from kaohe_cli.commands import check, diff, explain, history, quota, schemes, score, template
+    from kaohe_cli.commands import init, notice
 
+    app.command("init", help="建立工作区：写出 kaohe.toml（单位名称、方案、公示联系方式）。")(init.init)
     app.add_typer(schemes.app, name="schemes", help="查看、导出考核方案。")
     app.command("template", help="生成某方案的输入工作簿模板（含下拉列表、表头批注）。")(template.template)
     app.command("check", help="检查输入工作簿，列出每个问题的工作表、单元格和修改建议；有错误时退出码为 1。")(check.check)
     app.command("score", help="评分：写出考核结果工作簿并存入档案库。")(score.score)
+    app.command("notice", help="生成公示、结果反馈、诫勉谈话通知（Word，可转 PDF/HTML）。")(notice.notice)
     app.command("explain", help="逐项说明某人（某单位）某期得分的来源。")(explain.explain)
     app.command("quota", help="年度（季度）汇总：资格审查、一票否决、名额与并列待定。")(quota.quota)
     app.command("diff", help="比较某考核期最近两次评分的变化。")(diff.diff)
