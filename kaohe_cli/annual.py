@@ -223,7 +223,8 @@ def compute(
                 tie_keys[tb] = (matrix == g).sum(axis=1).astype("int64")
 
     groups = pd.DataFrame({"类别": info["category"], "分管领导": info["leader"], "科室": info["dept"]}, index=idx)
-    grades, ties, uses = _grade(grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys, quotas)
+    preset = pd.Series({s: d["grade"] for s, d in decisions.items() if s in idx}, dtype=object).reindex(idx).fillna("")
+    grades, ties, uses = _grade(grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys, quotas, preset)
     missing_quota = [g.name for g in grading.grades if g.quota_required and g.name not in quotas]
     for g in missing_quota:
         issues.append(note(f"未给出「{g}」名额，本次不评定{g}", f"请用 --quota {g}=N 给出名额"))
@@ -235,7 +236,6 @@ def compute(
         if s not in idx:
             issues.append(warning(f"集体研究决定中的「{s}」不在本次结果中", "请核对工号"))
             continue
-        grades[s] = _decided(grades[s], dec["grade"], grading)
         remarks.setdefault(s, []).append(f"集体研究决定：{dec['grade']}（{dec['decided_at'][:10]}）" + (f"，{dec['note']}" if dec.get("note") else ""))
 
     table = info.copy()
@@ -298,10 +298,11 @@ def _annual_condition(rule, lines: pd.DataFrame, idx: pd.Index) -> pd.Series:
     return mask.astype(bool)
 
 
-def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys, quotas):
+def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys, quotas, preset):
+    """Grades with committee decisions taking their quota places first."""
     if not grading.independent:
         r = assign_grades(grading, cents, groups=groups, forced=forced, no_grade=no_grade, ceiling=ceiling,
-                          not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas)
+                          not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=preset)
         ties = [(u.grade, u.tied) for u in r.uses if u.tied]
         return r.grades.copy(), ties, r.uses
     # Independent designations (优秀 and 先进工作者): each filled from everyone.
@@ -309,8 +310,9 @@ def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligi
     ties, uses = [], []
     for g in grading.grades:
         one = Grading(grades=[g], quota_group=grading.quota_group, none="")
+        mine = preset.where(preset == g.name, "")
         r = assign_grades(one, cents, groups=groups, forced=forced.where(forced == "", "x"), no_grade=no_grade,
-                          not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas)
+                          not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=mine)
         uses.extend(r.uses)
         for s, v in r.grades.items():
             if v == g.name:
@@ -323,21 +325,6 @@ def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligi
     has_forced = (forced != "") & ~no_grade
     out[has_forced] = forced[has_forced]
     return out.reindex(cents.index), ties, uses
-
-
-def _decided(current: str, decided: str, grading: Grading) -> str:
-    if grading.independent and TIED in (current or ""):
-        tokens = [t for t in current.split("、") if t]
-        out = []
-        for t in tokens:
-            if t.startswith(TIED):
-                g = t[len(TIED) + 1:-1]
-                if g == decided:
-                    out.append(g)
-            else:
-                out.append(t)
-        return "、".join(out)
-    return decided
 
 
 def _allowance(extra: dict, lv, year: int) -> tuple[Decimal | None, str]:

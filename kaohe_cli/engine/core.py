@@ -196,8 +196,8 @@ def score_period(
                 ))
 
     # caps and floors that acted, for 备注
-    acted = lines[lines["kind"].isin(["cap", "floor", "zero", "clip"])]
-    for s, rule_text in zip(acted["subject"], acted["rule"]):
+    adjusted = lines[lines["kind"].isin(["cap", "floor", "zero", "clip"])]
+    for s, rule_text in zip(adjusted["subject"], adjusted["rule"]):
         remarks.setdefault(s, []).append(rule_text)
     table["remarks"] = pd.Series(
         {s: "；".join(dict.fromkeys(v)) for s, v in remarks.items()}, dtype=object

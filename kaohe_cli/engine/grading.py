@@ -69,6 +69,7 @@ def assign_grades(
     not_eligible: dict[str, pd.Series] | None = None,  # grade → bool series
     tie_keys: pd.DataFrame | None = None,  # extra sort keys, larger is better
     quotas: dict[str, str] | None = None,  # run-time overrides: grade → "15%" / "4"
+    preset: pd.Series | None = None,  # subject → grade decided beforehand (committee); takes a quota place
 ) -> GradeResult:
     idx = score.index
     names = grading.names
@@ -88,6 +89,10 @@ def assign_grades(
     result[has_forced.to_numpy()] = forced[has_forced]
     graded = ~no_grade  # counted in N
     open_ = ~no_grade & ~has_forced  # still to be placed
+    preset = preset.reindex(idx).fillna("") if preset is not None else pd.Series("", index=idx)
+    decided = (preset != "") & open_
+    result[decided.to_numpy()] = preset[decided]
+    open_ &= ~decided
 
     keys = pd.DataFrame({"_score": score.astype("int64")}, index=idx)
     if tie_keys is not None and len(tie_keys.columns):
@@ -120,9 +125,11 @@ def assign_grades(
             in_group[members] = True
             n = int((graded & in_group).sum())
             places = quota_places(spec, n, grade.rounding)
+            taken = int((decided & in_group & (preset == grade.name)).sum())
             cand = keys[(pool & in_group).to_numpy()]
-            use = QuotaUse(grade.name, gname, n, spec, places, 0)
+            use = QuotaUse(grade.name, gname, n, spec, places, taken)
             uses.append(use)
+            places -= taken
             if cand.empty or places <= 0:
                 continue
             cand = cand.sort_values(key_cols, ascending=False, kind="mergesort")
@@ -141,7 +148,7 @@ def assign_grades(
                     chosen = list(cand.index[:places])
                     tied = []
             result[chosen] = grade.name
-            use.granted = len(chosen)
+            use.granted = taken + len(chosen)
             if tied:
                 result[tied] = TIED
                 use.tied = [str(t) for t in tied]
