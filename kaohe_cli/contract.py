@@ -9,7 +9,7 @@ in brackets or a required-marker star: `迟到(次)`, `工号*` and `工　号` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kaohe_cli.text import norm
 

@@ -142,14 +142,18 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
 
 
 def dedupe_same_reason(lines: pd.DataFrame) -> pd.DataFrame:
-    """Same subject, item and 事由 on several rows: only the highest-valued row counts."""
+    """Same subject, item and 事由 on several rows: only the highest-valued row counts.
+
+    Highest level first (points per unit); at the same level, the row worth most (its 次数);
+    only then the first row. So the result does not depend on the order of the rows.
+    """
     sel = (lines["kind"] == "bonus") & lines["counted"] & (lines["reason"] != "")
     if not sel.any():
         return lines
     part = lines[sel].copy()
     part["_unit"] = part["points"] / part["quantity"].where(part["quantity"] > 0, 1)
     part["_key"] = part["reason"].map(norm)
-    best = part.sort_values(["_unit", "event"], ascending=[False, True], kind="mergesort").drop_duplicates(
+    best = part.sort_values(["_unit", "points", "event"], ascending=[False, False, True], kind="mergesort").drop_duplicates(
         ["subject", "item", "_key"], keep="first"
     )
     drop = part.index.difference(best.index)
@@ -160,6 +164,15 @@ def dedupe_same_reason(lines: pd.DataFrame) -> pd.DataFrame:
             (n + "；" if n else "") + "同一事由已按最高级别计分，不重复加分" for n in lines.loc[drop, "note"]
         ]
     return lines
+
+
+def _has_column(table: Table, column: str) -> bool:
+    return column in table.columns or norm(column) in table.extra_columns
+
+
+def _where_or_item(table: Table, r: int, column: str) -> dict:
+    """The location of `column` in row r; the 事项 cell when the sheet has no such column."""
+    return where(table, r, column if _has_column(table, column) else "事项")
 
 
 def _target_col(table: Table) -> str:
@@ -187,22 +200,22 @@ def _level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str,
         col = item.level_field
         raw = text(get(table, vals, col)) or (text(get(table, vals, "级别")) if col != "级别" else "")
         valid = join_names([lv.name for lv in item.levels])
+        level_loc = _where_or_item(table, r, col if _has_column(table, col) else "级别")
         if not raw:
+            missing = "" if (_has_column(table, col) or _has_column(table, "级别")) else f"；本表没有「{col}」列，请加上该列，或把此事项填在奖惩表"
             return "", None, error(
-                f"事项「{item.name}」需要填写{col}", f"可选{col}：{valid}",
-                **where(table, r, col if col in table.columns else "级别"),
+                f"事项「{item.name}」需要填写{col}", f"可选{col}：{valid}{missing}", **level_loc,
             )
         key = norm(raw)
         level = next((lv for lv in item.levels if key == norm(lv.name) or key in {norm(a) for a in lv.aliases}), None)
         if level is None:
             return "", None, error(
-                f"事项「{item.name}」没有{col}「{raw}」", f"可选{col}：{valid}",
-                **where(table, r, col if col in table.columns else "级别"),
+                f"事项「{item.name}」没有{col}「{raw}」", f"可选{col}：{valid}", **level_loc,
             )
         level_name = level.name
         points, rng, default = level.points, level.range, level.default
     raw_value = get(table, vals, "分值")
-    loc = where(table, r, "分值")
+    loc = _where_or_item(table, r, "分值")
     given: Decimal | None = None
     if raw_value not in (None, "") and not (isinstance(raw_value, str) and not raw_value.strip()):
         given, problem = V.parse_number(raw_value, **loc)
@@ -223,8 +236,9 @@ def _level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str,
     if given is None:
         if default is not None:
             return level_name, default, None
+        hint = "请填写分值" if _has_column(table, "分值") else "本表没有「分值」列，请加上该列后填写分值"
         return level_name, None, error(
-            f"{what}为视情计分，需要在「分值」中填写 {_num(lo)}–{_num(hi)} 之间的分数", "请填写分值", **loc
+            f"{what}为视情计分，需要在「分值」中填写 {_num(lo)}–{_num(hi)} 之间的分数", hint, **loc
         )
     if not (lo <= given <= hi):
         return level_name, None, error(
@@ -371,7 +385,7 @@ def _component_from_reason(scheme: Scheme, reason: str, table: Table, r: int) ->
         return inside[0], None
     return "", error(
         f"事由「{reason}」没有写明是哪个考核项目弄虚作假", f"请在事由中写考核项目名称：{join_names(names)}",
-        **where(table, r, "事由" if "事由" in table.columns else "说明"),
+        **_where_or_item(table, r, "事由" if "事由" in table.columns else "说明"),
     )
 
 

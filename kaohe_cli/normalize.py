@@ -328,9 +328,10 @@ def is_detail(table: Table) -> bool:
     return "日期" in table.columns and "状态" in table.columns
 
 
-def read_attendance(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
+def read_attendance(table: Table, scheme, roster: Roster, period=None) -> tuple[AttendanceLines, list[Issue]]:
+    """Summary or detail attendance → lines; `period` (when given) checks detail dates."""
     if is_detail(table):
-        return _attendance_detail(table, scheme, roster)
+        return _attendance_detail(table, scheme, roster, period)
     return _attendance_summary(table, scheme, roster)
 
 
@@ -346,7 +347,7 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
     nm = names.map(lambda v: norm(text(v))) if names is not None else pd.Series([""] * n, index=frame.index)
     known = code.isin(roster.people.index)
     unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
-    by_name = nm.map(unique_names).fillna("")
+    by_name = nm.map(unique_names).astype(object).fillna("")  # object first: an empty roster maps to all-NaN floats
     out = code.where(known & (code != ""), "")
     use_name = (out == "") & (code == "")
     out = out.where(~use_name, by_name)
@@ -433,7 +434,7 @@ def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[Attendanc
     return out, issues
 
 
-def _attendance_detail(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
+def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tuple[AttendanceLines, list[Issue]]:
     issues: list[Issue] = []
     out = AttendanceLines()
     cols = ["工号", "姓名", "日期", "状态", "天数"]
@@ -469,16 +470,33 @@ def _attendance_detail(table: Table, scheme, roster: Roster) -> tuple[Attendance
     else:
         days = pd.Series(1.0, index=frame.index)
     dates = frame["日期"]
+    date_col = table.columns["日期"]
     keep = (item_name != "") & (subject != "")
     unit_day = {it.name: it.unit == "天" for it in scheme.items}
+    outside: list[tuple[int, date]] = []
     for i in np.flatnonzero(keep.to_numpy()):
         name = item_name.iat[i]
+        r = int(frame["_row"].iat[i])
         out.subject.append(subject.iat[i])
         out.item.append(name)
         out.quantity.append(float(days.iat[i]) if unit_day.get(name) else 1.0)
-        out.source.append(f"{table.sheet}!{a1(int(frame['_row'].iat[i]), st_col)}")
-        d, _ = V.parse_date(dates.iat[i], file=table.file, sheet=table.sheet, cell="")
+        out.source.append(f"{table.sheet}!{a1(r, st_col)}")
+        d, issue = V.parse_date(dates.iat[i], file=table.file, sheet=table.sheet, cell=a1(r, date_col))
+        if issue is not None:
+            issues.append(issue)
+        elif d is not None and period is not None and not period.contains(d):
+            outside.append((r, d))
         out.date.append(d.isoformat() if d else "")
+    for r, d in outside[:20]:
+        issues.append(warning(
+            f"日期 {d.isoformat()} 不在考核期 {period.label} 内，仍计入本期", "如属误填请更正日期，或删去不属于本期的考勤行",
+            file=table.file, sheet=table.sheet, cell=a1(r, date_col),
+        ))
+    if len(outside) > 20:
+        issues.append(warning(
+            f"另有{len(outside) - 20}行考勤日期不在考核期 {period.label} 内，仍计入本期", "请核对考勤表的日期范围",
+            file=table.file, sheet=table.sheet,
+        ))
     return out, issues
 
 

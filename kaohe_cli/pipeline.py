@@ -7,6 +7,7 @@ decides (check: report; score: refuse to write when there is any error).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,7 @@ from kaohe_cli.readers import attendance_exports as X
 from kaohe_cli.readers.tables import find_sheet, read_table
 from kaohe_cli.readers.workbook import RawSheet, Workbook, read_workbook
 from kaohe_cli.scheme.model import Scheme
-from kaohe_cli.text import join_names, norm
+from kaohe_cli.text import join_names, norm, suggest
 
 EVENT_SHEETS = ("记实", "奖惩")
 
@@ -65,21 +66,23 @@ def prepare(
         if sheet is None:
             continue
         sheets[canonical] = sheet
-        if canonical == "考勤" and X.detect_export(sheet):
-            continue  # read below as an export
+        if canonical == "考勤" and (attendance or X.detect_export(sheet)):
+            continue  # read below, as an export, or not at all when --attendance replaces it
         table, probs = read_table(sheet, canonical)
         issues.extend(probs)
         if table is not None:
             tables[canonical] = table
 
     # ---- subjects ----------------------------------------------------------------------
+    # A CSV file holds one sheet, named after the file: "add a sheet" cannot be done there.
+    csv_hint = "CSV 文件只有一张表，表名就是文件名（如 人员.csv）；多张表请用 .xlsx 工作簿" if Path(path).suffix.lower() == ".csv" else ""
     roster = N.Roster.empty()
     units = None
     if "人员" in tables:
         roster, probs = N.read_roster(tables["人员"], need_dept=not scheme.is_unit)
         issues.extend(probs)
     elif not scheme.is_unit:
-        issues.append(_missing_sheet(file, "人员", "花名册、人员名单"))
+        issues.append(_missing_sheet(file, "人员", "花名册、人员名单", extra=csv_hint))
     if scheme.is_unit:
         if "单位" in tables:
             units, probs = N.read_units(tables["单位"])
@@ -87,7 +90,7 @@ def prepare(
             subjects = units.copy()
             subjects["分管领导_id"] = [N._leader_id(roster, lab) for lab in subjects["分管领导"]]
         else:
-            issues.append(_missing_sheet(file, "单位", "单位名单"))
+            issues.append(_missing_sheet(file, "单位", "单位名单", extra=csv_hint))
             subjects = pd.DataFrame(columns=["单位", "名称", "类型", "分管领导", "参评先进", "人数"])
     else:
         people = roster.people
@@ -105,14 +108,18 @@ def prepare(
             issues.extend(probs)
 
     # ---- attendance --------------------------------------------------------------------
+    # Sources: the --attendance export files when given, else the 考勤 sheet (a clerk's table or
+    # a pasted export), else an export pasted into the workbook under its own name (月度汇总…).
+    # With --attendance, a pasted export is ignored, and a clerk's 考勤 sheet keeps only the
+    # items no export gives (脱岗…): nothing is counted twice, nothing typed is lost.
     att_people: set[str] | None = None
     if scheme.is_unit:
         if "考勤" in sheets:
             issues.append(note("单位考核方案不使用考勤表，已忽略", "", file=file, sheet=sheets["考勤"].name))
     else:
-        att_sources: list[tuple[str, object]] = []
-        if "考勤" in sheets:
-            att_sources.append(("sheet", sheets["考勤"]))
+        own = sheets.get("考勤")
+        pasted = [] if own is not None else [s for s in wb.sheets if s not in sheets.values() and X.detect_export(s)]
+        exports: list[RawSheet] = []
         for extra in attendance:
             xwb = read_workbook(Path(extra))
             found = [s for s in xwb.sheets if X.detect_export(s)]
@@ -121,32 +128,78 @@ def prepare(
                     "这个文件不是钉钉或企业微信的考勤导出表", "请给出钉钉“月度汇总”“每日统计”或企业微信“概况统计与打卡明细”的导出文件",
                     file=xwb.file,
                 ))
-            for s in found:
-                att_sources.append(("export", s))
-        for kind, sheet in att_sources:
-            if X.detect_export(sheet):
-                exp = X.read_export(sheet, hours_per_day=options.hours_per_day, mapping=options.export_mapping or None)
-                lines, people_seen, probs = export_lines(ctx, exp)
-            else:
-                table = tables.get("考勤")
-                if table is None:
-                    continue
-                att, probs = N.read_attendance(table, scheme, roster)
-                lines = E.attendance_lines(ctx, att, table)
-                people_seen = att.people
+            exports.extend(found)
+        typed: RawSheet | None = None  # the clerk's own 考勤 table
+        replaced: list[RawSheet] = []  # workbook exports that --attendance replaces
+        if own is not None and not X.detect_export(own):
+            typed = own
+        elif attendance:
+            replaced = [own] if own is not None else pasted
+        else:
+            exports = [own] if own is not None else pasted
+
+        covered: set[str] = set()  # items the exports give (present even when 0)
+        seen_in: dict[str, str] = {}  # person → the first source that has them
+        twice: dict[tuple[str, str], list[str]] = {}
+
+        def take(lines: pd.DataFrame, people_seen: set[str], label: str, overlap: bool = True) -> None:
+            nonlocal att_people
             parts.append(lines)
-            issues.extend(probs)
+            for s in people_seen:
+                if overlap and s in seen_in and seen_in[s] != label:
+                    twice.setdefault((seen_in[s], label), []).append(s)
+                seen_in.setdefault(s, label)
             att_people = (att_people or set()) | people_seen
+
+        for sheet in exports:
+            exp = X.read_export(sheet, hours_per_day=options.hours_per_day, mapping=options.export_mapping or None)
+            lines, people_seen, probs = export_lines(ctx, exp)
+            issues.extend(_period_issues(exp, period) + probs)
+            covered.update(k for p in exp.people for k in p.counts)
+            take(lines, people_seen, f"{sheet.file}:{sheet.name}")
+        if typed is not None:
+            table = tables.get("考勤")
+            if table is None and attendance:  # not read above when --attendance is given
+                table, probs = read_table(typed, "考勤")
+                issues.extend(probs)
+            if table is not None:
+                att, probs = N.read_attendance(table, scheme, roster, period)
+                issues.extend(probs)
+                lines = E.attendance_lines(ctx, att, table)
+                if attendance:
+                    kept = lines[~lines["item"].isin(covered)] if len(lines) else lines
+                    headers = list(table.columns) + list(table.extra_columns)
+                    sheet_items = {it.name for h in headers if (it := scheme.item(h)) is not None and it.attendance}
+                    sheet_items |= set(lines["item"]) if len(lines) else set()
+                    issues.append(_replaced_items_issue(typed, exports, sheet_items, kept, covered))
+                    # only items no export gives: an overlap of people is expected, not a double count
+                    take(kept, set(kept["subject"]) if len(kept) else set(), f"{typed.file}:{typed.name}", overlap=False)
+                else:
+                    take(lines, att.people, f"{typed.file}:{typed.name}")
+        for sheet in replaced:
+            issues.append(warning(
+                f"已用 --attendance 给出的考勤导出（{_labels(exports)}）代替本工作簿中的考勤导出「{sheet.name}」，该表未计分",
+                "两份导出只计其一，以免重复扣分；如需两份相加，请都用 --attendance 给出",
+                file=sheet.file, sheet=sheet.name, code="attendance-replaced",
+            ))
+        for (first, second), ids in twice.items():
+            names = [f"{roster.people.at[s, '姓名']}（{s}）" for s in ids]
+            issues.append(warning(
+                f"{len(ids)}人在两份考勤中都有记录，已相加：{join_names(names)}（{first} 与 {second}）",
+                "如两份考勤有重叠，请只给出一份，或导出时按考勤组分开", file=second.split(":", 1)[0],
+                sheet=second.split(":", 1)[1],
+            ))
         if att_people is not None and scheme.attendance_items:
+            first_source = exports[0] if exports else typed
+            where = {"file": first_source.file, "sheet": first_source.name} if first_source else {"file": file}
             missing = [s for s in subjects.index if s not in att_people]
             for s in missing[:30]:
                 issues.append(warning(
-                    f"{subjects.at[s, '姓名']}（{s}）没有考勤记录，按无缺勤计", "如有缺勤请在考勤表中补上此人",
-                    file=file, sheet=sheets["考勤"].name if "考勤" in sheets else "考勤",
+                    f"{subjects.at[s, '姓名']}（{s}）没有考勤记录，按无缺勤计", "如有缺勤请在考勤表或考勤导出中补上此人", **where,
                 ))
             if len(missing) > 30:
-                issues.append(warning(f"另有{len(missing) - 30}人没有考勤记录，按无缺勤计", "请核对考勤表", file=file))
-        elif scheme.attendance_items and "考勤" not in sheets and not attendance:
+                issues.append(warning(f"另有{len(missing) - 30}人没有考勤记录，按无缺勤计", "请核对考勤表", **where))
+        elif scheme.attendance_items and not exports and typed is None and not attendance:
             issues.append(note(
                 "工作簿中没有考勤表，本期不计考勤扣分", "如需计考勤，请加「考勤」工作表或用 --attendance 给出考勤导出文件", file=file,
             ))
@@ -208,38 +261,26 @@ def _unit_resolver(units):
 
 
 def export_lines(ctx: E.Context, exp) -> tuple[pd.DataFrame, set[str], list[Issue]]:
-    """An `AttendanceExport` → attendance ledger lines, matching people to the roster."""
+    """An `AttendanceExport` → attendance ledger lines, matching people to the roster.
+
+    A person is matched by 工号 (a 工号 that lost its leading zeros in Excel still matches
+    when the name agrees), else, without a 工号 column (WeCom), by 姓名, told apart by 部门
+    when the roster has namesakes. Someone the roster does not know is an error at their cell.
+    Unmapped columns are already reported by the reader, once per column.
+    """
     issues: list[Issue] = list(exp.issues)
-    roster = ctx.roster
-    people = roster.people
     seen: set[str] = set()
     cols: dict[str, list] = {"subject": [], "item": [], "quantity": [], "source": []}
     not_scored: dict[str, Decimal] = {}
+    if not len(ctx.roster.people):
+        return L.empty(), seen, issues  # no roster: its missing sheet is the one error to report
+    zeros: dict[str, list[str]] = {}  # 工号 without leading zeros → roster 工号, built when first needed
+    names = dict(zip(ctx.roster.people.index, map(norm, ctx.roster.people["姓名"])))  # 工号 → 姓名
     for p in exp.people:
-        loc = {"file": exp.file, "sheet": exp.sheet, "cell": f"A{p.row + 1}"}
-        gid = None
-        if p.gonghao:
-            gid = p.gonghao if p.gonghao in people.index else None
-            if gid is None:
-                issues.append(error(
-                    f"考勤导出中的工号「{p.gonghao}」（{p.name}）不在人员表中", "请在人员表中补充此人，或核对工号", **loc
-                ))
-                continue
-        else:
-            ids = roster.by_name.get(norm(p.name), [])
-            if p.dept and len(ids) > 1:
-                ids = [i for i in ids if norm(people.at[i, "科室"]) == norm(p.dept)] or ids
-            if len(ids) == 1:
-                gid = ids[0]
-            elif len(ids) > 1:
-                issues.append(roster.unknown_person_issue(p.name, loc))
-                continue
-            else:
-                issues.append(error(
-                    f"考勤导出中的「{p.name}」（{p.dept or '无部门'}）不在人员表中",
-                    "请在人员表中补充此人；如姓名写法不同请统一，或在导出中加入工号列", **loc,
-                ))
-                continue
+        gid, probs = _match_person(ctx.roster, exp, p, names, zeros)
+        issues.extend(probs)
+        if gid is None:
+            continue
         seen.add(gid)
         for item_name, qty in p.counts.items():
             if not qty:
@@ -251,21 +292,130 @@ def export_lines(ctx: E.Context, exp) -> tuple[pd.DataFrame, set[str], list[Issu
             cols["subject"].append(gid)
             cols["item"].append(item.name)
             cols["quantity"].append(float(qty))
-            cols["source"].append(p.sources.get(item_name, f"{exp.sheet}!A{p.row + 1}"))
-    for header, total in exp.unmapped:
-        issues.append(note(
-            f"考勤导出列「{header}」没有对应的考核事项，未计分（合计 {_dec(total)}）",
-            "如需计分，请在 kaohe.toml 的 [attendance.mapping] 中指定对应事项", file=exp.file, sheet=exp.sheet,
-        ))
+            cols["source"].append(p.sources.get(item_name, f"{exp.sheet}!{p.cells.get('姓名', f'A{p.row + 1}')}"))
+    scored_items = join_names([i.name for i in ctx.scheme.attendance_items]) or "无"
     for item_name, total in not_scored.items():
+        unit = "天" if item_name in X.DAY_ITEMS or item_name.endswith("假") else "次"
         issues.append(note(
-            f"考勤导出中的「{item_name}」不是本方案的考勤计分事项，未计分（合计 {_dec(total)}）", "", file=exp.file, sheet=exp.sheet,
+            f"考勤导出中的「{item_name}」合计 {_dec(total)} {unit}，不是本方案的考勤计分事项，未计分",
+            f"本方案的考勤事项：{scored_items}", file=exp.file, sheet=exp.sheet,
         ))
     att = N.AttendanceLines(cols["subject"], cols["item"], cols["quantity"], cols["source"], [""] * len(cols["subject"]), seen)
     lines = E.attendance_lines(ctx, att, None)
     if len(lines):
         lines["file"] = exp.file
     return lines, seen, issues
+
+
+def _match_person(
+    roster: N.Roster, exp, p, names: dict[str, str], zeros: dict[str, list[str]]
+) -> tuple[str | None, list[Issue]]:
+    """One export person → (工号 in the roster, issues); None when they cannot be matched."""
+    people = roster.people
+    name_cell = p.cells.get("姓名", f"A{p.row + 1}")
+    at = f"{exp.sheet}!{name_cell}"
+    who = f"{p.name}（{'工号 ' + p.gonghao if p.gonghao else (p.dept or '无部门')}）"
+    loc = {"file": exp.file, "sheet": exp.sheet, "cell": name_cell}
+    namesakes = roster.by_name.get(norm(p.name), [])
+    if p.gonghao:
+        gid = norm(p.gonghao)
+        if gid not in names:
+            if gid.isdigit() and not zeros:
+                for i in people.index:
+                    if str(i).isdigit():
+                        zeros.setdefault(str(i).lstrip("0"), []).append(i)
+            same = zeros.get(gid.lstrip("0"), []) if gid.isdigit() else []
+            same = [i for i in same if names[i] == norm(p.name)]
+            if len(same) == 1:
+                return same[0], [note(
+                    f"考勤导出中{p.name}的工号「{p.gonghao}」按人员表的「{same[0]}」计（导出时丢了前导零）",
+                    "导出或另存时请把工号列设为文本格式", file=exp.file, sheet=exp.sheet,
+                    cell=p.cells.get("工号", name_cell),
+                )]
+            also = "；人员表中有同名的 " + "、".join(f"{people.at[i, '姓名']}（工号 {i}，{people.at[i, '科室']}）"
+                                                for i in namesakes) if namesakes else ""
+            id_cell = p.cells.get("工号", name_cell)
+            return None, [error(
+                f"考勤导出中的{who}不在人员表中{also}",
+                f"请在人员表中补上{p.name}，或核对导出表 {exp.sheet}!{id_cell} 的工号", file=exp.file, sheet=exp.sheet,
+                cell=id_cell, code="export-unknown-person",
+            )]
+        if names[gid] != norm(p.name):
+            return gid, [warning(
+                f"考勤导出中工号「{gid}」的姓名为「{p.name}」，人员表中为「{people.at[gid, '姓名']}」，已按工号计入",
+                f"请核对导出表 {at} 与人员表，确认是同一人", **loc,
+            )]
+        return gid, []
+    ids = namesakes
+    if len(ids) > 1 and p.dept:
+        ids = [i for i in ids if _same_dept(p.dept, people.at[i, "科室"])] or ids
+    if len(ids) == 1:
+        return ids[0], []
+    if len(ids) > 1:
+        options = "、".join(f"{people.at[i, '姓名']}（工号 {i}，{people.at[i, '科室']}）" for i in ids)
+        return None, [error(
+            f"考勤导出中的{who}在人员表中有{len(ids)}人同名，按部门也无法区分：{options}",
+            f"请在导出中加入工号列，或使人员表的科室与导出的部门一致（导出表 {at}）", code="export-ambiguous-person", **loc,
+        )]
+    near = suggest(p.name, list(roster.by_name))
+    maybe = f"是否为：{'、'.join(near)}？" if near else ""
+    return None, [error(
+        f"考勤导出中的{who}不在人员表中",
+        f"{maybe}请在人员表中补上{p.name}（导出表 {at}），或统一姓名的写法", code="export-unknown-person", **loc,
+    )]
+
+
+def _same_dept(export_dept: str, roster_dept: object) -> bool:
+    """导出的部门 (often a path: 财政局/办公室) names the roster's 科室."""
+    a, b = norm(export_dept), norm(roster_dept)
+    if not a or not b:
+        return False
+    return a == b or re.split(r"[/\\>＞\-—|]", a)[-1] == b
+
+
+def _period_issues(exp, period: Period) -> list[Issue]:
+    """The export's 统计日期 against the assessment period."""
+    start, end = exp.period_start, exp.period_end
+    if start is None or end is None:
+        return []
+    span = f"{start.isoformat()} 至 {end.isoformat()}"
+    want = f"{period.label}（{period.start.isoformat()} 至 {period.end.isoformat()}）"
+    loc = {"file": exp.file, "sheet": exp.sheet, "cell": "A1"}
+    if end < period.start or start > period.end:
+        return [error(
+            f"考勤导出的统计期 {span} 不在考核期 {want} 内", "请换成考核期的导出文件，或用 --period 指定考核期",
+            code="export-period", **loc,
+        )]
+    if start < period.start or end > period.end:
+        return [warning(
+            f"考勤导出的统计期 {span} 超出考核期 {want}，超出部分的考勤也已计入",
+            "请在钉钉或企业微信中按考核期的日期范围重新导出", code="export-period", **loc,
+        )]
+    return []
+
+
+def _labels(sheets: list[RawSheet]) -> str:
+    return join_names([f"{s.file}:{s.name}" for s in sheets]) or "无可用导出"
+
+
+def _replaced_items_issue(typed: RawSheet, exports: list[RawSheet], sheet_items: set[str], kept: pd.DataFrame,
+                          covered: set[str]) -> Issue:
+    """--attendance and a typed 考勤 sheet: say which items came from where."""
+    order = {name: i for i, name in enumerate(X.DEFAULT_ITEMS)}
+    replaced = sorted(sheet_items & covered, key=lambda i: (order.get(i, len(order)), i))
+    message = f"已给出考勤导出（{_labels(exports)}）"
+    if replaced:
+        message += f"，「{typed.name}」表中的{join_names(replaced)}改按导出计，不重复计分"
+    else:
+        message += f"，「{typed.name}」表中没有导出也有的事项"
+    if len(kept):
+        totals = kept.groupby("item", sort=False)["quantity"].sum()
+        message += "；导出中没有的" + join_names([f"「{i}」合计 {_dec(Decimal(str(q)))}" for i, q in totals.items()])
+        message += f" 仍按「{typed.name}」表计"
+    return warning(
+        message, "同一事项只按一处计分；导出中没有的事项（如脱岗）可继续写在考勤表中，导出已有的请以导出为准",
+        file=typed.file, sheet=typed.name, code="attendance-replaced",
+    )
 
 
 def _dec(d: Decimal) -> str:

@@ -7,6 +7,7 @@ an A4 print set-up. With a roster, the people are copied in and pre-filled in �
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -170,10 +171,12 @@ def _prefill(ws, sheet_name: str, headers: list[str], roster: pd.DataFrame, sche
                 v = rec.get(h, "")
                 if h == "参评":
                     v = "是" if rec.get("参评", True) else "否"
-                if v is None or (isinstance(v, float) and v != v):
-                    continue
+                if v is None or v == "" or (isinstance(v, float) and v != v):
+                    continue  # leave the cell blank, not an empty text
                 if hasattr(v, "isoformat"):
                     v = v.isoformat()
+                if isinstance(v, Decimal):
+                    v = int(v) if v == v.to_integral_value() else float(v)  # a number cell, not text
                 ws.write_string(r, c, str(v)) if not isinstance(v, (int, float)) or isinstance(v, bool) else ws.write_number(r, c, v)
     elif sheet_name in ("考勤", "评分"):
         scored = people[people["参评"].astype(bool)] if "参评" in people.columns else people

@@ -129,6 +129,14 @@ def test_title_row_synonyms_blank_rows_and_total_row():
     assert table.cell(5, "科室") == "C6"
 
 
+def test_full_width_headers_and_required_stars():
+    sheet = raw([["工　号", "＊姓名", "所在部门（科室）", "科　室"], ["007", "张三", "x", "办公室"]])
+    table, issues = read_table(sheet, "人员")
+    assert issues == []
+    assert table.columns == {"工号": 0, "姓名": 1, "科室": 3}
+    assert table.extra_columns == {"所在部门(科室)": 2}
+
+
 def test_total_row_only_dropped_at_the_end():
     sheet = raw([["工号", "姓名", "科室"], ["小计", N, N], ["001", "张三", "办公室"], ["总计", N, N]])
     table, _ = read_table(sheet, "人员")

@@ -47,6 +47,11 @@ def main() -> None:
     run("score", *map(str, months), "--scheme", "zhujian", "--db", db, "-o", str(out / "zhujian"))
     for f in sorted((SAMPLE / "caizheng").glob("2023-*.xlsx")):
         run("score", str(f), "--scheme", "caizheng", "--db", db, "-o", str(out / "caizheng" / f"{f.stem}-考核结果.xlsx"))
+    # The same March as a DingTalk 月度汇总 export: what kaohe recognises, then scored with it.
+    export = SAMPLE / "exports" / "钉钉月度汇总-2023-03.xlsx"
+    run("check", str(export))
+    run("score", str(SAMPLE / "caizheng" / "2023-03.xlsx"), "--scheme", "caizheng", "--attendance", str(export),
+        "--no-archive", "-o", str(out / "caizheng" / "2023-03-钉钉考勤-考核结果.xlsx"))
     for f in sorted((SAMPLE / "jinjiang").glob("2023Q*.xlsx")):
         run("score", str(f), "--scheme", "jinjiang", "--db", db, "-o", str(out / "jinjiang" / f"{f.stem}-考核结果.xlsx"))
     run("score", str(SAMPLE / "mubiao" / "2023.xlsx"), "--scheme", "mubiao", "--quota", "先进=2", "--db", db,

@@ -19,7 +19,7 @@ def check(
     as_json: bool = C.JsonOpt,
 ) -> None:
     """检查输入工作簿：列出每个问题的文件、工作表、单元格和修改建议。有错误时退出码为 1，不写任何文件。"""
-    from kaohe_cli.issues import has_errors
+    from kaohe_cli.issues import has_errors, sort_issues
     from kaohe_cli.readers import attendance_exports as X
     from kaohe_cli.readers.workbook import read_workbook
 
@@ -36,7 +36,7 @@ def check(
             results.append(report)
             continue
         s = C.scheme_of(scheme, cfg)
-        issues = _check_one(path, s, period, att, cfg)
+        issues = sort_issues(_check_one(path, s, period, att, cfg))
         bad = has_errors(issues)
         any_error |= bad
         results.append({"file": path.name, "errors": sum(i.is_error for i in issues),
@@ -71,6 +71,7 @@ def _check_one(path: Path, scheme, period_text, attendance, cfg):
 
 
 def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
+    """A file that is only punch-clock exports: what was recognised, and how it maps."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -81,23 +82,91 @@ def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
         exp = X.read_export(sheet, hours_per_day=cfg.attendance.hours_per_day,
                             mapping={k: (v or None) for k, v in cfg.attendance.mapping.items()} or None)
         period = f"{exp.period_start} 至 {exp.period_end}" if exp.period_start else "未识别"
+        units = {c.header: c.unit for c in exp.columns}
+        mapping: dict[str, list[str]] = {}
+        for c in exp.columns:
+            if c.item:
+                mapping.setdefault(c.item, []).append(c.header)
+        from_days = _day_text_source(exp)
+        for item in dict.fromkeys(k for p in exp.people for k in p.counts):
+            if item not in mapping and from_days:
+                mapping[item] = [from_days]
+        unmapped = [{"header": h, "total": str(t), "unit": units.get(h) or _suffix_unit(h)} for h, t in exp.unmapped]
         info = {
-            "sheet": exp.sheet, "kind": exp.kind, "period": period, "people": len(exp.people),
+            "sheet": exp.sheet, "kind": exp.kind, "period": period,
+            "period_start": exp.period_start.isoformat() if exp.period_start else None,
+            "period_end": exp.period_end.isoformat() if exp.period_end else None,
+            "people": len(exp.people),
+            "mapping": mapping,
             "columns": [{"header": c.header, "item": c.item, "unit": c.unit, "conversion": c.conversion} for c in exp.columns],
-            "unmapped": [{"header": h, "total": str(t)} for h, t in exp.unmapped],
+            "unmapped": unmapped,
             "issues": [i.to_dict() for i in exp.issues],
         }
         out["exports"].append(info)
         if as_json:
             continue
-        console.print(f"[bold]{escape(wb.file)}:{escape(exp.sheet)}[/] 识别为 [bold cyan]{exp.kind}[/]，统计期 {period}，{len(exp.people)} 人")
+        console.print(f"[bold]{escape(wb.file)}:{escape(exp.sheet)}[/] 识别为 [bold cyan]{exp.kind}[/]，"
+                      f"统计期 {period}，{len(exp.people)} 人")
         t = Table(title="列的对应关系")
         for col in ("导出列", "单位", "对应事项", "换算"):
             t.add_column(col)
-        for c in exp.columns:
-            t.add_row(escape(c.header), c.unit, c.item or "—", escape(c.conversion))
+        for header, unit, item, conversion in _collapse_days(exp.columns):
+            t.add_row(escape(header), unit, item or "—", escape(conversion))
         console.print(t)
-        if exp.unmapped:
-            console.print("未对应考核事项的列（不计分，请考核办决定）：" + "；".join(f"{escape(h)} 合计 {t}" for h, t in exp.unmapped))
+        if mapping:
+            console.print("计入考核事项：")
+            for item, headers in mapping.items():
+                console.print(f"  {escape(item)} ← {escape('、'.join(headers))}")
+        else:
+            console.print("[yellow]没有任何列对应考核事项[/]")
+        if unmapped:
+            console.print(escape("未对应考核事项的列（不计分，请考核办决定；可在 kaohe.toml 的 [attendance.mapping] 中指定）："))
+            for u in unmapped:
+                console.print(f"  {escape(u['header'])} 合计 {u['total']}{(' ' + u['unit']) if u['unit'] else ''}")
         print_issues(exp.issues, title="提示")
     return out
+
+
+def _day_text_source(exp) -> str:
+    """Where counts without a column come from: the per-day result cells, if any."""
+    for c in exp.columns:
+        if c.conversion.startswith("逐日考勤结果") or c.conversion.startswith("考勤结果文字，统计列"):
+            return f"{c.header.split('/')[0]}（逐日考勤结果）"
+    return ""
+
+
+def _suffix_unit(header: str) -> str:
+    import re
+
+    m = re.search(r"\((天|小时|分钟|次)\)$", header)
+    return m.group(1) if m else ""
+
+
+def _collapse_days(columns) -> list[tuple[str, str, str | None, str]]:
+    """One row for a run of per-day columns (考勤结果/1日–31日) instead of thirty."""
+    import re
+
+    rows: list[tuple[str, str, str | None, str]] = []
+    run: list = []
+
+    def day_of(header: str) -> str:
+        m = re.search(r"\((\d+)日\)$", header) or re.search(r"/(\d+)$", header)
+        return m.group(1) if m else header.rsplit("/", 1)[-1]
+
+    def flush() -> None:
+        if not run:
+            return
+        first, last = run[0], run[-1]
+        group = first.header.split("/")[0]
+        label = f"{group}/{day_of(first.header)}日–{day_of(last.header)}日（{len(run)}列）" if len(run) > 1 else first.header
+        rows.append((label, "", None, first.conversion))
+        run.clear()
+
+    for c in columns:
+        if c.conversion.startswith("逐日考勤结果") and "/" in c.header:
+            run.append(c)
+            continue
+        flush()
+        rows.append((c.header, c.unit, c.item, c.conversion))
+    flush()
+    return rows

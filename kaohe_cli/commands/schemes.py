@@ -61,7 +61,13 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
     for it in s.items:
         where = it.component or ("年终" if it.annual else {"bonus": "加分", "deduction": "另扣", "marker": "—"}[it.kind])
         targets = []
-        if it.targets.individual:
+        if s.is_unit:  # 对象 names a row of sheet 单位; 对象类型 does not apply
+            targets.append("单位")
+            if it.targets.shared_factor is not None:
+                targets.append(f"可多个，各得{_n(it.targets.shared_factor * 100)}%")
+            elif it.targets.multiple:
+                targets.append("可多个")
+        elif it.targets.individual:
             targets.append("个人" + ("+分管领导" if "leader" in it.targets.individual else ""))
         if it.targets.collective is not None:
             targets.append("集体" + ("+分管领导" if "leader" in it.targets.collective else ""))

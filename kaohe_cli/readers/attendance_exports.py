@@ -51,6 +51,7 @@ Results::
         row       0-based sheet row of the person's first data row
         gonghao   工号 as text ('' when the export has none); leading zeros kept, 1001.0 → "1001"
         name, dept, account (UserId / 账号, '' when absent)
+        cells     "姓名" / "工号" / "部门" / "账号" → A1 cell of the person's first data row
         counts    scheme item → Decimal: 迟到, 早退 (times), 旷工 (days, steps of 0.5), 事假,
                   病假, 年休假 (days), plus any item named in ``mapping``. An item is present
                   (possibly 0) whenever the export has a column or per-day cells for it.
@@ -68,8 +69,10 @@ Default mapping (header, normalised with `kaohe_cli.text.norm`, unit suffix stri
 
 ``mapping`` overrides it: keys are export headers, matched after `norm` against the full
 header ("请假/事假(小时)"), the sub-header ("事假(小时)") or the sub-header without its unit
-("事假"); per-day result kinds ("缺卡", "外勤", "婚假"…) can be keyed too. A value is a scheme
-item name, or None to leave the column unmapped.
+("事假"); per-day result kinds ("缺卡", "外勤", "婚假"…) can be keyed too. "缺卡次数" and "缺卡"
+name every 缺卡 column (上班缺卡次数 and 下班缺卡次数) and the 缺卡 day results. A value is a scheme
+item name, or None to leave the column unmapped. A key that names nothing in the export gets a
+note (export-mapping-unused).
 
 Units and conversions:
 
@@ -144,6 +147,7 @@ class ExportPerson:
     counts: dict[str, Decimal] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     account: str = ""  # DingTalk UserId or WeCom 账号, '' when absent
+    cells: dict[str, str] = field(default_factory=dict)  # "姓名"/"工号"/"部门" → A1 of the first row
 
 
 @dataclass
@@ -456,10 +460,17 @@ def detect_export(sheet) -> str | None:
 # ----------------------------------------------------------------------------- columns
 
 
-def _mapping_lookup(mapping: dict[str, str | None], col: _Col) -> tuple[bool, str | None]:
-    keys = ("/".join(col.path), col.leaf, col.base)
+def _mapping_lookup(
+    mapping: dict[str, str | None], col: _Col, used: set[str] | None = None
+) -> tuple[bool, str | None]:
+    keys = ["/".join(col.path), col.leaf, col.base]
+    if col.category == "missing":
+        # 上班缺卡次数 and 下班缺卡次数 are one kind: "缺卡次数" or "缺卡" names both.
+        keys += ["缺卡次数", "缺卡"]
     for key in keys:
         if key in mapping:
+            if used is not None:
+                used.add(key)
             return True, mapping[key]
     return False, None
 
@@ -530,7 +541,9 @@ def _day_number(label: str) -> int | None:
     return None
 
 
-def _assign_items(cols: list[_Col], mapping: dict[str, str | None], hpd: Decimal) -> list[tuple[_Col, str]]:
+def _assign_items(
+    cols: list[_Col], mapping: dict[str, str | None], hpd: Decimal, used: set[str] | None = None
+) -> list[tuple[_Col, str]]:
     """Decide which item every statistic column feeds. Returns (column, note) pairs."""
     notes: list[tuple[_Col, str]] = []
     stats = [c for c in cols if c.role in ("stat", "other", "info")]
@@ -557,7 +570,7 @@ def _assign_items(cols: list[_Col], mapping: dict[str, str | None], hpd: Decimal
                     col.role = "companion"
             elif cat.startswith("leave:"):
                 col.item = _LEAVE_ITEMS.get(cat[6:])
-        found, target = _mapping_lookup(mapping, col)
+        found, target = _mapping_lookup(mapping, col, used)
         if found:
             col.item = target or None
             col.overridden = True
@@ -756,12 +769,18 @@ def _parse_day_words(text: str, hpd: Decimal) -> tuple[tuple[_DayEntry, ...], tu
     return tuple(entries), tuple(unknown)
 
 
-def _day_item(category: str, mapping: dict[str, str | None], overrides: dict[str, str | None]) -> str | None:
-    """The item a per-day result kind feeds: the caller's mapping by its name ("缺卡"), else
-    the override of a column of the same kind ("严重迟到次数" → severe_late), else the default."""
+def _day_item(
+    category: str, mapping: dict[str, str | None], overrides: dict[str, str | None], used: set[str] | None = None
+) -> str | None:
+    """The item a per-day result kind feeds: the caller's mapping by its name ("缺卡", or
+    "缺卡次数"), else the override of a column of the same kind ("严重迟到次数" → severe_late),
+    else the default."""
     name = _CATEGORY_NAMES.get(category, category[6:] if category.startswith("leave:") else category)
-    if name in mapping:
-        return mapping[name] or None
+    for key in (name, f"{name}次数"):
+        if key in mapping:
+            if used is not None:
+                used.add(key)
+            return mapping[key] or None
     if category in overrides:
         return overrides[category]
     if category in ("late", "severe_late", "absent_late"):
@@ -899,7 +918,8 @@ class _Reader:
         for col in lay.cols:
             _classify(col, self.kind)
         self._number_days()
-        for col, text in _assign_items(lay.cols, self.mapping, self.hpd):
+        self.used_keys: set[str] = set()
+        for col, text in _assign_items(lay.cols, self.mapping, self.hpd, self.used_keys):
             self._issue(Level.NOTE, text, "如不应计入，请在 kaohe.toml 的考勤映射中把此列设为空", col.cell,
                         "export-mapped-note", header=col.header)
         for col in lay.cols:
@@ -942,6 +962,7 @@ class _Reader:
         columns = self._columns()
         unmapped = self._unmapped()
         self._unknown_text_issues()
+        self._unused_mapping_issues()
         start, end = self._period()
         if not result_people:
             self._issue(Level.WARNING, "考勤导出表中没有人员数据", "请确认导出时选择了人员和日期范围",
@@ -1053,7 +1074,7 @@ class _Reader:
                 cell = (r, col.col)
                 if entry.category == "severe_late" or entry.category == "absent_late":
                     self.severe_in_text = self.severe_in_text or cell
-                item = _day_item(entry.category, self.mapping, self.overrides)
+                item = _day_item(entry.category, self.mapping, self.overrides, self.used_keys)
                 is_days = entry.category == "absent" or entry.category.startswith("leave:")
                 if item is None:
                     label, unit = _day_label(entry.category)
@@ -1127,8 +1148,11 @@ class _Reader:
                 counts[item] = _tidy(value)
                 if value and cells:
                     sources[item] = _compact(self.sheet, cells)
+            id_cells = {label: a1(acc.row, col.col)
+                        for label, col in (("姓名", self.name_col), ("工号", self.gonghao_col),
+                                           ("部门", self.dept_col), ("账号", self.account_col)) if col}
             out.append(ExportPerson(row=acc.row, gonghao=acc.gonghao, name=acc.name, dept=acc.dept,
-                                    counts=counts, sources=sources, account=acc.account))
+                                    counts=counts, sources=sources, account=acc.account, cells=id_cells))
         return out
 
     def _crosscheck(self, acc: _Acc, item: str, summary: Decimal) -> None:
@@ -1227,6 +1251,16 @@ class _Reader:
             self._issue(Level.NOTE, f"「{header}」合计 {amount}，不对应考核事项，未计分",
                         "如需计分，请在 kaohe.toml 的考勤映射中为此列指定事项", cell, "export-unmapped",
                         header=header, total=str(total))
+
+    def _unused_mapping_issues(self) -> None:
+        """A mapping key that named nothing in this export is a likely typo: say so."""
+        unused = [k for k in self.mapping if k not in self.used_keys]
+        if not unused:
+            return
+        cell = (self.layout.last, self.name_col.col if self.name_col else 0)
+        self._issue(Level.NOTE, f"考勤映射中的「{'」「'.join(unused)}」在本导出中没有对应的列或考勤结果，未使用",
+                    "请核对 kaohe.toml [attendance.mapping] 中的列名，应与导出表头一致，如 上班缺卡次数、事假(小时)",
+                    cell, "export-mapping-unused", keys=unused)
 
     def _unknown_text_issues(self) -> None:
         for token, cell in self.unknown_text.items():

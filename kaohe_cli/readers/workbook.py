@@ -30,6 +30,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import python_calamine
 
@@ -124,23 +125,24 @@ def _read(path: Path, label: str, max_uncompressed: int, max_cells: int) -> Work
         if path.is_dir():
             raise _fail(label, "这是一个文件夹，不是文件", "请指定文件夹中的工作簿文件，如 月报.xlsx")
         size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(4096)
+        if size > max_uncompressed:
+            raise _too_large(label, size, max_uncompressed)
+        # Read once: the checks below and calamine then see exactly the same bytes.
+        data = path.read_bytes()
     except PermissionError:
         raise _fail(label, "没有权限读取该文件", "请检查文件权限，或先关闭正在占用它的程序") from None
     except OSError as exc:
         raise _fail(label, f"无法打开文件（{_detail(exc)}）", "请检查路径和文件权限") from None
-    if size == 0:
+    if not data:
         raise _fail(label, "文件是空的（0 字节）", "请重新导出或重新复制该文件")
 
+    head = data[:4096]
     if head.startswith(_ZIP_MAGIC):
-        return _read_zip(path, label, max_uncompressed, max_cells)
+        return _read_zip(path, data, label, max_uncompressed, max_cells)
     if head.startswith(_CFB_MAGIC):
-        return _read_cfb(path, label, size, max_uncompressed, max_cells)
+        return _read_cfb(path, data, label, max_cells)
     if suffix == ".csv":
-        if size > max_uncompressed:
-            raise _too_large(label, size, max_uncompressed)
-        return _read_csv(path, label, max_cells)
+        return _read_csv(path, data, label, max_cells)
     raise _not_a_workbook(label, suffix, head)
 
 
@@ -264,14 +266,14 @@ class _Scan:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def _read_zip(path: Path, label: str, max_uncompressed: int, max_cells: int) -> Workbook:
+def _read_zip(path: Path, data: bytes, label: str, max_uncompressed: int, max_cells: int) -> Workbook:
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as exc:
         raise _corrupt(label) from exc
     with zf:
         try:
-            scans, kind = _inspect_zip(zf, label, max_uncompressed, max_cells)
+            scans = _inspect_zip(zf, label, max_uncompressed, max_cells)
         except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
             if "encrypted" in str(exc):
                 raise _encrypted(label) from None
@@ -280,12 +282,12 @@ def _read_zip(path: Path, label: str, max_uncompressed: int, max_cells: int) -> 
             raise _corrupt(label, _detail(exc)) from exc
         except NotImplementedError as exc:  # unsupported compression method
             raise _corrupt(label, _detail(exc)) from exc
-    return _read_calamine(path, label, max_cells, scans, kind)
+    return _read_calamine(path, data, label, max_cells, scans)
 
 
 def _inspect_zip(
     zf: zipfile.ZipFile, label: str, max_uncompressed: int, max_cells: int
-) -> tuple[dict[str, _Scan], str]:
+) -> dict[str, _Scan]:
     infos = zf.infolist()
     if len(infos) > _MAX_ZIP_ENTRIES:
         raise _fail(
@@ -330,8 +332,9 @@ def _inspect_zip(
             _check_prolog(zf, info, label)
 
     if kind == "ods":
-        return _scan_ods(zf, names["content.xml"], label, max_cells), kind
-    return _scan_xlsx(zf, names, label, max_cells), kind
+        _check_well_formed(zf, names["content.xml"], label)
+        return _scan_ods(zf, names["content.xml"], label, max_cells)
+    return _scan_xlsx(zf, names, label, max_cells)
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> None:
@@ -685,6 +688,28 @@ _ODS_TAG = re.compile(
 _ODS_ATTR = re.compile(rb"""([\w.\-]+:)?([\w.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
+def _check_well_formed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> None:
+    """Refuse a part that is not well-formed XML (streaming, expat).
+
+    calamine's ODS reader loops forever on some broken content.xml files (a damaged closing
+    tag after a run of repeated rows), so the part is checked before calamine sees it.
+    """
+    parser = expat.ParserCreate()
+    try:
+        with zf.open(info) as fh:
+            while True:
+                block = fh.read(_CHUNK)
+                parser.Parse(block, not block)
+                if not block:
+                    break
+    except expat.ExpatError as exc:
+        raise _fail(
+            label,
+            f"文件已损坏，无法读取（“{info.filename}”不是完整的 XML：第 {exc.lineno} 行第 {exc.offset} 列）",
+            "请在 WPS 或 LibreOffice 中打开修复后另存为 .xlsx",
+        ) from None
+
+
 def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, max_cells: int) -> dict[str, _Scan]:
     """Bound each table's used range from the repeat counts; collect merges and formulas."""
     scans: dict[str, _Scan] = {}
@@ -755,10 +780,7 @@ def _ods_int(value: str | None) -> int:
 # OLE2 / CFB containers: xls, and encrypted OOXML
 
 
-def _read_cfb(path: Path, label: str, size: int, max_uncompressed: int, max_cells: int) -> Workbook:
-    if size > max_uncompressed:
-        raise _too_large(label, size, max_uncompressed)
-    data = path.read_bytes()
+def _read_cfb(path: Path, data: bytes, label: str, max_cells: int) -> Workbook:
     try:
         streams = _cfb_streams(data)
     except (struct.error, IndexError, ValueError, _CfbError) as exc:
@@ -784,7 +806,7 @@ def _read_cfb(path: Path, label: str, size: int, max_uncompressed: int, max_cell
             "请在 Excel 中打开修复后另存为 .xlsx",
         ) from None
     scans = _scan_biff(workbook_stream, label, max_cells)
-    return _read_calamine(path, label, max_cells, scans, "xls")
+    return _read_calamine(path, data, label, max_cells, scans)
 
 
 class _CfbError(Exception):
@@ -952,11 +974,11 @@ def _biff_sheet_name(raw: bytes) -> str:
 
 
 def _read_calamine(
-    path: Path, label: str, max_cells: int, scans: dict[str, _Scan], kind: str
+    path: Path, data: bytes, label: str, max_cells: int, scans: dict[str, _Scan]
 ) -> Workbook:
     try:
-        with path.open("rb") as fh:
-            book = python_calamine.CalamineWorkbook.from_filelike(fh)
+        # From the bytes already checked; calamine detects the format from the content.
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise _encrypted(label) from None
     except python_calamine.CalamineError as exc:
@@ -1034,8 +1056,7 @@ def _formula_warning(label: str, sheet: str, cells: list[tuple[int, int]]) -> Is
 # csv
 
 
-def _read_csv(path: Path, label: str, max_cells: int) -> Workbook:
-    raw = path.read_bytes()
+def _read_csv(path: Path, raw: bytes, label: str, max_cells: int) -> Workbook:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = raw.decode("utf-16", errors="replace")
     elif b"\x00" in raw[:8192]:

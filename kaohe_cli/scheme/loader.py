@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from kaohe_cli.errors import SchemeError
 from kaohe_cli.scheme.model import Scheme
+from kaohe_cli.text import norm
 
 _BUILTIN_PACKAGE = "kaohe_cli.scheme.builtin"
 
@@ -54,7 +55,7 @@ def parse_scheme(text: str, label: str) -> Scheme:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"方案文件 {label} 不是合法的 TOML：{exc}", "请按报错的行列修改方案文件") from None
+        raise SchemeError(*_describe_syntax(exc, text, label)) from None
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
@@ -106,6 +107,9 @@ def _describe(exc: ValidationError, data: dict, text: str, label: str) -> str:
                 what += f"，可选：{expected}"
         if kind == "extra_forbidden" and loc:
             what += _suggest_key(loc, data)
+        if not loc:  # a whole-scheme check: find the offending value it names
+            loc = _locate_named(what, data)
+            path = _toml_path(loc, data)
         line = _line_of(loc, data, text)
         where = f"第{line}行 " if line else ""
         lines.append(f"  - {where}{path}：{what}")
@@ -146,28 +150,129 @@ def _suggest_key(loc: tuple, data: dict) -> str:
 
 
 def _line_of(loc: tuple, data: dict, text: str) -> int | None:
-    """Best-effort line number: the line naming the nearest named table, or the key."""
+    """Best-effort line number: the key inside the nearest named table, or that table's line."""
     node: object = data
     anchor = None
-    for key in loc:
+    anchor_node = None
+    depth = 0  # how many keys of `loc` lie above the anchor
+    for n, key in enumerate(loc):
         if isinstance(node, dict) and key in node:
             node = node[key]
         elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
             node = node[key]
-            if isinstance(node, dict) and "name" in node:
-                anchor = node["name"]
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                anchor, anchor_node, depth = node["name"], node, n + 1
         else:
             break
     lines = text.splitlines()
-    if anchor:
-        pat = re.compile(r'^\s*name\s*=\s*["\']' + re.escape(str(anchor)) + r'["\']')
+    keys = [k for k in reversed(loc[depth:]) if isinstance(k, str)]
+    key_pats = [re.compile(r"^\s*" + re.escape(k) + r"\s*=") for k in keys if k != "name"]
+    if anchor is not None:
+        pat = re.compile(r'(^|[{,])\s*name\s*=\s*["\']' + re.escape(anchor) + r'["\']')
+        hits = [i for i, ln in enumerate(lines) if pat.search(ln)]
+        if hits:
+            # The n-th table with this name (duplicates), then the key inside that table.
+            start = hits[min(_named_before(data, anchor_node, anchor), len(hits) - 1)]
+            for key_pat in key_pats:
+                for j in range(start + 1, len(lines)):
+                    if _TABLE_HEADER.match(lines[j]):
+                        break
+                    if key_pat.search(lines[j]):
+                        return j + 1
+            return start + 1
+    for key_pat in key_pats:
         for i, ln in enumerate(lines, 1):
-            if pat.search(ln):
-                return i
-    last = next((k for k in reversed(loc) if isinstance(k, str)), None)
-    if last:
-        pat = re.compile(r"^\s*" + re.escape(last) + r"\s*=")
-        for i, ln in enumerate(lines, 1):
-            if pat.search(ln):
+            if key_pat.search(ln):
                 return i
     return None
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z_\"']")
+
+
+def _named_before(data: object, target: object, name: str) -> int:
+    """How many tables named `name` come before `target` in document order."""
+    count = 0
+
+    def walk(node: object) -> bool:
+        nonlocal count
+        if node is target:
+            return True
+        if isinstance(node, dict):
+            if node.get("name") == name:
+                count += 1
+            return any(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return any(walk(v) for v in node)
+        return False
+
+    walk(data)
+    return count
+
+
+_QUOTED = re.compile(r"「([^「」]+)」")
+
+
+def _locate_named(message: str, data: dict) -> tuple:
+    """The location of the value a whole-scheme error names in 「」 (e.g. an unknown component).
+
+    A reference (any key but `name`) is preferred to a definition; for a duplicate, the last
+    place the name is written is the offending one.
+    """
+    for name in _QUOTED.findall(message):
+        found: list[tuple] = []
+        _find_value(data, name, (), found)
+        if not found:
+            continue
+        if "重复" in message:
+            return found[-1]
+        refs = [loc for loc in found if loc[-1] != "name"]
+        return (refs or found)[0]
+    return ()
+
+
+def _find_value(node: object, name: str, loc: tuple, found: list[tuple]) -> None:
+    """Every place `name` is written: as a string value, a list element, or a table key."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == name:
+                found.append(loc + (key,))
+            _find_value(value, name, loc + (key,), found)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _find_value(value, name, loc + (i,), found)
+    elif isinstance(node, str) and loc and (node == name or norm(node) == name):
+        found.append(loc)
+
+
+_SYNTAX = {
+    "Unterminated string": "字符串缺少结束引号",
+    "Unclosed array": "列表 [...] 缺少右方括号",
+    "Unclosed inline table": "内联表 {...} 缺少右花括号",
+    "Expected '=' after a key": "键后面缺少 =",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Cannot declare": "同一个表声明了两次",
+    "Invalid value": "值无效（文本要加引号，数字不要加引号）",
+    "Illegal character": "有非法字符（常见原因：引号没有成对）",
+    "Expected ']' at the end of a table declaration": "表头 [...] 缺少右方括号",
+    "Expected newline or end of document": "一行只能写一个 键 = 值",
+}
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def _describe_syntax(exc: Exception, text: str, label: str) -> tuple[str, str]:
+    """A TOML syntax error as (message, hint) in Chinese, naming the line and column."""
+    detail = str(exc)
+    m = _AT.search(detail)
+    reason = next((cn for en, cn in _SYNTAX.items() if detail.startswith(en)), "")
+    raw = _AT.sub("", detail).replace(" (at end of document)", "")
+    what = f"{reason}（{raw}）" if reason else raw
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        lines = text.splitlines()
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        message = f"方案文件 {label} 第{line}行第{col}列不是合法的 TOML：{what}"
+        hint = f"请修改第{line}行" + (f"「{shown}」" if shown else "") + "；文本值要用英文双引号括起来，括号要成对"
+        return message, hint
+    message = f"方案文件 {label} 不是合法的 TOML（在文件末尾发现）：{what}"
+    return message, "请检查文件中的引号、方括号和花括号是否成对，同一个键是否写了两次"
