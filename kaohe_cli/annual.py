@@ -20,7 +20,7 @@ from kaohe_cli.errors import NotFound, PeriodError
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.period import KIND_NAMES, Period
 from kaohe_cli.scheme.model import Grade, Grading, Scheme, parse_quota
-from kaohe_cli.text import join_names, norm
+from kaohe_cli.text import join_names, norm, num
 
 CENT = Decimal("0.01")
 
@@ -154,15 +154,15 @@ def compute(
                 continue
             if allowance > u:
                 bonus[s] = bonus[s] + (allowance - u) * lv.bonus_per_day
-                remarks.setdefault(s, []).append(f"年休假{_d(allowance)}天（{how}），休假及事假{_d(u)}天，未休{_d(allowance - u)}天加分")
+                remarks.setdefault(s, []).append(f"年休假{num(allowance)}天（{how}），休假及事假{num(u)}天，未休{num(allowance - u)}天加分")
             elif u > allowance:
                 deduction[s] = deduction[s] + (u - allowance) * lv.deduction_per_day
-                remarks.setdefault(s, []).append(f"年休假{_d(allowance)}天（{how}），休假及事假{_d(u)}天，超出{_d(u - allowance)}天扣分")
+                remarks.setdefault(s, []).append(f"年休假{num(allowance)}天（{how}），休假及事假{num(u)}天，超出{num(u - allowance)}天扣分")
     if annual and annual.bonus_caps.total is not None:
         cap = Decimal(annual.bonus_caps.total)
         over = bonus.map(lambda v: v > cap)
         for s in over[over].index:
-            remarks.setdefault(s, []).append(f"年度加分{_d(bonus[s])}分，封顶{_d(cap)}分")
+            remarks.setdefault(s, []).append(f"年度加分{num(bonus[s])}分，封顶{num(cap)}分")
         bonus = bonus.map(lambda v: min(v, cap))
 
     exact = pd.Series([mean[s] + bonus[s] - deduction[s] for s in idx], index=idx, dtype=object)
@@ -372,9 +372,6 @@ def _awards(result: AnnualResult, awards: dict) -> None:
         chair = sum((a for _, a in vice), Decimal(0)) / len(vice)
         result.leader_awards.append(("主席", chair.quantize(CENT, rounding=ROUND_HALF_UP)))
 
-
-def _d(v: Decimal) -> str:
-    return format(Decimal(v).normalize(), "f")
 
 
 def norm_key(s: str) -> str:

@@ -21,7 +21,7 @@ from kaohe_cli.points import SCALE, to_micro
 from kaohe_cli.readers import values as V
 from kaohe_cli.readers.tables import Table
 from kaohe_cli.scheme.model import Item, Scheme
-from kaohe_cli.text import join_names, norm, suggest
+from kaohe_cli.text import join_names, norm, num, suggest
 
 PERSONAL, COLLECTIVE, EVERYONE = "个人", "集体", "全体"
 _TYPE_ALIASES = {
@@ -229,7 +229,7 @@ def _level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str,
     if points is not None:
         if given is not None and given != points:
             return level_name, None, error(
-                f"{what}的分值固定为 {_num(points)}，不能填 {_num(given)}", "请清空分值单元格", **loc
+                f"{what}的分值固定为 {num(points)}，不能填 {num(given)}", "请清空分值单元格", **loc
             )
         return level_name, points, None
     lo, hi = rng
@@ -238,11 +238,11 @@ def _level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str,
             return level_name, default, None
         hint = "请填写分值" if _has_column(table, "分值") else "本表没有「分值」列，请加上该列后填写分值"
         return level_name, None, error(
-            f"{what}为视情计分，需要在「分值」中填写 {_num(lo)}–{_num(hi)} 之间的分数", hint, **loc
+            f"{what}为视情计分，需要在「分值」中填写 {num(lo)}–{num(hi)} 之间的分数", hint, **loc
         )
     if not (lo <= given <= hi):
         return level_name, None, error(
-            f"{what}的分值 {_num(given)} 超出范围 {_num(lo)}–{_num(hi)}", f"请填写 {_num(lo)}–{_num(hi)} 之间的分值", **loc
+            f"{what}的分值 {num(given)} 超出范围 {num(lo)}–{num(hi)}", f"请填写 {num(lo)}–{num(hi)} 之间的分值", **loc
         )
     return level_name, given, None
 
@@ -258,11 +258,11 @@ def _quantity(item: Item, table: Table, r: int, vals: list) -> tuple[Decimal, Is
     if problem:
         return Decimal(0), problem
     if n <= 0:
-        return n, error(f"次数应为正数，实际为 {_num(n)}", "请填写1或更大的次数；不发生的事项请删去此行", **loc)
+        return n, error(f"次数应为正数，实际为 {num(n)}", "请填写1或更大的次数；不发生的事项请删去此行", **loc)
     if item.unit == "天" and (n * 2) != (n * 2).to_integral_value():
-        return n, error(f"「{item.name}」按天计，应为0.5的整数倍，实际为 {_num(n)}", "半天写0.5", **loc)
+        return n, error(f"「{item.name}」按天计，应为0.5的整数倍，实际为 {num(n)}", "半天写0.5", **loc)
     if item.unit == "次" and n != n.to_integral_value():
-        return n, error(f"「{item.name}」按次计，应为整数，实际为 {_num(n)}", "请填写整数次数", **loc)
+        return n, error(f"「{item.name}」按次计，应为整数，实际为 {num(n)}", "请填写整数次数", **loc)
     return n, None
 
 
@@ -279,7 +279,7 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
     if len(parts) > 1 and not (targets.multiple or targets.shared_factor is not None):
         return [], [error(f"事项「{item.name}」不能同时指定多个对象（{raw}）", "请分行填写，每行一个对象", **loc)]
     share = Decimal(targets.shared_factor) if (len(parts) > 1 and targets.shared_factor is not None) else Decimal(1)
-    share_note = f"{len(parts)}个对象共享，按{_num(share * 100)}%计" if share != 1 else ""
+    share_note = f"{len(parts)}个对象共享，按{num(share * 100)}%计" if share != 1 else ""
 
     out: dict[str, tuple[Decimal, str, bool]] = {}
 
@@ -371,7 +371,7 @@ def _factor(ctx: Context, item: Item, subject: str) -> tuple[Decimal, str]:
         if f.column in frame.columns and norm(frame.at[subject, f.column]) in {norm(e) for e in f.equals}:
             return Decimal(f.factor), (f.note if f.factor != 1 else "")
     d = Decimal(item.default_factor)
-    return d, (f"按{_num(d * 100)}%计" if d != 1 else "")
+    return d, (f"按{num(d * 100)}%计" if d != 1 else "")
 
 
 def _component_from_reason(scheme: Scheme, reason: str, table: Table, r: int) -> tuple[str, Issue | None]:
@@ -395,7 +395,7 @@ def _rule_text(item: Item, level: str, value: Decimal | None) -> str:
     sign = "加" if item.kind == "bonus" else "扣"
     per = "每半天" if item.per_half_day else ("每天" if item.unit == "天" else "每次")
     lv = f"（{level}）" if level else ""
-    return f"{item.name}{lv} {per}{sign}{_num(value)}分"
+    return f"{item.name}{lv} {per}{sign}{num(value)}分"
 
 
 # ---- attendance and ratings as ledger lines --------------------------------------------------
@@ -454,7 +454,7 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
         if comp.kind == "rank_band" or (comp.kind == "rated" and comp.blank == "error"):
             for s in blank[blank].index:
                 issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为空",
-                                          f"请填写0–{_num(comp.max)}之间的分数" if comp.kind == "rated" else "请填写测评得分"))
+                                          f"请填写0–{num(comp.max)}之间的分数" if comp.kind == "rated" else "请填写测评得分"))
         if comp.kind == "rank_band":
             continue
         has = v.notna()
@@ -468,12 +468,12 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
             bad = has & ((micro < 0) | (micro > cap.to_numpy()))
             for s in bad[bad].index:
                 hi = Decimal(int(cap[s])) / SCALE
-                extra = f"（{'、'.join(comp.max_if_blank)}为空时满分{_num(hi)}）" if comp.max_if_blank and hi != comp.max else ""
-                issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {_num(Decimal(str(v[s])))}，超出 0–{_num(hi)}{extra}",
-                                          f"请填写0–{_num(hi)}之间的分数"))
+                extra = f"（{'、'.join(comp.max_if_blank)}为空时满分{num(hi)}）" if comp.max_if_blank and hi != comp.max else ""
+                issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {num(Decimal(str(v[s])))}，超出 0–{num(hi)}{extra}",
+                                          f"请填写0–{num(hi)}之间的分数"))
             ok = has & ~bad
             if ok.any():
-                rule = [f"{comp.name} 评分（满分{_num(Decimal(int(m)) / SCALE)}）" for m in cap[ok]]
+                rule = [f"{comp.name} 评分（满分{num(Decimal(int(m)) / SCALE)}）" for m in cap[ok]]
                 parts.append(L.make(subject=list(v.index[ok]), component=comp.name, kind="rated",
                                     points=micro[ok.to_numpy()], quantity=v[ok].to_numpy(), rule=rule,
                                     source=c[ok].to_numpy(), file=ctx.file))
@@ -483,19 +483,19 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
             if has.any():
                 parts.append(L.make(subject=list(v.index[has]), component=comp.name, kind="input",
                                     points=micro[has.to_numpy()], quantity=v[has].to_numpy(),
-                                    rule=f"{comp.name}（{_num(comp.min)}至{_num(comp.max)}）", source=c[has].to_numpy(), file=ctx.file))
+                                    rule=f"{comp.name}（{num(comp.min)}至{num(comp.max)}）", source=c[has].to_numpy(), file=ctx.file))
             out = has & ((micro < lo) | (micro > hi))
             if out.any():
                 if not comp.clip:
                     for s in out[out].index:
-                        issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」超出 {_num(comp.min)}至{_num(comp.max)}", "请修改"))
+                        issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」超出 {num(comp.min)}至{num(comp.max)}", "请修改"))
                 else:
                     target = np.clip(micro, lo, hi)
                     delta = (target - micro)[out.to_numpy()]
                     parts.append(L.make(subject=list(v.index[out]), component=comp.name, kind="clip", points=delta,
-                                        rule=f"{comp.name}最高±{_num(comp.max)}分，超出部分不计", source=c[out].to_numpy(), file=ctx.file))
+                                        rule=f"{comp.name}最高±{num(comp.max)}分，超出部分不计", source=c[out].to_numpy(), file=ctx.file))
                     for s in out[out].index:
-                        issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {_num(Decimal(str(v[s])))}，按{_num(comp.min)}至{_num(comp.max)}截取",
+                        issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {num(Decimal(str(v[s])))}，按{num(comp.min)}至{num(comp.max)}截取",
                                                   "方案规定加减分最高10分；如属误填请更正", level="note"))
     for comp in scheme.components:
         for pen in comp.penalties:
@@ -523,7 +523,7 @@ def _penalty_lines(ctx: Context, comp_name: str, pen, ratings: Ratings) -> pd.Da
         return L.empty()
     cells = ratings.cells[pen.column].reindex(subjects).fillna("") if pen.column in ratings.cells.columns else ""
     return L.make(subject=subjects, component=comp_name, kind="deduction", points=-to_micro(pen.points),
-                  item=pen.text or f"{pen.column}排名靠后", rule=pen.text or f"{pen.column}排名后{pen.bottom}名，扣{_num(pen.points)}分",
+                  item=pen.text or f"{pen.column}排名靠后", rule=pen.text or f"{pen.column}排名后{pen.bottom}名，扣{num(pen.points)}分",
                   source=cells, file=ctx.file, quantity=1.0)
 
 
@@ -540,8 +540,3 @@ def _label(ctx: Context, s: str) -> str:
         return str(ctx.subjects.at[s, "名称"])
     return str(s)
 
-
-def _num(d) -> str:
-    if d is None:
-        return ""
-    return format(Decimal(d).normalize(), "f")

@@ -16,7 +16,7 @@ import pandas as pd
 from kaohe_cli.issues import Issue, error, note, warning
 from kaohe_cli.readers import values as V
 from kaohe_cli.readers.tables import Table
-from kaohe_cli.text import a1, clean, join_names, norm, suggest
+from kaohe_cli.text import a1, clean, join_names, norm, num, suggest
 
 YES = {"是", "Y", "y", "yes", "YES", "1", "参评", "√", "TRUE", "true"}
 NO = {"否", "N", "n", "no", "NO", "0", "不参评", "×", "FALSE", "false"}
@@ -383,17 +383,17 @@ def _frame(table: Table, columns: list[str]) -> pd.DataFrame:
 def _numbers(table: Table, frame: pd.DataFrame, column: str, col_idx: int, issues: list[Issue]) -> pd.Series:
     """A column to floats; blank → 0; text → error at its cell."""
     raw = frame[column]
-    num = pd.to_numeric(raw, errors="coerce")
+    values = pd.to_numeric(raw, errors="coerce")
     blank = raw.isna() | raw.map(lambda v: isinstance(v, str) and v.strip() in ("", "-", "--", "—"))
-    bad = num.isna() & ~blank
+    bad = values.isna() & ~blank
     for i in np.flatnonzero(bad.to_numpy()):
         r = int(frame["_row"].iat[i])
         n, issue = V.parse_number(raw.iat[i], file=table.file, sheet=table.sheet, cell=a1(r, col_idx))
         if issue:
             issues.append(issue)
         else:
-            num.iat[i] = float(n)
-    return num.fillna(0.0).where(~bad | num.notna(), 0.0)
+            values.iat[i] = float(n)
+    return values.fillna(0.0).where(~bad | values.notna(), 0.0)
 
 
 def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
@@ -408,7 +408,7 @@ def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[Attendanc
         if item is None or not item.attendance:
             total = sum(_safe_float(vals[col]) for _, vals in table.records if col < len(vals))
             issues.append(note(
-                f"考勤列「{header}」不在本方案的考勤计分事项中，未计分（合计 {_fmt_total(total)}）",
+                f"考勤列「{header}」不在本方案的考勤计分事项中，未计分（合计 {num(total)}）",
                 f"本方案的考勤事项：{join_names([i.name for i in scheme.attendance_items]) or '无'}",
                 file=table.file, sheet=table.sheet, cell=a1(table.header_row, col),
             ))
@@ -511,7 +511,7 @@ def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col
     for mask, msg, h in ((neg, "不能为负数", "请填0或正数"), (bad_step & ~neg, what, hint)):
         for i in np.flatnonzero(mask.to_numpy())[:50]:
             r = int(frame["_row"].iat[i])
-            issues.append(error(f"「{item.name}」{msg}，实际为 {_fmt_total(q.iat[i])}", h,
+            issues.append(error(f"「{item.name}」{msg}，实际为 {num(q.iat[i])}", h,
                                 file=table.file, sheet=table.sheet, cell=a1(r, col)))
 
 
@@ -521,10 +521,6 @@ def _safe_float(v) -> float:
     except (TypeError, ValueError):
         return 0.0
 
-
-def _fmt_total(v: float) -> str:
-    d = Decimal(str(v)).normalize()
-    return format(d, "f")
 
 
 def date_in_period(d: date | None, period) -> bool:

@@ -24,7 +24,7 @@ from kaohe_cli.readers import attendance_exports as X
 from kaohe_cli.readers.tables import find_sheet, read_table
 from kaohe_cli.readers.workbook import RawSheet, Workbook, read_workbook
 from kaohe_cli.scheme.model import Scheme
-from kaohe_cli.text import join_names, norm, suggest
+from kaohe_cli.text import join_names, norm, num, suggest
 
 EVENT_SHEETS = ("记实", "奖惩")
 
@@ -297,7 +297,7 @@ def export_lines(ctx: E.Context, exp) -> tuple[pd.DataFrame, set[str], list[Issu
     for item_name, total in not_scored.items():
         unit = "天" if item_name in X.DAY_ITEMS or item_name.endswith("假") else "次"
         issues.append(note(
-            f"考勤导出中的「{item_name}」合计 {_dec(total)} {unit}，不是本方案的考勤计分事项，未计分",
+            f"考勤导出中的「{item_name}」合计 {num(total)} {unit}，不是本方案的考勤计分事项，未计分",
             f"本方案的考勤事项：{scored_items}", file=exp.file, sheet=exp.sheet,
         ))
     att = N.AttendanceLines(cols["subject"], cols["item"], cols["quantity"], cols["source"], [""] * len(cols["subject"]), seen)
@@ -410,13 +410,10 @@ def _replaced_items_issue(typed: RawSheet, exports: list[RawSheet], sheet_items:
         message += f"，「{typed.name}」表中没有导出也有的事项"
     if len(kept):
         totals = kept.groupby("item", sort=False)["quantity"].sum()
-        message += "；导出中没有的" + join_names([f"「{i}」合计 {_dec(Decimal(str(q)))}" for i, q in totals.items()])
+        message += "；导出中没有的" + join_names([f"「{i}」合计 {num(Decimal(str(q)))}" for i, q in totals.items()])
         message += f" 仍按「{typed.name}」表计"
     return warning(
         message, "同一事项只按一处计分；导出中没有的事项（如脱岗）可继续写在考勤表中，导出已有的请以导出为准",
         file=typed.file, sheet=typed.name, code="attendance-replaced",
     )
 
-
-def _dec(d: Decimal) -> str:
-    return format(Decimal(d).normalize(), "f")

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kaohe_cli.period import Period
 from kaohe_cli.scheme.model import Scheme
-from kaohe_cli.text import join_names
+from kaohe_cli.text import join_names, num
 
 ROWS = 2000  # rows prepared with drop-downs
 
@@ -104,9 +104,9 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
             extra = ""
             if sheet_name == "评分" and scheme.component(h) is not None:
                 comp = scheme.component(h)
-                extra = f"{comp.name}：{'评分' if comp.kind == 'rated' else '录入'}，范围 {_n(comp.min)}–{_n(comp.max)}"
+                extra = f"{comp.name}：{'评分' if comp.kind == 'rated' else '录入'}，范围 {num(comp.min)}–{num(comp.max)}"
                 if comp.max_if_blank:
-                    extra += "；" + "，".join(f"{k}为空时满分{_n(v)}" for k, v in comp.max_if_blank.items())
+                    extra += "；" + "，".join(f"{k}为空时满分{num(v)}" for k, v in comp.max_if_blank.items())
                 if comp.blank == "absent":
                     extra += "；留空表示本期没有"
             elif sheet_name == "考勤" and scheme.item(h) is not None:
@@ -212,8 +212,3 @@ def _col(i: int) -> str:
 
     return col_letter(i)
 
-
-def _n(d) -> str:
-    from decimal import Decimal
-
-    return format(Decimal(d).normalize(), "f")

@@ -80,3 +80,14 @@ def col_letter(index: int) -> str:
 def a1(row: int, col: int) -> str:
     """0-based row and column → A1 reference."""
     return f"{col_letter(col)}{row + 1}"
+
+
+def num(value) -> str:
+    """A number as plain text without trailing zeros or exponent: Decimal('2.50') → '2.5'."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "0") else text

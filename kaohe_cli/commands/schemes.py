@@ -7,6 +7,7 @@ import sys
 import typer
 
 from kaohe_cli.commands._ui import console, handle_errors
+from kaohe_cli.text import num
 
 app = typer.Typer(help="查看、导出考核方案（内置方案或自定义 TOML 方案文件）。", no_args_is_help=True)
 
@@ -51,7 +52,7 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
             t.add_column(col)
         kinds = {"deduction": "扣分制", "rated": "评分", "input": "录入加减分", "rank_band": "排名分档"}
         for c in s.components:
-            t.add_row(escape(c.name), kinds[c.kind], _n(c.max), f"{_n(c.weight * 100)}%" if c.weight != 1 else "",
+            t.add_row(escape(c.name), kinds[c.kind], num(c.max), f"{num(c.weight * 100)}%" if c.weight != 1 else "",
                       escape(c.description))
         console.print(t)
     t = Table(title="事项目录")
@@ -64,7 +65,7 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
         if s.is_unit:  # 对象 names a row of sheet 单位; 对象类型 does not apply
             targets.append("单位")
             if it.targets.shared_factor is not None:
-                targets.append(f"可多个，各得{_n(it.targets.shared_factor * 100)}%")
+                targets.append(f"可多个，各得{num(it.targets.shared_factor * 100)}%")
             elif it.targets.multiple:
                 targets.append("可多个")
         elif it.targets.individual:
@@ -78,13 +79,13 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
     console.print(t)
     caps = s.bonus_caps
     if caps.categories or caps.total is not None:
-        parts = [f"{k} {_n(v)}" for k, v in caps.categories.items()]
+        parts = [f"{k} {num(v)}" for k, v in caps.categories.items()]
         if caps.total is not None:
-            parts.append(f"合计 {_n(caps.total)}")
+            parts.append(f"合计 {num(caps.total)}")
         console.print("加分封顶：" + "，".join(parts))
     grades = []
     for g in s.grading.grades:
-        text = g.name + (f" ≥{_n(g.min)}" if g.min is not None else "")
+        text = g.name + (f" ≥{num(g.min)}" if g.min is not None else "")
         if g.quota:
             text += f"（名额 {g.quota}" + (f"，按{g.quota_group or s.grading.quota_group}分组" if (g.quota_group or s.grading.quota_group) else "") + "）"
         if g.quota_required:
@@ -103,8 +104,3 @@ def export(scheme: str = typer.Argument(..., help="内置方案编号")) -> None
 
     sys.stdout.write(builtin_text(scheme))
 
-
-def _n(d) -> str:
-    from decimal import Decimal
-
-    return format(Decimal(d).normalize(), "f")

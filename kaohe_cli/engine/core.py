@@ -28,7 +28,7 @@ from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.period import Period
 from kaohe_cli.points import fmt_micro, round_micro_to_cents, to_micro
 from kaohe_cli.scheme.model import Component, Rule, Scheme
-from kaohe_cli.text import norm
+from kaohe_cli.text import norm, num
 
 
 @dataclass
@@ -217,7 +217,7 @@ def _base_lines(comp: Component, idx: pd.Index) -> pd.DataFrame:
         component=comp.name,
         kind="base",
         points=to_micro(comp.max),
-        rule=f"{comp.name} 满分{_num(comp.max)}分",
+        rule=f"{comp.name} 满分{num(comp.max)}分",
     )
 
 
@@ -232,7 +232,7 @@ def _zero_and_floor(scheme: Scheme, comp: Component, lines: pd.DataFrame, idx: p
         hit = (q >= float(item.zero_at)) & (zero_rule == "")
         if hit.any():
             zero_rule[hit] = [
-                f"{item.name}累计{_qty(v)}{item.unit}，达到{_num(item.zero_at)}{item.unit}，{comp.name}不得分"
+                f"{item.name}累计{_qty(v)}{item.unit}，达到{num(item.zero_at)}{item.unit}，{comp.name}不得分"
                 for v in q[hit]
             ]
     zeroed = (zero_rule != "") & (raw != 0)
@@ -269,7 +269,7 @@ def _band_lines(comp: Component, prep: Prepared) -> pd.DataFrame:
     pts = band_points(frame["r"].to_numpy(), frame["n"].to_numpy(), comp.bands, comp.otherwise)
     cells = prep.rating_cells[comp.column].reindex(frame.index).fillna("") if comp.column in prep.rating_cells else ""
     rules = [
-        f"{comp.column}在「{g}」中排名第{r}/{n}，{comp.name}{_num(p)}分"
+        f"{comp.column}在「{g}」中排名第{r}/{n}，{comp.name}{num(p)}分"
         for g, r, n, p in zip(frame["g"], frame["r"], frame["n"], pts)
     ]
     return L.make(
@@ -304,12 +304,12 @@ def _weights(scheme: Scheme, lines: pd.DataFrame, idx: pd.Index) -> pd.DataFrame
         if comp.weight == 1:
             continue
         val = counted[counted["component"] == comp.name].groupby("subject")["points"].sum().reindex(idx, fill_value=0)
-        num, den = Decimal(comp.weight).as_integer_ratio()
+        numer, den = Decimal(comp.weight).as_integer_ratio()
         v = val.to_numpy().astype("int64")
-        prod = v * num
+        prod = v * numer
         weighted = np.where(prod >= 0, (prod + den // 2) // den, -((-prod + den // 2) // den))
         delta = weighted - v
-        pct = _num(Decimal(comp.weight) * 100)
+        pct = num(Decimal(comp.weight) * 100)
         parts.append(L.make(
             subject=list(idx), component=comp.name, kind="weight", points=delta,
             rule=f"{comp.name} × {pct}%",
@@ -333,7 +333,7 @@ def _bonus_caps(scheme: Scheme, lines: pd.DataFrame) -> pd.DataFrame:
         if len(over):
             parts.append(L.make(
                 subject=list(over.index.get_level_values("subject")), category=cat, kind="cap",
-                points=(-over).to_numpy(), rule=f"{cat}类加分封顶{_num(cap)}分",
+                points=(-over).to_numpy(), rule=f"{cat}类加分封顶{num(cap)}分",
             ))
             capped.loc[over.index] = cap_m
     if caps.total is not None:
@@ -343,7 +343,7 @@ def _bonus_caps(scheme: Scheme, lines: pd.DataFrame) -> pd.DataFrame:
         if len(over):
             parts.append(L.make(
                 subject=list(over.index), category="合计", kind="cap", points=(-over).to_numpy(),
-                rule=f"加分合计封顶{_num(caps.total)}分",
+                rule=f"加分合计封顶{num(caps.total)}分",
             ))
     return L.concat(parts)
 
@@ -357,7 +357,7 @@ def _deduction_cap(scheme: Scheme, lines: pd.DataFrame) -> pd.DataFrame:
         return L.empty()
     return L.make(
         subject=list(over.index), category="扣分", kind="cap", points=over.to_numpy(),
-        rule=f"扣分封顶{_num(scheme.deduction_cap)}分",
+        rule=f"扣分封顶{num(scheme.deduction_cap)}分",
     )
 
 
@@ -420,13 +420,9 @@ def _has_other_parts(rule: Rule) -> bool:
 # ---- helpers -----------------------------------------------------------------------------
 
 
-def _num(d) -> str:
-    text = format(Decimal(d).normalize(), "f")
-    return text
-
 
 def _qty(v: float) -> str:
-    return _num(Decimal(str(v)))
+    return num(Decimal(str(v)))
 
 
 def _names(subjects: pd.DataFrame, ids: list[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from kaohe_cli.text import norm
+from kaohe_cli.text import norm, num
 
 Num = Decimal
 
@@ -430,17 +430,13 @@ def _check_points(points, rng, default, where: str) -> None:
 
 def _amount(points, rng, default) -> str:
     if points is not None:
-        return _fmt(points)
+        return num(points)
     lo, hi = rng
-    text = f"{_fmt(lo)}–{_fmt(hi)}（视情）"
+    text = f"{num(lo)}–{num(hi)}（视情）"
     if default is not None:
-        text += f"，空缺按{_fmt(default)}"
+        text += f"，空缺按{num(default)}"
     return text
 
-
-def _fmt(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text
 
 
 def _no_dupes(names: list[str], what: str) -> None:
