@@ -3,17 +3,32 @@
 Every output is written to a temporary file in the target's directory and renamed into
 place only when complete, so Ctrl-C or a crash never leaves a partial file. An existing
 file is never replaced unless the caller passes `force`.
+
+The temporary file is named `.<stem>.<8 random characters>.tmp<suffix>` beside the target.
+A run killed outright (SIGKILL, power cut) cannot remove it; the next run writing the same
+target removes such files when they were last modified before that run started.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
 from kaohe_cli.errors import OutputExists, UnsafePath
+
+# When this process (first) imported this module: a temp file last modified before then
+# belongs to an earlier run. A live writer touches its temp file while it writes.
+_STARTED = time.time()
+# Outputs get the permissions a plain `open(..., "w")` would give them, not mkstemp's 0600:
+# results are shared with colleagues and posted. Read once, while nothing else runs.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def check_target(path: Path, force: bool, inputs: list[Path] | tuple = ()) -> None:
@@ -35,20 +50,103 @@ def check_target(path: Path, force: bool, inputs: list[Path] | tuple = ()) -> No
 def atomic_output(path: Path, *, force: bool = False, inputs: list[Path] | tuple = ()) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it over `path` when the block succeeds."""
     check_target(path, force, inputs)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    except OSError as exc:
+        raise _not_written(path, exc, started=False) from None
+    tmp = Path(tmp_name)
+    # Everything from here on is inside the try, so Ctrl-C at any point removes the temp file.
+    # (Ctrl-C in the two statements above leaves one; the next run removes it.)
+    try:
+        os.close(fd)
+        remove_stale_temps(path, keep=tmp)
         yield tmp
         if path.exists() and not force:
             # Another run wrote it meanwhile: never clobber silently.
             raise OutputExists(f"输出文件 {path} 已被另一次运行写出", "如要覆盖请加 --force")
+        _give_mode(tmp, path)
+        _sync(tmp, os.O_RDWR)  # the data on disk before the rename makes it visible (power cut)
         os.replace(tmp, path)
-    except BaseException:
+        _sync(path.parent, os.O_RDONLY)  # and the rename itself (POSIX; a no-op on Windows)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _not_written(path, exc) from None
         raise
+
+
+def _sync(target: Path, flags: int) -> None:
+    """fsync a file or folder; best effort (folders cannot be opened on Windows)."""
+    try:
+        fd = os.open(target, flags | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _give_mode(tmp: Path, path: Path) -> None:
+    """The replaced file's permissions, or the umask's default for a new file."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_UMASK
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
+def _not_written(path: Path, exc: OSError, started: bool = True) -> OutputExists:
+    """A Chinese message for an OS failure while creating, writing or renaming the output."""
+    if isinstance(exc, PermissionError):
+        return OutputExists(
+            f"无法写出 {path.name}：没有写入权限，或文件正被其他程序（Excel、WPS）打开",
+            "请关闭该文件、确认文件夹可写后重试，或用 -o 指定另一个文件名；原有文件未被改动",
+        )
+    if started and isinstance(exc, FileNotFoundError):
+        return OutputExists(
+            f"无法写出 {path.name}：临时文件在写出过程中被删除（可能同时有另一次运行在写同一文件）",
+            "请确认只有一次运行在写该文件后重试",
+        )
+    return OutputExists(
+        f"无法写出 {path.name}（{exc.strerror or exc}）",
+        "请检查磁盘空间和文件夹的写入权限后重试；原有文件未被改动",
+    )
+
+
+def remove_stale_temps(path: Path, keep: Path | None = None) -> list[Path]:
+    """Delete temp files that earlier, killed runs left beside `path`; return what was deleted.
+
+    Only names atomic_output makes for this very target are considered, and only those last
+    modified before this process started. The start time is converted to the folder's own
+    clock through the mtime of `keep` (our fresh temp file), so a file server whose clock
+    differs from ours does not make a live writer's temp file look old.
+    """
+    pattern = re.compile(rf"\.{re.escape(path.stem)}\.[a-z0-9_]{{8}}\.tmp{re.escape(path.suffix)}")
+    started = _STARTED
+    if keep is not None:
+        with contextlib.suppress(OSError):
+            started = keep.stat().st_mtime - (time.time() - _STARTED)
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name) or (keep is not None and entry.name == keep.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < started:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def inside(path: Path, root: Path) -> bool:

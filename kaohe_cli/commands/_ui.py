@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from typing import Callable
 
@@ -71,11 +72,39 @@ def print_issues(issues, title: str = "问题", limit: int = 200) -> None:
 
 
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Every `--json` output goes through here, so every one follows `safe_text`."""
+    text = json.dumps(safe_json(data), ensure_ascii=False, indent=2, default=lambda o: safe_text(str(o)))
+    sys.stdout.write(text + "\n")
 
 
-def safe_text(value: str) -> str:
-    """Neutralise spreadsheet-formula prefixes in text meant for CSV/JSON consumers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+# A text a spreadsheet would run as a formula when the JSON (or a CSV made from it) is opened
+# in Excel or WPS: it begins with = + - @, a tab or a carriage return, possibly after
+# apostrophes that an earlier escaping added. Plain numbers ("-3", "-1.50") are not formulas.
+_FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def safe_text(value):
+    """Neutralise spreadsheet-formula prefixes in text meant for JSON/CSV consumers.
+
+    Rule (docs/SECURITY.md): a formula-like text gets one leading apostrophe, the mark Excel
+    itself uses for "text as typed": `=1+1` → `'=1+1`. The rule is reversible: a text that
+    already begins with apostrophes before such a character gets one more, so a script strips
+    exactly one leading `'` from any value that is apostrophes followed by = + - @, a tab or a
+    carriage return, and gets the raw text back.
+    Plain numbers such as `-3` stay as they are. Anything that is not a str is returned as is.
+    """
+    if isinstance(value, str) and _FORMULA_LIKE.match(value) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def safe_json(data):
+    """`data` with `safe_text` applied to every string in it, keys included."""
+    if isinstance(data, str):
+        return safe_text(data)
+    if isinstance(data, dict):
+        return {safe_json(k): safe_json(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [safe_json(v) for v in data]
+    return data

@@ -50,6 +50,7 @@ def score(
             targets.append(output)
         else:
             targets.append(output / f"{p.stem}-考核结果.xlsx")
+    _distinct_targets(paths, targets)
     for t in targets:
         check_target(t, force, paths)
     db_path = None if no_archive else C.db_path(db, cfg)
@@ -76,6 +77,8 @@ def score(
             names = "、".join(p.name for p, _ in failed)
             console.print(f"[bold red]✗ {names} 有错误，未写出任何文件。[/]请按上表修改后重新运行（可先用 kaohe check 检查）。")
         raise typer.Exit(1)
+    if db_path is not None:
+        _archive_usable(db_path, paths, targets)
     reports = []
     for sc, target in zip(scored, targets):
         write_outputs(sc, target, db_path, force=force)
@@ -88,6 +91,35 @@ def score(
         print_json(reports if len(reports) > 1 else reports[0])
     elif len(reports) > 1:
         console.print(f"[bold green]✓ 共评分 {len(reports)} 个文件[/]，档案库：{db_path or '未存档'}")
+
+
+def _distinct_targets(paths: list[Path], targets: list[Path]) -> None:
+    """Two inputs must not write the same result file (a.xlsx and b/a.xlsx with -o 结果/)."""
+    from kaohe_cli.errors import UsageError
+
+    seen: dict[Path, Path] = {}
+    for p, t in zip(paths, targets):
+        key = t.resolve()
+        if key in seen:
+            raise UsageError(
+                f"{seen[key]} 和 {p} 的结果会写到同一个文件 {t}",
+                "请分两次评分并用 -o 指定不同的文件，或先把其中一个输入文件改名",
+            )
+        seen[key] = p
+
+
+def _archive_usable(db: Path, paths: list[Path], targets: list[Path]) -> None:
+    """Fail before any result is written, not after: exit 1 must mean nothing was written."""
+    from kaohe_cli.archive import open_archive
+    from kaohe_cli.errors import UsageError
+
+    real = db.resolve()
+    if any(f.resolve() == real for f in [*paths, *targets]):
+        raise UsageError(f"--db 指向的 {db.name} 同时是输入或结果文件", "档案库应是单独的文件，例如 --db kaohe.db")
+    if db.exists() or not db.parent.is_dir():
+        # An existing file must be a kaohe archive; a missing folder is reported. A new
+        # archive in an existing folder is created only when the run is recorded.
+        open_archive(db).close()
 
 
 def _print_summary(sc, rep: dict) -> None:
