@@ -57,13 +57,17 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
     ded = outside[~outside.index.isin(bonus.index) & (outside["kind"] != "marker")]
     if len(ded):
         groups.append(Group("扣分（不属于考核项目）", "-" + (row.get("deduction") or "0"), _lines(ded)))
-    markers = ledger[ledger["kind"] == "marker"]
+    # Each ledger line is shown once: a marker already listed under its component (e.g. 弄虚作假
+    # naming the component it zeroes) is not repeated among the markers.
+    shown = ledger.index[(ledger["component"] != "") & ledger["component"].isin(comps) & counted
+                         & ~ledger["annual"].astype(bool)]
+    markers = ledger[(ledger["kind"] == "marker") & ~ledger.index.isin(shown)]
     if len(markers):
         groups.append(Group("记录事项（不直接计分）", "", _lines(markers)))
-    annual = ledger[ledger["annual"].astype(bool)]
+    annual = ledger[ledger["annual"].astype(bool) & ~ledger.index.isin(markers.index)]
     if len(annual):
         groups.append(Group("年终计分事项（不计入本期总分）", "", _lines(annual)))
-    dropped = ledger[~counted & ~ledger["annual"].astype(bool)]
+    dropped = ledger[~counted & ~ledger["annual"].astype(bool) & ~ledger.index.isin(markers.index)]
     if len(dropped):
         groups.append(Group("未计分", "", _lines(dropped)))
     extra = row.get("extra") or {}

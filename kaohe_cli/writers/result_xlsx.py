@@ -183,8 +183,11 @@ def _ledger_sheet(wb, fmt: _Formats, result: Result) -> None:
     kinds = ["int", "text", "text", "text", "text", "text", "text", "text", "num", "num", "text", "wrap",
              "text", "wrap", "text", "text", "wrap"]
     heads = list(LEDGER_HEADERS)
-    heads[1] = "单位" if result.scheme.is_unit else "工号"
-    heads[3] = "类型" if result.scheme.is_unit else "科室"
+    if result.scheme.is_unit:
+        # 类型 is already the ledger-kind column: name the unit's own type 单位类型.
+        heads[1], heads[2], heads[3] = "单位", "名称", "单位类型"
+    else:
+        heads[1] = "工号"
     _write_table(ws, fmt, heads, rows, 0, kinds)
     _page(ws, 0, len(heads), f"{result.period.label} 考核明细")
 
@@ -198,10 +201,18 @@ def dept_stats(result: Result) -> tuple[list[str], list[list], list[str]]:
     rows = []
     for name, g in t.groupby(key, sort=False):
         cents = g["cents"]
-        row = [str(name), int(len(g)), round(float(cents.mean()) / 100, 2), int(cents.max()) / 100, int(cents.min()) / 100]
+        row = [str(name), int(len(g)), _mean_cents(cents), int(cents.max()) / 100, int(cents.min()) / 100]
         row += [int((g["grade"] == gr).sum()) for gr in grades]
         rows.append(row)
     return heads, rows, grades
+
+
+def _mean_cents(cents: pd.Series) -> float:
+    """Mean of rounded totals (cents), rounded half up to 2 places — never float round()."""
+    from decimal import ROUND_HALF_UP
+
+    mean = Decimal(int(cents.sum())) / Decimal(len(cents)) / 100
+    return float(mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _dept_sheet(wb, fmt: _Formats, result: Result) -> None:
