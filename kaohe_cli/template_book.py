@@ -130,7 +130,9 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
         if roster is not None and len(roster):
             _prefill(ws, sheet_name, headers, roster, scheme)
     _guide(wb, scheme, period, head)
-    wb.close()
+    from kaohe_cli.writers.result_xlsx import close_book
+
+    close_book(wb)
 
 
 def _option_lists(scheme: Scheme) -> dict[str, list[str]]:

@@ -336,12 +336,6 @@ def test_output_that_cannot_be_replaced_is_a_chinese_error(tmp_path, monkeypatch
     assert temps(tmp_path, tmp_path / "结果.xlsx") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kaohe_cli/writers/result_xlsx.py::write_result lets xlsxwriter's FileCreateError (its "
-    "wrapper of OSError, e.g. a full disk or USB stick) escape: it is neither an OSError nor a "
-    "KaoheError, so the user sees a traceback. Fix there: catch xlsxwriter.exceptions."
-    "FileCreateError and re-raise its OSError (e.args[0]); fileout.atomic_output turns that "
-    "into a Chinese message."))
 def test_disk_full_while_writing_is_a_chinese_error(tmp_path, monkeypatch):
     import errno
 

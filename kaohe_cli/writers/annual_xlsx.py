@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kaohe_cli.annual import AnnualResult
-from kaohe_cli.writers.result_xlsx import _Formats, _page, _write_table
+from kaohe_cli.writers.result_xlsx import _Formats, _page, _write_table, close_book
 
 
 def annual_rows(r: AnnualResult) -> tuple[list[str], list[list]]:
@@ -107,4 +107,4 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 100)
     _page(ws, 0, 2, "说明")
-    wb.close()
+    close_book(wb)

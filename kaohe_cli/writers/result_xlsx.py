@@ -84,7 +84,19 @@ def write_result(result: Result, path: Path, run: RunInfo) -> None:
     _dept_sheet(wb, fmt, result)
     _issues_sheet(wb, fmt, result.issues)
     _about_sheet(wb, fmt, result, run)
-    wb.close()
+    close_book(wb)
+
+
+def close_book(wb) -> None:
+    """Close an xlsxwriter workbook, turning its FileCreateError back into the OSError it wraps
+    (a full disk, a file open in Excel), which `fileout.atomic_output` reports in Chinese."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        wb.close()
+    except FileCreateError as exc:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise inner from None
 
 
 class _Formats:
