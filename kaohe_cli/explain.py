@@ -9,7 +9,7 @@ import pandas as pd
 
 from kaohe_cli.archive import open_archive
 from kaohe_cli.errors import NotFound
-from kaohe_cli.text import norm
+from kaohe_cli.text import norm, num
 
 
 @dataclass
@@ -49,7 +49,10 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
     counted = _counted(ledger)
     for c in comps:
         part = ledger[(ledger["component"] == c) & counted & ~ledger["annual"].astype(bool)]
-        groups.append(Group(f"考核项目：{c}", (row["components"] or {}).get(c, "0"), _lines(part)))
+        score = (row["components"] or {}).get(c, "0")
+        weighted = sum((Decimal(p or "0") for p in part["points"]), Decimal(0))
+        shown = score if weighted == Decimal(score) else f"{score}（加权后 {num(weighted)}）"
+        groups.append(Group(f"考核项目：{c}", shown, _lines(part)))
     outside = ledger[(ledger["component"] == "") & counted & ~ledger["annual"].astype(bool)]
     bonus = outside[outside["kind"].isin(["bonus", "cap"]) & (outside["category"] != "扣分")]
     if len(bonus):

@@ -23,13 +23,19 @@ def handle_errors(fn: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         from kaohe_cli.errors import InputErrors, KaoheError
 
+        wants_json = bool(kwargs.get("as_json"))
         try:
             return fn(*args, **kwargs)
         except InputErrors as exc:
-            print_issues(exc.issues, title="发现错误")
+            if wants_json:
+                print_json({"ok": False, "error": exc.message, "issues": [i.to_dict() for i in exc.issues]})
+            else:
+                print_issues(exc.issues, title="发现错误")
             err_console.print(f"[bold red]✗ {exc.message}[/]（{exc.hint}）")
             raise typer.Exit(1) from None
         except KaoheError as exc:
+            if wants_json:
+                print_json({"ok": False, "error": exc.message, "hint": exc.hint, "where": exc.where})
             err_console.print(f"[bold red]错误：[/]{_escape(exc.text())}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:

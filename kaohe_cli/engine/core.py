@@ -143,7 +143,8 @@ def score_period(
             continue
         hit = mask[mask].index
         for s in hit:
-            remarks.setdefault(s, []).append(rule.flag or rule.name)
+            if rule.action != "zero_component":  # its zero line already says what happened
+                remarks.setdefault(s, []).append(rule.flag or rule.name)
             flags.setdefault(s, []).append(rule.flag or rule.name)
             acted.setdefault(s, []).append(rule.name)
         if rule.action == "force_grade":
