@@ -351,7 +351,7 @@ def _recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> t
                     f"科室「{p}」不在人员表中", (f"是否为：{'、'.join(near)}？" if near else "") + "集体对象请填写科室全称", **loc
                 ))
                 continue
-            members = people[people["科室"].map(norm) == key]
+            members = ctx.roster.members(key)
             if "members" in targets.collective:
                 for member in members.index:
                     add(member, f"{p}集体")

@@ -95,6 +95,15 @@ class Roster:
     def empty(cls) -> "Roster":
         return cls(pd.DataFrame(columns=["姓名", "科室", "类别", "分管领导", "参评", "_row"]))
 
+    def members(self, dept_key: str) -> pd.DataFrame:
+        """The roster people of one 科室 (by normalised name), computed once per roster."""
+        cache = self.__dict__.setdefault("_members", {})
+        if not cache and len(self.people):
+            keys = self.people["科室"].map(norm)
+            for key, frame in self.people.groupby(keys, sort=False):
+                cache[key] = frame
+        return cache.get(dept_key, self.people.iloc[0:0])
+
     def resolve(self, ref: str) -> tuple[str | None, list[str]]:
         """A 工号 or a 姓名 → (工号, []) or (None, candidates 工号 when ambiguous)."""
         key = norm(ref)
@@ -343,8 +352,8 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
     ids = frame.get("工号")
     names = frame.get("姓名")
     n = len(frame)
-    code = ids.map(gid) if ids is not None else pd.Series([""] * n, index=frame.index)
-    nm = names.map(lambda v: norm(text(v))) if names is not None else pd.Series([""] * n, index=frame.index)
+    code = map_unique(ids, gid) if ids is not None else pd.Series([""] * n, index=frame.index)
+    nm = map_unique(names, lambda v: norm(text(v))) if names is not None else pd.Series([""] * n, index=frame.index)
     known = code.isin(roster.people.index)
     unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
     by_name = nm.map(unique_names).astype(object).fillna("")  # object first: an empty roster maps to all-NaN floats
@@ -369,6 +378,15 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
     return out
 
 
+def map_unique(series: pd.Series, fn) -> pd.Series:
+    """`series.map(fn)` computing `fn` once per distinct value (220,000 rows, a few hundred ids)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = [fn(u) for u in uniques] + [fn(None)]  # code -1 (blank) takes the last slot
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return pd.Series(out[codes], index=series.index, dtype=object)
+
+
 def _frame(table: Table, columns: list[str]) -> pd.DataFrame:
     rows = [r for r, _ in table.records]
     data = {"_row": rows}
@@ -384,7 +402,7 @@ def _numbers(table: Table, frame: pd.DataFrame, column: str, col_idx: int, issue
     """A column to floats; blank → 0; text → error at its cell."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce")
-    blank = raw.isna() | raw.map(lambda v: isinstance(v, str) and v.strip() in ("", "-", "--", "—"))
+    blank = raw.isna() | map_unique(raw, lambda v: isinstance(v, str) and v.strip() in ("", "-", "--", "—")).astype(bool)
     bad = values.isna() & ~blank
     for i in np.flatnonzero(bad.to_numpy()):
         r = int(frame["_row"].iat[i])
@@ -441,7 +459,7 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
     frame = _frame(table, cols)
     subject = _resolve_rows(table, frame, roster, issues)
     out.people = set(subject[subject != ""])
-    status = frame["状态"].map(lambda v: norm(text(v)))
+    status = map_unique(frame["状态"], lambda v: norm(text(v)))
     items = {s: scheme.item(s) for s in status.unique()}
     unknown: dict[str, int] = {}
     item_name = pd.Series([""] * len(frame), index=frame.index, dtype=object)

@@ -66,7 +66,7 @@ def prepare(
         if sheet is None:
             continue
         sheets[canonical] = sheet
-        if canonical == "考勤" and (attendance or X.detect_export(sheet)):
+        if canonical == "考勤" and (attendance or is_export(sheet)):
             continue  # read below, as an export, or not at all when --attendance replaces it
         table, probs = read_table(sheet, canonical)
         issues.extend(probs)
@@ -118,11 +118,11 @@ def prepare(
             issues.append(note("单位考核方案不使用考勤表，已忽略", "", file=file, sheet=sheets["考勤"].name))
     else:
         own = sheets.get("考勤")
-        pasted = [] if own is not None else [s for s in wb.sheets if s not in sheets.values() and X.detect_export(s)]
+        pasted = [] if own is not None else [s for s in wb.sheets if s not in sheets.values() and is_export(s)]
         exports: list[RawSheet] = []
         for extra in attendance:
             xwb = read_workbook(Path(extra))
-            found = [s for s in xwb.sheets if X.detect_export(s)]
+            found = [s for s in xwb.sheets if is_export(s)]
             if not found:
                 issues.append(error(
                     "这个文件不是钉钉或企业微信的考勤导出表", "请给出钉钉“月度汇总”“每日统计”或企业微信“概况统计与打卡明细”的导出文件",
@@ -131,7 +131,7 @@ def prepare(
             exports.extend(found)
         typed: RawSheet | None = None  # the clerk's own 考勤 table
         replaced: list[RawSheet] = []  # workbook exports that --attendance replaces
-        if own is not None and not X.detect_export(own):
+        if own is not None and not is_export(own):
             typed = own
         elif attendance:
             replaced = [own] if own is not None else pasted
@@ -224,6 +224,22 @@ def prepare(
     if not scheme.is_unit and len(subjects) == 0 and "人员" in tables:
         issues.append(error("人员表中没有参评人员", "请填写人员表", file=file, sheet=tables["人员"].sheet))
     return Prepared(scheme, period, subjects, ledger, ratings.values, ratings.cells, issues, file)
+
+
+_DETECTED: dict[int, tuple[object, bool]] = {}
+
+
+def is_export(sheet: RawSheet) -> bool:
+    """Whether a sheet is a punch-clock export, judged on its first rows only (cheap on 220,000 rows)."""
+    hit = _DETECTED.get(id(sheet))
+    if hit is not None and hit[0] is sheet:
+        return hit[1]
+    head = RawSheet(sheet.file, sheet.name, sheet.rows[:40], [m for m in sheet.merged if m[0] < 40])
+    found = bool(X.detect_export(head))
+    if len(_DETECTED) > 64:
+        _DETECTED.clear()
+    _DETECTED[id(sheet)] = (sheet, found)
+    return found
 
 
 def _find(wb: Workbook, canonical: str) -> tuple[RawSheet | None, list[Issue]]:

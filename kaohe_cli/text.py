@@ -9,18 +9,14 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+_HALFWIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII and the ideographic space become their half-width forms."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    if text.isascii():
+        return text
+    return text.translate(_HALFWIDTH)
 
 
 def norm(value: object) -> str:
@@ -31,8 +27,9 @@ def norm(value: object) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    text = to_halfwidth(text)
+    text = str(value)
+    if not text.isascii():
+        text = to_halfwidth(unicodedata.normalize("NFC", text))
     return _SPACES.sub("", text).strip()
 
 

@@ -21,6 +21,7 @@ def check(
     """检查输入工作簿：列出每个问题的文件、工作表、单元格和修改建议。有错误时退出码为 1，不写任何文件。"""
     from kaohe_cli.issues import has_errors, sort_issues
     from kaohe_cli.readers import attendance_exports as X
+    from kaohe_cli.pipeline import is_export
     from kaohe_cli.readers.workbook import read_workbook
 
     cfg = C.config()
@@ -30,7 +31,7 @@ def check(
     any_error = False
     for path in paths:
         wb = read_workbook(path)
-        exports = [s for s in wb.sheets if X.detect_export(s)]
+        exports = [s for s in wb.sheets if is_export(s)]
         if exports and len(wb.sheets) == len(exports):
             report = _describe_exports(wb, exports, cfg, as_json)
             results.append(report)

@@ -48,17 +48,15 @@ def summary_rows(result: Result) -> tuple[list[str], list[list]]:
     is_unit = result.scheme.is_unit
     heads = ["名次"] + (["单位"] if is_unit else ["工号", "姓名", "科室", "类别"]) + comps + ["加分", "扣分", "总分", "等次", "备注"]
     order = t.assign(_pos=np.arange(len(t))).sort_values(["rank", "_pos"], kind="mergesort").index
+    tt, ss = t.loc[order], subj.loc[order]
+    if is_unit:
+        idents = [[str(x)] for x in ss["名称"]]
+    else:
+        idents = [[str(a), str(b), str(c), str(d)] for a, b, c, d in zip(order, ss["姓名"], ss["科室"], ss["类别"])]
+    columns = [[_num(v) for v in tt[c].to_numpy()] for c in comps + ["加分", "扣分"]]
     rows = []
-    for s in order:
-        if is_unit:
-            ident = [str(subj.at[s, "名称"])]
-        else:
-            ident = [str(s), str(subj.at[s, "姓名"]), str(subj.at[s, "科室"]), str(subj.at[s, "类别"])]
-        vals = [_num(t.at[s, c]) for c in comps]
-        rows.append(
-            [int(t.at[s, "rank"])] + ident + vals
-            + [_num(t.at[s, "加分"]), _num(t.at[s, "扣分"]), int(t.at[s, "cents"]) / 100, str(t.at[s, "grade"]), str(t.at[s, "remarks"])]
-        )
+    for i, (rank, cents, grade, remark) in enumerate(zip(tt["rank"], tt["cents"], tt["grade"], tt["remarks"])):
+        rows.append([int(rank)] + idents[i] + [col[i] for col in columns] + [int(cents) / 100, str(grade), str(remark)])
     return heads, rows
 
 
@@ -132,10 +130,23 @@ def _width(texts) -> float:
     return min(best + 2, 60)
 
 
+BIG = 5000  # rows above which a sheet is written plainly (no per-cell borders), for speed
+
+
 def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: int, kinds: list[str]) -> None:
     ws.write_row(start, 0, heads, fmt.head)
     styles = {"text": fmt.text, "num": fmt.num, "total": fmt.total, "int": fmt.int, "wrap": fmt.wrap}
-    for r, row in enumerate(rows, start + 1):
+    if len(rows) > BIG:
+        # Large sheets (明细 of a big bureau): one write_row per row, printed gridlines instead of
+        # borders. Text stays text: the workbook is opened with strings_to_formulas=False.
+        ws.hide_gridlines(0)
+        write_row = ws.write_row
+        for r, row in enumerate(rows, start + 1):
+            write_row(r, 0, row)
+        rows_iter = ()
+    else:
+        rows_iter = rows
+    for r, row in enumerate(rows_iter, start + 1):
         for c, v in enumerate(row):
             kind = kinds[c]
             if v is None or v == "":
