@@ -7,6 +7,7 @@ and the ledger lines of annual items and of the items annual rules count.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,11 +80,7 @@ def compute(
                 f"档案中没有方案 {scheme.id} 在{target.label}的任何评分记录",
                 f"请先用 kaohe score 评分（应有考核期：{join_names(codes)}）",
             )
-        frames = []
-        for run in runs:
-            sc = arc.scores(run.id)
-            sc["period"] = run.period
-            frames.append(sc)
+        scores = arc.period_scores([r.id for r in runs])
         annual = scheme.annual
         needed = set()
         if annual and annual.leave:
@@ -101,9 +98,12 @@ def compute(
             f"缺少{len(missing)}个考核期的评分记录：{join_names(missing)}",
             "年度得分按已有考核期计算；如需补齐请先用 kaohe score 评分这些考核期",
         ))
-    scores = pd.concat(frames, ignore_index=True)
+    period_of = {r.id: r.period for r in runs}
+    scores["period"] = scores["run_id"].map(period_of)
+    scores["grade"] = scores["grade"].fillna("")
     scores["cents"] = scores["total"].map(lambda t: int((Decimal(t) * 100).to_integral_value()))
     latest = scores.drop_duplicates("subject", keep="last").set_index("subject")
+    latest["extra"] = latest["extra"].map(lambda e: json.loads(e) if e else {})
     idx = latest.index
     info = pd.DataFrame({
         "name": latest["name"], "dept": latest["dept"], "category": latest["category"].fillna(""),
@@ -259,11 +259,13 @@ def compute(
 
 
 def _acted(scores: pd.DataFrame) -> dict[str, set[str]]:
+    """Subject → names of the rules that acted in any period (only rows that have some are parsed)."""
     out: dict[str, set[str]] = {}
-    for s, e in zip(scores["subject"], scores["extra"]):
-        rules = (e or {}).get("rules") or []
-        if rules:
-            out.setdefault(s, set()).update(rules)
+    raw = scores["extra"].fillna("")
+    some = raw.str.contains('"rules":["', regex=False) | raw.str.contains('"rules": ["', regex=False)
+    for s, e in zip(scores.loc[some, "subject"], raw[some]):
+        rules = json.loads(e).get("rules") or []
+        out.setdefault(s, set()).update(rules)
     return out
 
 

@@ -816,6 +816,18 @@ class Archive:
         rows = self._query(sql + " ORDER BY seq", params)
         return _frame(rows, LEDGER_COLUMNS, ints=("event",), bools=("annual", "counted"))
 
+    def period_scores(self, run_ids: list[int]) -> pd.DataFrame:
+        """The scores of several runs for `quota`: no component JSON, `extra` left as raw text.
+
+        Columns: run_id, subject, name, dept, category, leader, total, grade, extra (text).
+        """
+        cols = ("run_id", "subject", "name", "dept", "category", "leader", "total", "grade", "extra")
+        if not run_ids:
+            return pd.DataFrame(columns=cols)
+        sql = (f"SELECT {', '.join(cols)} FROM scores WHERE run_id IN ({', '.join('?' * len(run_ids))}) "
+               "ORDER BY run_id, seq")
+        return pd.DataFrame(self._query(sql, tuple(run_ids)), columns=list(cols))
+
     def ledger_lines(self, run_ids: list[int], items: Iterable[str] = ()) -> pd.DataFrame:
         """The annual lines and the lines of `items` of several runs — what `quota` needs.
 
