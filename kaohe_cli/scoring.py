@@ -118,24 +118,32 @@ def scores_frame(r: Result) -> pd.DataFrame:
         "remarks": list(t["remarks"]),
         "bonus": [fmt_micro(v) for v in t["加分"]],
         "deduction": [fmt_micro(v) for v in t["扣分"]],
-        "components": [{c: fmt_micro(t.at[s, c]) for c in comps} for s in t.index],
-        "extra": [_extra(r, s) for s in t.index],
+        "components": _components(t, comps),
+        "extra": _extras(r),
     })
+
+
+def _components(t: pd.DataFrame, comps: list[str]) -> list[dict]:
+    cols = {c: [fmt_micro(v) for v in t[c].to_numpy()] for c in comps}
+    return [{c: cols[c][i] for c in comps} for i in range(len(t))]
 
 
 _ROSTER_EXTRA = ("年休假天数", "参加工作时间", "入职日期", "职务", "人数", "参评先进", "分管领导_id", "leader_id")
 
 
-def _extra(r: Result, s: str) -> dict:
+def _extras(r: Result) -> list[dict]:
     """What the annual step needs later: the exact total, rules that acted, roster facts."""
-    t, subj = r.table, r.subjects
-    out = {"exact": fmt_micro(t.at[s, "total"]), "flags": list(t.at[s, "flags"]), "rules": list(t.at[s, "rules"])}
-    for col in _ROSTER_EXTRA:
-        if col in subj.columns:
-            v = subj.at[s, col]
+    t, subj = r.table, r.subjects.reindex(r.table.index)
+    roster = {col: subj[col].to_numpy() for col in _ROSTER_EXTRA if col in subj.columns}
+    out = []
+    for i, (total, flags, rules) in enumerate(zip(t["total"].to_numpy(), t["flags"], t["rules"])):
+        extra = {"exact": fmt_micro(total), "flags": list(flags), "rules": list(rules)}
+        for col, values in roster.items():
+            v = values[i]
             if v is None or (isinstance(v, float) and v != v):
                 continue
-            out[col] = v.isoformat() if hasattr(v, "isoformat") else (str(v) if not isinstance(v, (int, float)) else v)
+            extra[col] = v.isoformat() if hasattr(v, "isoformat") else (str(v) if not isinstance(v, (int, float)) else v)
+        out.append(extra)
     return out
 
 
