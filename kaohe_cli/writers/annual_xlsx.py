@@ -15,13 +15,17 @@ def annual_rows(r: AnnualResult) -> tuple[list[str], list[list]]:
     heads = ["名次"] + (["单位"] if is_unit else ["工号", "姓名", "科室", "类别"]) + [
         "期数", "平均分", "加分", "扣分", "总分", "建议等次", "资格", "备注"]
     order = t.assign(_pos=range(len(t))).sort_values(["rank", "_pos"], kind="mergesort").index
+    tt = t.loc[order]
+    if is_unit:
+        idents = [[str(x)] for x in tt["name"]]
+    else:
+        idents = [[str(a), str(b), str(c), str(d)] for a, b, c, d in zip(order, tt["name"], tt["dept"], tt["category"])]
     rows = []
-    for s in order:
-        ident = [str(t.at[s, "name"])] if is_unit else [str(s), str(t.at[s, "name"]), str(t.at[s, "dept"]), str(t.at[s, "category"])]
-        rows.append([int(t.at[s, "rank"])] + ident + [
-            int(t.at[s, "n"]), float(t.at[s, "mean"]), _f(t.at[s, "bonus"]), _f(t.at[s, "deduction"]),
-            int(t.at[s, "cents"]) / 100, str(t.at[s, "grade"]), str(t.at[s, "eligibility"]), str(t.at[s, "remarks"]),
-        ])
+    for i, (rank, n, mean, bonus, ded, cents, grade, elig, rem) in enumerate(zip(
+            tt["rank"], tt["n"], tt["mean"], tt["bonus"], tt["deduction"], tt["cents"], tt["grade"],
+            tt["eligibility"], tt["remarks"])):
+        rows.append([int(rank)] + idents[i] + [int(n), float(mean), _f(bonus), _f(ded), int(cents) / 100,
+                                               str(grade), str(elig), str(rem)])
     return heads, rows
 
 
@@ -49,10 +53,14 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
     m = r.matrix
     t = r.table
     mheads = (["单位"] if r.scheme.is_unit else ["工号", "姓名"]) + list(m.columns)
+    order = t.sort_values("rank", kind="mergesort").index
+    mm = m.reindex(order)
+    cells = [["" if (v is None or v != v) else str(v) for v in mm[c].to_numpy()] for c in mm.columns]
+    names = t.loc[order, "name"].to_numpy()
     mrows = []
-    for s in t.sort_values("rank", kind="mergesort").index:
-        ident = [str(t.at[s, "name"])] if r.scheme.is_unit else [str(s), str(t.at[s, "name"])]
-        mrows.append(ident + [("" if (v is None or v != v) else str(v)) for v in m.loc[s]] if s in m.index else ident)
+    for i, s in enumerate(order):
+        ident = [str(names[i])] if r.scheme.is_unit else [str(s), str(names[i])]
+        mrows.append(ident + [col[i] for col in cells])
     _write_table(ws, fmt, mheads, mrows, 0, ["text"] * len(mheads))
     _page(ws, 0, len(mheads), f"{r.target.label} 各期等次")
 
