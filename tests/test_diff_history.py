@@ -68,3 +68,26 @@ def test_history_of_unknown_person_is_a_clear_error(tmp_path):
     res = runner.invoke(app, ["history", "赵六", "--db", str(db)])
     assert res.exit_code == 1
     assert "赵六" in res.output and "Traceback" not in res.output
+
+
+def test_history_flags_caizheng_multi_year_rules(tmp_path):
+    """Three years near the top → priority; two years near the bottom → 诫勉 (caizheng, 20%)."""
+    runner = CliRunner()
+    db = tmp_path / "kaohe.db"
+    people = [["工号", "姓名", "科室", "分管领导"]] + [[f"{i:03d}", f"员工{i}", "办公室", "王局"] for i in range(1, 11)]
+    for year, lates in ((2021, {}), (2022, {"010": 5}), (2023, {"010": 6})):  # 010 last every year
+        # distinct scores: person i is late i−1 times (plus a few more for 010 in later years)
+        late_rows = [["工号", "迟到"]] + [[f"{i:03d}", i - 1 + lates.get(f"{i:03d}", 0)] for i in range(1, 11)]
+        bonus = [["对象", "事项", "级别", "文号", "事由"], ["001", "个人受奖", "市", f"市财〔{year}〕1号", "先进"]]
+        path = write_book(tmp_path / f"{year}-03.xlsx", {"人员": people, "考勤": late_rows, "奖惩": bonus})
+        res = runner.invoke(app, ["score", str(path), "--scheme", "caizheng", "--db", str(db), "-o", str(tmp_path / f"{year}.xlsx")])
+        assert res.exit_code == 0, res.output
+    top = runner.invoke(app, ["history", "001", "--db", str(db), "--json"])
+    data = json.loads(top.output)
+    assert [y["rank"] for y in data["years"]] == [1, 1, 1]
+    assert any("连续三年" in f for f in data["flags"])
+    low = json.loads(runner.invoke(app, ["history", "010", "--db", str(db), "--json"]).output)
+    assert [y["rank"] for y in low["years"]][1:] == [10, 10]
+    assert any("连续两年" in f for f in low["flags"]) and not any("连续三年" in f for f in low["flags"])
+    mid = json.loads(runner.invoke(app, ["history", "005", "--db", str(db), "--json"]).output)
+    assert mid["flags"] == []

@@ -17,6 +17,8 @@ def history(
     as_json: bool = C.JsonOpt,
 ) -> None:
     """列出档案中的评分记录（考核期、方案、输入文件哈希、时间）；给出某人时显示其历年各期得分与等次。"""
+    from decimal import Decimal
+
     from rich.markup import escape
     from rich.table import Table
 
@@ -40,8 +42,11 @@ def history(
             console.print(t)
             return
         frame = arc.subject_history(who)
+        ranks, flags = _multi_year(arc, frame)
     if as_json:
-        print_json(frame.to_dict("records"))
+        print_json({"records": frame.to_dict("records"),
+                    "years": [{"scheme": r.scheme_id, "year": r.year, "mean": str(r.mean.quantize(Decimal("0.01"))),
+                               "rank": r.rank, "n": r.n} for r in ranks], "flags": flags})
         return
     t = Table(title=f"{who} 的考核记录")
     for c in ("考核期", "方案", "工号/单位", "姓名", "总分", "名次", "等次"):
@@ -50,15 +55,30 @@ def history(
         t.add_row(r["period"], escape(str(r["scheme_name"])), escape(str(r["subject"])), escape(str(r["name"])),
                   str(r["total"]), str(r["rank"]), escape(str(r["grade"] or "")))
     console.print(t)
-    years = _yearly(frame)
-    if years:
-        console.print("各年平均：" + "；".join(f"{y}年 {v}" for y, v in years))
+    if ranks:
+        console.print("各年：" + "；".join(
+            f"{r.year}年（{r.scheme_id}）平均 {r.mean.quantize(Decimal('0.01'))}，第{r.rank}/{r.n}名" for r in ranks))
+    for f in flags:
+        console.print(f"[bold yellow]{escape(f)}[/]")
 
 
-def _yearly(frame) -> list[tuple[str, str]]:
-    from decimal import ROUND_HALF_UP, Decimal
+def _multi_year(arc, frame):
+    """Yearly ranks of the person, and the multi-year flags of schemes that declare them."""
+    from kaohe_cli.errors import SchemeError
+    from kaohe_cli.history import streak_flags, year_ranks
+    from kaohe_cli.scheme import load_scheme
 
-    out: dict[str, list[Decimal]] = {}
-    for p, total in zip(frame["period"], frame["total"]):
-        out.setdefault(str(p)[:4], []).append(Decimal(str(total)))
-    return [(y, str((sum(v) / len(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))) for y, v in sorted(out.items())]
+    subjects = list(dict.fromkeys(frame["subject"]))
+    if len(subjects) != 1:
+        return [], []
+    schemes = list(dict.fromkeys(frame["scheme_id"]))
+    multi = {}
+    for sid in schemes:
+        try:
+            s = load_scheme(sid)
+        except SchemeError:
+            continue
+        if s.annual and s.annual.multi_year:
+            multi[sid] = dict(s.annual.multi_year)
+    ranks = year_ranks(arc, subjects[0], schemes, multi)
+    return ranks, streak_flags(ranks, multi)

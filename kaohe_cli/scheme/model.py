@@ -291,6 +291,7 @@ class Annual(_Strict):
     dept_limit: dict[str, int] = {}  # item → a 科室 with ≥ n of it in the year loses eligibility
     bottom_flag: dict[str, str] = {}  # e.g. {"share": "20%", "flag": "不得推荐评优"}
     awards: dict[str, Num] = {}  # grade → money per person (gonghui)
+    multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     note: str = ""
 
 
