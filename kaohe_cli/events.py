@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe_cli.engine import ledger as L
+from kaohe_cli.engine.grading import group_labels
 from kaohe_cli.issues import Issue, error, note, warning
 from kaohe_cli.normalize import Ratings, Roster, get, gid, resolve_unit, source_text, text, where
 from kaohe_cli.period import Period
@@ -511,7 +512,7 @@ def _penalty_lines(ctx: Context, comp_name: str, pen, ratings: Ratings) -> pd.Da
     has = v.notna()
     if not has.any():
         return L.empty()
-    grp = ctx.subjects[pen.group_by].fillna("").astype(str).replace("", "未指定") if pen.group_by in ctx.subjects.columns else pd.Series("全体", index=idx)
+    grp = group_labels(ctx.subjects, pen.group_by, idx)
     frame = pd.DataFrame({"v": v[has], "g": grp[has]})
     lower = frame.groupby("g")["v"].rank(method="min", ascending=True).astype("int64") - 1
     hit = lower < pen.bottom

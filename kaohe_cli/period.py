@@ -81,22 +81,29 @@ _FORMS = [
 ]
 
 
+def _from_match(m: re.Match, kind: str) -> Period | None:
+    """A matched (year, month|quarter) → Period, or None when out of range."""
+    year = int(m.group(1))
+    if not 1990 <= year <= 2100:
+        return None
+    if kind == "year":
+        return Period(year, "year", 0)
+    raw = m.group(2)
+    index = _CN_QUARTER[raw] if kind == "quarter" else int(raw)
+    if kind == "month" and not 1 <= index <= 12:
+        return None
+    return Period(year, kind, index)
+
+
 def parse_period(text: str) -> Period:
     t = norm(text)
     for pattern, kind in _FORMS:
         m = pattern.match(t)
-        if not m:
-            continue
-        year = int(m.group(1))
-        if not 1990 <= year <= 2100:
-            break
-        if kind == "year":
-            return Period(year, "year", 0)
-        raw = m.group(2)
-        index = _CN_QUARTER[raw] if kind == "quarter" else int(raw)
-        if kind == "month" and not 1 <= index <= 12:
-            break
-        return Period(year, kind, index)
+        if m:
+            found = _from_match(m, kind)
+            if found is None:
+                break
+            return found
     raise PeriodError(
         f"无法识别的考核期「{text}」",
         "月度写 2023-03，季度写 2023Q2，年度写 2023",
@@ -117,18 +124,9 @@ def period_from_name(path: Path | str) -> Period | None:
     stem = norm(Path(path).stem)
     for pattern, kind in _IN_NAME:
         m = pattern.search(stem)
-        if not m:
-            continue
-        year = int(m.group(1))
-        if not 1990 <= year <= 2100:
-            continue
-        if kind == "year":
-            return Period(year, "year", 0)
-        raw = m.group(2)
-        index = _CN_QUARTER[raw] if kind == "quarter" else int(raw)
-        if kind == "month" and not 1 <= index <= 12:
-            continue
-        return Period(year, kind, index)
+        found = _from_match(m, kind) if m else None
+        if found is not None:
+            return found
     return None
 
 

@@ -23,6 +23,7 @@ from kaohe_cli.engine.grading import (
     assign_grades,
     band_points,
     competition_rank,
+    group_labels,
 )
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.period import Period
@@ -260,10 +261,7 @@ def _band_lines(comp: Component, prep: Prepared) -> pd.DataFrame:
     has = values.notna()
     if not has.any():
         return L.empty()
-    if comp.group_by and comp.group_by in prep.subjects.columns:
-        grp = prep.subjects[comp.group_by].fillna("").astype(str).replace("", UNGROUPED)
-    else:
-        grp = pd.Series("全体", index=idx)
+    grp = group_labels(prep.subjects, comp.group_by, idx)
     frame = pd.DataFrame({"v": values[has], "g": grp[has]})
     frame["r"] = frame.groupby("g")["v"].rank(method="min", ascending=False).astype("int64")
     frame["n"] = frame.groupby("g")["v"].transform("size").astype("int64")

@@ -177,11 +177,18 @@ def _strictly_better(cand: pd.DataFrame, cols: list[str], edge: tuple) -> pd.Ser
     return better
 
 
+def group_labels(frame: pd.DataFrame | None, column: str | None, idx: pd.Index) -> pd.Series:
+    """Each subject's group by a roster column; blank → 未指定; no column → one group 全体."""
+    if not column or frame is None or column not in frame.columns:
+        return pd.Series("全体", index=idx, dtype=object)
+    return frame[column].reindex(idx).fillna("").astype(str).replace("", UNGROUPED)
+
+
 def _groups(idx: pd.Index, groups: pd.DataFrame | None, column: str | None):
     if not column or groups is None or column not in groups.columns:
         yield "全体", list(idx)
         return
-    labels = groups[column].reindex(idx).fillna("").astype(str).replace("", UNGROUPED)
+    labels = group_labels(groups, column, idx)
     for name, members in labels.groupby(labels, sort=False):
         yield str(name), list(members.index)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kaohe_cli.annual import AnnualResult
-from kaohe_cli.writers.result_xlsx import _Formats, _page, _write_table, close_book
+from kaohe_cli.writers.result_xlsx import _Formats, _page, _write_table, close_book, write_pairs
 
 
 def annual_rows(r: AnnualResult) -> tuple[list[str], list[list]]:
@@ -108,11 +108,5 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
         pairs.append(("名额", text))
     for k, v in meta.items():
         pairs.append((k, str(v)))
-    ws.write_row(0, 0, ["项目", "内容"], fmt.head)
-    for i, (k, v) in enumerate(pairs, 1):
-        ws.write_string(i, 0, k, fmt.key)
-        ws.write_string(i, 1, v, fmt.wrap)
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 100)
-    _page(ws, 0, 2, "说明")
+    write_pairs(ws, fmt, pairs, "说明")
     close_book(wb)

@@ -300,13 +300,18 @@ def _about_sheet(wb, fmt: _Formats, result: Result, run: RunInfo) -> None:
     for use in result.quota_uses:
         tied = f"，并列待定{len(use.tied)}人" if use.tied else ""
         pairs.append((f"名额 {use.grade}", f"{use.group}：N={use.n}，{use.quota} → {use.places}人，实评{use.granted}人{tied}"))
+    write_pairs(ws, fmt, pairs, "考核说明")
+
+
+def write_pairs(ws, fmt: _Formats, pairs: list[tuple[str, str]], title: str) -> None:
+    """A two-column 项目/内容 sheet (说明), always as text."""
     ws.write_row(0, 0, ["项目", "内容"], fmt.head)
     for r, (k, v) in enumerate(pairs, 1):
         ws.write_string(r, 0, k, fmt.key)
         ws.write_string(r, 1, v, fmt.wrap)
     ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 90)
-    _page(ws, 0, 2, "考核说明")
+    ws.set_column(1, 1, 95)
+    _page(ws, 0, 2, title)
 
 
 def _kind(k: str) -> str:
