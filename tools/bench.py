@@ -334,7 +334,8 @@ def bench_size(label: str, file: Path, runs: int, rows: list[Row], log) -> None:
     shape_note = f"汇总 {sr['汇总']}×{lr['汇总']}，明细 {sr['明细']}×{lr['明细']}"
     t = {k: _median(v) for k, v in st["times"].items()}
     tc = {k: _median(v) for k, v in st["cpus"].items()}
-    pk = {k: _max(v) for k, v in st["peaks"].items()}
+    # The first run's peaks: later runs start from memory that earlier runs freed but the allocator kept.
+    pk = {k: (v[0] if v else None) for k, v in st["peaks"].items()}
 
     def stage(name: str, key: str, note: str, floor=None, floor_cpu=None) -> Row:
         return Row(name, label, t[key], floor, rss_mb=pk[key], note=note, runs=st["times"][key], cpu=tc[key],
