@@ -491,12 +491,28 @@ class Archive:
         self._check_state(*state)
         app_id, version, _ = state
         try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            self._wal()
             if version != SCHEMA_VERSION or app_id != APPLICATION_ID:
                 self._upgrade()
         except sqlite3.Error as exc:
             raise self._error("打开", exc) from exc
+
+    def _wal(self) -> None:
+        """Switch to WAL. On a brand-new file two processes may race for it: SQLite answers
+        "locked" at once (the busy handler does not cover a journal-mode change), so retry."""
+        import time
+
+        conn = self._conn
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _state(self) -> tuple[int, int, int]:
         conn = self._conn

@@ -218,6 +218,7 @@ def prepare(
     elif needs:
         issues.append(_missing_sheet(file, "评分", "测评、领导评分", extra=f"需要的列：{join_names(rating_cols)}"))
 
+    _DETECTED.clear()  # do not keep the raw sheets alive through the engine and the writers
     ledger = L.concat(parts)
     if scheme.same_reason_highest and len(ledger):
         ledger = E.dedupe_same_reason(ledger)

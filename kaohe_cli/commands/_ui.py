@@ -17,10 +17,26 @@ err_console = Console(stderr=True, highlight=False)
 
 
 def handle_errors(fn: Callable) -> Callable:
-    """Turn library failures into a Chinese message and exit code, never a traceback."""
+    """Turn library failures into a Chinese message and exit code, never a traceback.
+
+    The cyclic garbage collector is paused while a command runs: the pipeline builds
+    millions of short-lived acyclic objects, and full collections freed almost nothing
+    while costing about a second on 10,000 staff (make bench).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import gc
+
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return _run(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(*args, **kwargs):
         from kaohe_cli.errors import InputErrors, KaoheError
 
         wants_json = bool(kwargs.get("as_json"))
