@@ -140,9 +140,18 @@ def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: i
         # Large sheets (明细 of a big bureau): one write_row per row, printed gridlines instead of
         # borders. Text stays text: the workbook is opened with strings_to_formulas=False.
         ws.hide_gridlines(0)
-        write_row = ws.write_row
+        text_cols = [c for c, k in enumerate(kinds) if k in ("text", "wrap")]
+        num_cols = [c for c, k in enumerate(kinds) if k not in ("text", "wrap")]
+        write_string, write_number = ws.write_string, ws.write_number
         for r, row in enumerate(rows, start + 1):
-            write_row(r, 0, row)
+            for c in text_cols:
+                v = row[c]
+                if v:
+                    write_string(r, c, v if isinstance(v, str) else str(v))
+            for c in num_cols:
+                v = row[c]
+                if v is not None and v != "":
+                    write_number(r, c, v)
         rows_iter = ()
     else:
         rows_iter = rows
@@ -221,21 +230,22 @@ def dept_stats(result: Result) -> tuple[list[str], list[list], list[str]]:
     grades = [g for g in result.scheme.grading.names] + [g for g in ("并列待定", "不确定等次") if (t["grade"] == g).any()]
     t[key] = t[key].fillna("").astype(str).replace("", "未填")
     heads = [key, "人数", "平均分", "最高分", "最低分"] + grades
+    by = t.groupby(key, sort=False)["cents"]
+    stats = pd.DataFrame({"n": by.size(), "sum": by.sum(), "max": by.max(), "min": by.min()})
+    counts = pd.crosstab(t[key], t["grade"]).reindex(index=stats.index, columns=grades, fill_value=0)
     rows = []
-    for name, g in t.groupby(key, sort=False):
-        cents = g["cents"]
-        row = [str(name), int(len(g)), _mean_cents(cents), int(cents.max()) / 100, int(cents.min()) / 100]
-        row += [int((g["grade"] == gr).sum()) for gr in grades]
-        rows.append(row)
+    for name, n, total, hi, lo, per_grade in zip(stats.index, stats["n"], stats["sum"], stats["max"], stats["min"],
+                                                 counts.to_numpy()):
+        rows.append([str(name), int(n), _mean_of(int(total), int(n)), int(hi) / 100, int(lo) / 100]
+                    + [int(c) for c in per_grade])
     return heads, rows, grades
 
 
-def _mean_cents(cents: pd.Series) -> float:
-    """Mean of rounded totals (cents), rounded half up to 2 places — never float round()."""
+def _mean_of(total_cents: int, n: int) -> float:
+    """Mean of n rounded totals given their sum in cents, half up to 2 places."""
     from decimal import ROUND_HALF_UP
 
-    mean = Decimal(int(cents.sum())) / Decimal(len(cents)) / 100
-    return float(mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float((Decimal(total_cents) / n / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _dept_sheet(wb, fmt: _Formats, result: Result) -> None:
