@@ -142,7 +142,10 @@ def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: i
         ws.hide_gridlines(0)
         text_cols = [c for c, k in enumerate(kinds) if k in ("text", "wrap")]
         num_cols = [c for c, k in enumerate(kinds) if k not in ("text", "wrap")]
-        write_string, write_number = ws.write_string, ws.write_number
+        # The undecorated writers skip xlsxwriter's A1-argument parsing (a quarter of the
+        # per-cell cost); row and column are always numbers here.
+        write_string = getattr(ws, "_write_string", ws.write_string)
+        write_number = getattr(ws, "_write_number", ws.write_number)
         for r, row in enumerate(rows, start + 1):
             for c in text_cols:
                 v = row[c]
