@@ -7,6 +7,7 @@ sheet and A1 cell, with a concrete fix. Nothing raises for bad data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ import pandas as pd
 from kaohe_cli.issues import Issue, error, note, warning
 from kaohe_cli.readers import values as V
 from kaohe_cli.readers.tables import Table
-from kaohe_cli.text import a1, clean, join_names, norm, num, suggest
+from kaohe_cli.text import a1, clean, col_letter, join_names, norm, num, suggest
 
 YES = {"是", "Y", "y", "yes", "YES", "1", "参评", "√", "TRUE", "true"}
 NO = {"否", "N", "n", "no", "NO", "0", "不参评", "×", "FALSE", "false"}
@@ -388,14 +389,23 @@ def map_unique(series: pd.Series, fn) -> pd.Series:
 
 
 def _frame(table: Table, columns: list[str]) -> pd.DataFrame:
-    rows = [r for r, _ in table.records]
-    data = {"_row": rows}
+    """The records' cells of `columns` (those present), column by column, plus `_row`."""
+    records = table.records
+    data: dict[str, object] = {"_row": np.fromiter((r for r, _ in records), dtype=np.int64, count=len(records))}
+    rows = [vals for _, vals in records]
+    shortest = min(map(len, rows), default=0)
     for c in columns:
         idx = table.columns.get(c, table.extra_columns.get(norm(c)))
         if idx is None:
             continue
-        data[c] = [vals[idx] if idx < len(vals) else None for _, vals in table.records]
-    return pd.DataFrame(data)
+        if idx < shortest:  # the usual rectangular grid: one C-level pass
+            cells = list(map(itemgetter(idx), rows))
+        else:
+            cells = [vals[idx] if idx < len(vals) else None for vals in rows]
+        column = np.empty(len(cells), dtype=object)
+        column[:] = cells
+        data[c] = column
+    return pd.DataFrame(data, copy=False)
 
 
 def _numbers(table: Table, frame: pd.DataFrame, column: str, col_idx: int, issues: list[Issue]) -> pd.Series:
@@ -459,63 +469,89 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
     frame = _frame(table, cols)
     subject = _resolve_rows(table, frame, roster, issues)
     out.people = set(subject[subject != ""])
-    status = map_unique(frame["状态"], lambda v: norm(text(v)))
-    items = {s: scheme.item(s) for s in status.unique()}
-    unknown: dict[str, int] = {}
-    item_name = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    for s, it in items.items():
+    sheet_rows = frame["_row"].to_numpy()
+    # Statuses: a few distinct values over 220,000 rows, so each is looked at once.
+    codes, raw_statuses = pd.factorize(frame["状态"], use_na_sentinel=True)
+    statuses = [norm(text(v)) for v in raw_statuses]
+    counts = np.bincount(codes[codes >= 0], minlength=len(statuses))
+    names = np.empty(len(statuses) + 1, dtype=object)  # code -1 (blank) takes the last slot
+    names[:] = ""
+    unknown: dict[str, list[int]] = {}  # status → its codes (several spellings normalise alike)
+    for code, s in enumerate(statuses):
         if s in NORMAL_STATUSES:
             continue
+        it = scheme.item(s)
         if it is None or not it.attendance:
-            unknown[s] = int((status == s).sum())
-            continue
-        item_name[status == s] = it.name
+            unknown.setdefault(s, []).append(code)
+        else:
+            names[code] = it.name
+    item_name = names[codes]
     st_col = table.columns["状态"]
-    for s, count in unknown.items():
-        first = int(frame["_row"][status == s].iat[0])
+    for s, group in unknown.items():
+        first = int(sheet_rows[np.isin(codes, group)][0])
         issues.append(note(
-            f"考勤状态「{s}」不在本方案的考勤计分事项中，未计分（共{count}行）",
+            f"考勤状态「{s}」不在本方案的考勤计分事项中，未计分（共{int(counts[group].sum())}行）",
             f"本方案的考勤事项：{join_names([i.name for i in scheme.attendance_items]) or '无'}",
             file=table.file, sheet=table.sheet, cell=a1(first, st_col),
         ))
+    counted = item_name != ""
     if "天数" in frame.columns:
-        days = _numbers(table, frame, "天数", table.columns["天数"], issues)
-        days = days.where(frame["天数"].notna() & (days != 0), 1.0)
-        bad = (item_name != "") & ~days.isin([0.5, 1.0])
-        for i in np.flatnonzero(bad.to_numpy())[:20]:
-            r = int(frame["_row"].iat[i])
-            issues.append(error("明细式考勤的天数只能是 0.5 或 1", "半天写 0.5，全天写 1 或留空", **where(table, r, "天数")))
+        days_s = _numbers(table, frame, "天数", table.columns["天数"], issues)
+        days = days_s.where(frame["天数"].notna() & (days_s != 0), 1.0).to_numpy()
+        bad = counted & ~np.isin(days, (0.5, 1.0))
+        for i in np.flatnonzero(bad)[:20]:
+            issues.append(error("明细式考勤的天数只能是 0.5 或 1", "半天写 0.5，全天写 1 或留空",
+                                **where(table, int(sheet_rows[i]), "天数")))
     else:
-        days = pd.Series(1.0, index=frame.index)
-    dates = frame["日期"]
-    date_col = table.columns["日期"]
-    keep = (item_name != "") & (subject != "")
+        days = np.ones(len(frame))
+    keep = np.flatnonzero(counted & (subject != "").to_numpy())
+    subjects = subject.to_numpy()[keep]
+    kept_names = item_name[keep]
+    kept_rows = sheet_rows[keep]
     unit_day = {it.name: it.unit == "天" for it in scheme.items}
-    outside: list[tuple[int, date]] = []
-    for i in np.flatnonzero(keep.to_numpy()):
-        name = item_name.iat[i]
-        r = int(frame["_row"].iat[i])
-        out.subject.append(subject.iat[i])
-        out.item.append(name)
-        out.quantity.append(float(days.iat[i]) if unit_day.get(name) else 1.0)
-        out.source.append(f"{table.sheet}!{a1(r, st_col)}")
-        d, issue = V.parse_date(dates.iat[i], file=table.file, sheet=table.sheet, cell=a1(r, date_col))
-        if issue is not None:
-            issues.append(issue)
-        elif d is not None and period is not None and not period.contains(d):
-            outside.append((r, d))
-        out.date.append(d.isoformat() if d else "")
-    for r, d in outside[:20]:
-        issues.append(warning(
-            f"日期 {d.isoformat()} 不在考核期 {period.label} 内，仍计入本期", "如属误填请更正日期，或删去不属于本期的考勤行",
-            file=table.file, sheet=table.sheet, cell=a1(r, date_col),
-        ))
-    if len(outside) > 20:
-        issues.append(warning(
-            f"另有{len(outside) - 20}行考勤日期不在考核期 {period.label} 内，仍计入本期", "请核对考勤表的日期范围",
-            file=table.file, sheet=table.sheet,
-        ))
+    per_day = np.fromiter((unit_day.get(n, False) for n in kept_names), dtype=bool, count=len(keep))
+    out.subject = subjects.tolist()
+    out.item = kept_names.tolist()
+    out.quantity = np.where(per_day, days[keep], 1.0).astype(float).tolist()
+    st_letters = col_letter(st_col)
+    out.source = [f"{table.sheet}!{st_letters}{r + 1}" for r in kept_rows.tolist()]
+    out.date = _detail_dates(table, frame["日期"].to_numpy()[keep], kept_rows, period, issues)
     return out, issues
+
+
+def _detail_dates(table: Table, raw: np.ndarray, rows: np.ndarray, period, issues: list[Issue]) -> list[str]:
+    """ISO dates of the counted detail rows, each distinct cell value parsed once; bad dates
+    are reported at their own cells, dates outside the period are warned about (first 20)."""
+    date_col = table.columns["日期"]
+    letters = col_letter(date_col)
+    codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
+    iso = np.empty(len(uniques) + 1, dtype=object)  # code -1 (blank) takes the last slot
+    iso[-1] = ""
+    bad_codes, outside_codes = [], []
+    for code, value in enumerate(uniques):
+        d, issue = V.parse_date(value)
+        iso[code] = d.isoformat() if d else ""
+        if issue is not None:
+            bad_codes.append(code)
+        elif d is not None and period is not None and not period.contains(d):
+            outside_codes.append(code)
+    if bad_codes:
+        for i in np.flatnonzero(np.isin(codes, bad_codes)):
+            _, issue = V.parse_date(raw[i], file=table.file, sheet=table.sheet, cell=f"{letters}{int(rows[i]) + 1}")
+            issues.append(issue)
+    if outside_codes:
+        outside = np.flatnonzero(np.isin(codes, outside_codes))
+        for i in outside[:20]:
+            issues.append(warning(
+                f"日期 {iso[codes[i]]} 不在考核期 {period.label} 内，仍计入本期", "如属误填请更正日期，或删去不属于本期的考勤行",
+                file=table.file, sheet=table.sheet, cell=f"{letters}{int(rows[i]) + 1}",
+            ))
+        if len(outside) > 20:
+            issues.append(warning(
+                f"另有{len(outside) - 20}行考勤日期不在考核期 {period.label} 内，仍计入本期", "请核对考勤表的日期范围",
+                file=table.file, sheet=table.sheet,
+            ))
+    return iso[codes].tolist()
 
 
 def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col: int, issues: list[Issue]) -> None:

@@ -22,7 +22,7 @@ from kaohe_cli.issues import Issue, error, note, warning
 from kaohe_cli.period import Period
 from kaohe_cli.readers import attendance_exports as X
 from kaohe_cli.readers.tables import find_sheet, read_table
-from kaohe_cli.readers.workbook import RawSheet, Workbook, read_workbook
+from kaohe_cli.readers.workbook import BackgroundRead, RawSheet, Workbook, read_in_background, read_workbook
 from kaohe_cli.scheme.model import Scheme
 from kaohe_cli.text import join_names, norm, num, suggest
 
@@ -52,22 +52,31 @@ def prepare(
     *,
     attendance: list[Path] | tuple = (),
     options: Options | None = None,
+    reader: BackgroundRead | None = None,
 ) -> Prepared:
-    """Read and check one workbook (plus optional punch-clock exports) for the engine."""
+    """Read and check one workbook (plus optional punch-clock exports) for the engine.
+
+    `reader`: a read of `path` already under way (kaohe check has looked at the file first).
+    """
     options = options or Options()
-    wb = read_workbook(path)
+    # The file is parsed in a background thread, small sheets first: the roster, events and
+    # ratings are worked on while the big 考勤 sheet is still being parsed.
+    reader = reader or read_in_background(path)
+    wb = reader.workbook()
     file = wb.file
-    issues: list[Issue] = list(wb.issues)
+    issues: list[Issue] = []
     tables: dict[str, object] = {}
     sheets: dict[str, RawSheet] = {}
+    attendance_slot = 0  # where the 考勤 table's own issues go, read last but reported in order
     for canonical in ("人员", "单位", "考勤", "记实", "奖惩", "评分"):
         sheet, probs = _find(wb, canonical)
         issues.extend(probs)
         if sheet is None:
             continue
         sheets[canonical] = sheet
-        if canonical == "考勤" and (attendance or is_export(sheet)):
-            continue  # read below, as an export, or not at all when --attendance replaces it
+        if canonical == "考勤":
+            attendance_slot = len(issues)
+            continue  # read below: as a table, as an export, or not at all with --attendance
         table, probs = read_table(sheet, canonical)
         issues.extend(probs)
         if table is not None:
@@ -107,6 +116,23 @@ def prepare(
             parts.append(lines)
             issues.extend(probs)
 
+    # ---- ratings -----------------------------------------------------------------------
+    # (Read before attendance, whose big sheet may still be parsing; reported after it.)
+    rating_issues: list[Issue] = []
+    rating_parts: list[pd.DataFrame] = []
+    rating_cols = scheme.rating_columns
+    ratings = N.Ratings(pd.DataFrame(index=subjects.index), pd.DataFrame(index=subjects.index), {})
+    needs = any(c.kind in ("rated", "input", "rank_band") for c in scheme.components)
+    if "评分" in tables:
+        resolver = _unit_resolver(units) if scheme.is_unit else _person_resolver(roster)
+        ratings, probs = N.read_ratings(tables["评分"], rating_cols, resolver, "单位" if scheme.is_unit else "工号")
+        rating_issues.extend(probs)
+        lines, probs = E.rating_lines(ctx, ratings, tables["评分"])
+        rating_parts.append(lines)
+        rating_issues.extend(probs)
+    elif needs:
+        rating_issues.append(_missing_sheet(file, "评分", "测评、领导评分", extra=f"需要的列：{join_names(rating_cols)}"))
+
     # ---- attendance --------------------------------------------------------------------
     # Sources: the --attendance export files when given, else the 考勤 sheet (a clerk's table or
     # a pasted export), else an export pasted into the workbook under its own name (月度汇总…).
@@ -118,6 +144,11 @@ def prepare(
             issues.append(note("单位考核方案不使用考勤表，已忽略", "", file=file, sheet=sheets["考勤"].name))
     else:
         own = sheets.get("考勤")
+        if own is not None and not attendance and not is_export(own):
+            table, probs = read_table(own, "考勤")
+            issues[attendance_slot:attendance_slot] = probs
+            if table is not None:
+                tables["考勤"] = table
         pasted = [] if own is not None else [s for s in wb.sheets if s not in sheets.values() and is_export(s)]
         exports: list[RawSheet] = []
         for extra in attendance:
@@ -204,21 +235,11 @@ def prepare(
                 "工作簿中没有考勤表，本期不计考勤扣分", "如需计考勤，请加「考勤」工作表或用 --attendance 给出考勤导出文件", file=file,
             ))
 
-    # ---- ratings -----------------------------------------------------------------------
-    rating_cols = scheme.rating_columns
-    ratings = N.Ratings(pd.DataFrame(index=subjects.index), pd.DataFrame(index=subjects.index), {})
-    needs = any(c.kind in ("rated", "input", "rank_band") for c in scheme.components)
-    if "评分" in tables:
-        resolver = _unit_resolver(units) if scheme.is_unit else _person_resolver(roster)
-        ratings, probs = N.read_ratings(tables["评分"], rating_cols, resolver, "单位" if scheme.is_unit else "工号")
-        issues.extend(probs)
-        lines, probs = E.rating_lines(ctx, ratings, tables["评分"])
-        parts.append(lines)
-        issues.extend(probs)
-    elif needs:
-        issues.append(_missing_sheet(file, "评分", "测评、领导评分", extra=f"需要的列：{join_names(rating_cols)}"))
+    issues.extend(rating_issues)
+    parts.extend(rating_parts)
 
     _DETECTED.clear()  # do not keep the raw sheets alive through the engine and the writers
+    issues[0:0] = reader.finish().issues  # the file's own warnings first, as read
     ledger = L.concat(parts)
     if scheme.same_reason_highest and len(ledger):
         ledger = E.dedupe_same_reason(ledger)

@@ -396,3 +396,24 @@ def test_xlsm_with_macro_and_external_link_scores_without_running_anything(here)
         out_names = z.namelist()
     assert not [n for n in out_names if "vba" in n.lower() or "externallink" in n.lower()]
     assert (here / "kaohe.db").exists()
+
+
+# ---------------------------------------------------------------------------------------
+# a sheet that fails while the rest of the file is already being worked on
+
+
+def test_sheet_failing_in_the_background_read_is_refused_cleanly(here, monkeypatch):
+    """score parses the biggest sheet last, in a background thread, while it reads the roster:
+    a failure there is still exit 1, the file and sheet named, nothing written."""
+    from kaohe_cli.readers import workbook as W
+
+    valid_book(here / "月报.xlsx")
+    real = W._calamine_sheet
+
+    def failing(book, name, label, max_cells, scans):
+        if name == "考勤":
+            raise W._calamine_failed(label, W.python_calamine.CalamineError("row 3: bad cell"), name)
+        return real(book, name, label, max_cells, scans)
+
+    monkeypatch.setattr(W, "_calamine_sheet", failing)
+    assert_refused_by_both(here, "月报.xlsx", "考勤", "无法读取")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import struct
@@ -24,7 +25,8 @@ from hypothesis import strategies as st
 
 from kaohe_cli.errors import UnreadableFile
 from kaohe_cli.issues import Level
-from kaohe_cli.readers.workbook import RawSheet, Workbook, read_workbook
+from kaohe_cli.readers import workbook as W
+from kaohe_cli.readers.workbook import RawSheet, Workbook, read_in_background, read_workbook, start_reading
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -245,6 +247,118 @@ def test_csv_undecodable_is_refused(tmp_path):
     path = tmp_path / "乱码.csv"
     path.write_bytes(b"\x81\x30\xff\xfe,a\n")
     assert_refused(path, "编码")
+
+
+# ---------------------------------------------------------------------------------------
+# reading in the background (kaohe score parses the big sheet while it works on the rest)
+
+
+def _many_sheets(path: Path) -> Path:
+    """Three sheets of very different sizes, a merge and a formula without a cached value."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "人员"
+    ws["A1"] = "花名册"
+    ws.merge_cells("A1:C1")
+    ws.append(["工号", "姓名", "科室"])
+    ws.append(["007", "张三", "办公室"])
+    big = wb.create_sheet("考勤")
+    big.append(["工号", "日期", "状态"])
+    for day in range(1, 2001):
+        big.append(["007", dt.date(2023, 3, 1) + dt.timedelta(days=day % 28), "正常"])
+    small = wb.create_sheet("奖惩")
+    small.append(["工号", "事项", "分值"])
+    small.append(["007", "表彰", "=1+1"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("make", [
+    lambda tmp: _many_sheets(tmp / "三表.xlsx"),
+    lambda tmp: FIXTURES / "roster.xls",
+    lambda tmp: FIXTURES / "roster.ods",
+    lambda tmp: (tmp / "人员.csv").write_text("工号,姓名\n007,张三\n", encoding="utf-8") and tmp / "人员.csv",
+])
+def test_background_read_gives_the_same_workbook(tmp_path, make):
+    path = make(tmp_path)
+    expected = read_workbook(path)
+    reader = read_in_background(path)
+    listed = reader.workbook()
+    assert [s.name for s in listed.sheets] == [s.name for s in expected.sheets]  # workbook order
+    assert all(isinstance(s, RawSheet) for s in listed.sheets)
+    done = reader.finish()
+    assert done is listed
+    assert done == expected  # cells, merges, formulas and the read warnings
+    assert [s.rows for s in done.sheets] == [s.rows for s in expected.sheets]
+
+
+def test_background_read_keeps_warnings_in_workbook_order(tmp_path):
+    wb = openpyxl.Workbook()
+    for name, rows in (("大表", 500), ("小表", 1)):
+        ws = wb.create_sheet(name)
+        for r in range(1, rows + 1):
+            ws.append(["x", f"=A{r}"])
+    del wb["Sheet"]
+    wb.save(tmp_path / "两表.xlsx")
+    done = read_in_background(tmp_path / "两表.xlsx").finish()
+    assert [i.sheet for i in done.issues] == ["大表", "小表"]  # parsed small first, reported in order
+    assert done.issues == read_workbook(tmp_path / "两表.xlsx").issues
+
+
+def test_background_read_refuses_what_read_workbook_refuses(tmp_path):
+    path = raw_xlsx(tmp_path / "炸弹.xlsx", sheet_xml(num("A1", 1), prolog='<!DOCTYPE x [<!ENTITY a "b">]>'))
+    expected = assert_refused(path, "实体")
+    reader = read_in_background(path)
+    with pytest.raises(UnreadableFile) as info:
+        reader.workbook()
+    assert info.value.text() == expected.text()
+    with pytest.raises(UnreadableFile):
+        reader.finish()
+
+
+def test_a_sheet_failing_in_the_background_fails_where_it_is_used(tmp_path, monkeypatch):
+    path = _many_sheets(tmp_path / "坏表.xlsx")
+    real = W._calamine_sheet
+
+    def failing(book, name, label, max_cells, scans):
+        if name == "考勤":
+            raise W._calamine_failed(label, W.python_calamine.CalamineError("bad row"), name)
+        return real(book, name, label, max_cells, scans)
+
+    monkeypatch.setattr(W, "_calamine_sheet", failing)
+    reader = read_in_background(path)
+    wb = reader.workbook()
+    assert wb.sheets[0].rows[2][0] == "007"  # a good sheet still reads
+    with pytest.raises(UnreadableFile) as info:
+        wb.sheets[1].rows
+    assert "考勤" in info.value.text() and "坏表.xlsx" in info.value.text()
+    with pytest.raises(UnreadableFile):
+        reader.finish()
+
+
+def test_started_read_is_taken_once_and_only_for_the_same_file(tmp_path):
+    path = _many_sheets(tmp_path / "月报.xlsx")
+    W._STARTED.clear()
+    start_reading(path)
+    [started] = W._STARTED.values()
+    assert read_in_background(path) is started
+    assert read_in_background(path) is not started  # taken: a second call reads afresh
+
+    start_reading(path)
+    [started] = W._STARTED.values()
+    stamp = path.stat().st_mtime_ns + 10**9
+    os.utime(path, ns=(stamp, stamp))  # the file changed after the read began
+    again = read_in_background(path)
+    assert again is not started
+    assert again.finish() == read_workbook(path)
+
+
+def test_at_most_two_reads_are_kept_waiting(tmp_path):
+    W._STARTED.clear()
+    paths = [_many_sheets(tmp_path / f"{m}.xlsx") for m in ("1月", "2月", "3月")]
+    for p in paths:
+        start_reading(p)
+    assert [Path(k[0]).name for k in W._STARTED] == ["2月.xlsx", "3月.xlsx"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -519,12 +633,17 @@ _SHEET = zipfile.ZipFile(io.BytesIO(_BASE)).read("xl/worksheets/sheet1.xml")
 
 
 def _check(path: Path) -> None:
+    """Mutated bytes give a Workbook or UnreadableFile, and the background read agrees."""
     try:
         result = read_workbook(path)
     except UnreadableFile as exc:
         assert CJK.search(exc.message)
+        with pytest.raises(UnreadableFile) as info:
+            read_in_background(path).finish()
+        assert info.value.text() == exc.text()
     else:
         assert isinstance(result, Workbook)
+        assert read_in_background(path).finish() == result
 
 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

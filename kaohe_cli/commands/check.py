@@ -22,22 +22,27 @@ def check(
     from kaohe_cli.issues import has_errors, sort_issues
     from kaohe_cli.readers import attendance_exports as X
     from kaohe_cli.pipeline import is_export
-    from kaohe_cli.readers.workbook import read_workbook
+    from kaohe_cli.readers.workbook import read_in_background, start_reading
 
-    cfg = C.config()
     paths = C.input_files(files)
+    if paths:
+        start_reading(paths[0])  # parsed in the background while the rest is imported
+    cfg = C.config()
     att = C.input_files(attendance or [])
     results = []
     any_error = False
-    for path in paths:
-        wb = read_workbook(path)
+    for i, path in enumerate(paths):
+        reader = read_in_background(path)
+        if i + 1 < len(paths):
+            start_reading(paths[i + 1])
+        wb = reader.finish()
         exports = [s for s in wb.sheets if is_export(s)]
         if exports and len(wb.sheets) == len(exports):
             report = _describe_exports(wb, exports, cfg, as_json)
             results.append(report)
             continue
         s = C.scheme_of(scheme, cfg)
-        issues = sort_issues(_check_one(path, s, period, att, cfg))
+        issues = sort_issues(_check_one(path, s, period, att, cfg, reader))
         bad = has_errors(issues)
         any_error |= bad
         results.append({"file": path.name, "errors": sum(i.is_error for i in issues),
@@ -56,7 +61,7 @@ def check(
         raise typer.Exit(1)
 
 
-def _check_one(path: Path, scheme, period_text, attendance, cfg):
+def _check_one(path: Path, scheme, period_text, attendance, cfg, reader=None):
     from kaohe_cli.errors import PeriodError
     from kaohe_cli.issues import error
     from kaohe_cli.period import resolve_period
@@ -67,7 +72,7 @@ def _check_one(path: Path, scheme, period_text, attendance, cfg):
     except PeriodError as exc:
         return [error(exc.message, exc.hint, file=path.name)]
     opts = Options(cfg.attendance.hours_per_day, {k: (v or None) for k, v in cfg.attendance.mapping.items()})
-    prep = prepare(path, scheme, period, attendance=attendance, options=opts)
+    prep = prepare(path, scheme, period, attendance=attendance, options=opts, reader=reader)
     return prep.issues
 
 

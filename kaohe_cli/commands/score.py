@@ -24,6 +24,11 @@ def score(
     as_json: bool = C.JsonOpt,
 ) -> None:
     """评分：写出考核结果工作簿（汇总、明细、科室、问题、说明），存入档案库，并打印摘要。"""
+    from kaohe_cli.readers.workbook import start_reading
+
+    paths = C.input_files(files)
+    if paths:
+        start_reading(paths[0])  # parsed in the background while the rest is imported
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kaohe_cli.errors import InputErrors, UsageError
@@ -32,7 +37,6 @@ def score(
     from kaohe_cli.scoring import default_output, score_file, summary, write_outputs
 
     cfg = C.config()
-    paths = C.input_files(files)
     if period and len(paths) > 1:
         raise UsageError("多个输入文件时不能共用一个 --period", "请去掉 --period，让每个文件按文件名确定考核期")
     att = C.input_files(attendance or [])
@@ -61,8 +65,10 @@ def score(
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True, disable=as_json or len(paths) == 1) as bar:
         task = bar.add_task("评分中", total=len(paths))
-        for p in paths:
+        for i, p in enumerate(paths):
             bar.update(task, description=f"评分 {p.name}")
+            if i + 1 < len(paths):
+                start_reading(paths[i + 1])  # the next file is parsed while this one is scored
             try:
                 scored.append(score_file(p, s, period, attendance=att, quotas=quotas, options=opts))
             except InputErrors as exc:

@@ -26,10 +26,12 @@ import io
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from xml.parsers import expat
 
 import python_calamine
@@ -77,6 +79,159 @@ class Workbook:
 
 
 # --------------------------------------------------------------------------------------
+# reading in the background
+#
+# python-calamine parses a sheet without holding the GIL, so a big sheet (220,000 attendance
+# rows) can be parsed while the main thread imports pandas and reads the small sheets. The
+# hostile-file checks still run before calamine sees a byte, in the reading thread.
+
+
+def _wait(event: threading.Event) -> None:
+    # A bounded wait in a loop: Ctrl-C still interrupts the main thread on Windows.
+    while not event.wait(0.05):
+        pass
+
+
+class _PendingSheet(RawSheet):
+    """A sheet still being parsed by a background read: `rows`, `merged` and
+    `formula_without_value` wait for it, and raise the read's error if it failed."""
+
+    def __init__(self, file: str, name: str) -> None:  # noqa: D107 - no dataclass __init__
+        self.file = file
+        self.name = name
+        self._ready = threading.Event()
+        self._sheet: RawSheet | None = None
+        self._error: BaseException | None = None
+
+    def _resolve(self, sheet: RawSheet) -> None:
+        self._sheet = sheet
+        self._ready.set()
+
+    def _fail(self, error: BaseException) -> None:
+        self._error = error
+        self._ready.set()
+
+    def _done(self) -> RawSheet:
+        _wait(self._ready)
+        if self._error is not None:
+            raise self._error
+        assert self._sheet is not None
+        return self._sheet
+
+    rows = property(lambda self: self._done().rows)  # type: ignore[assignment]
+    merged = property(lambda self: self._done().merged)  # type: ignore[assignment]
+    formula_without_value = property(lambda self: self._done().formula_without_value)  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        # Sheets of one workbook differ by name: compare that before waiting for any cells.
+        if self is other:
+            return True
+        if not isinstance(other, RawSheet):
+            return NotImplemented
+        return (self.file, self.name) == (other.file, other.name) and self._done() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        state = "ready" if self._ready.is_set() else "pending"
+        return f"_PendingSheet({self.file!r}, {self.name!r}, {state})"
+
+
+class _Stream:
+    """What a background read publishes: the workbook with its sheet list, then its end."""
+
+    def __init__(self) -> None:
+        self.opened = threading.Event()
+        self.finished = threading.Event()
+        self.workbook: Workbook | None = None
+        self.error: BaseException | None = None
+
+    def open(self, wb: Workbook) -> Workbook:
+        self.workbook = wb
+        self.opened.set()
+        return wb
+
+
+class BackgroundRead:
+    """`read_workbook` in a daemon thread.
+
+    `workbook()` returns as soon as the sheet list is known; a sheet's cells are waited for
+    when first used. `finish()` waits for the whole file, raises its error if any, and
+    returns the workbook with its read warnings. Errors are the same `UnreadableFile`s.
+    """
+
+    def __init__(self, path: Path | str, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+                 max_cells: int = DEFAULT_MAX_CELLS) -> None:
+        self.path = Path(path)
+        self.key = _file_key(self.path)
+        self._stream = _Stream()
+        label = file_label(self.path)
+        args = (self.path, label, max_uncompressed, max_cells, self._stream)
+        self._thread = threading.Thread(target=self._run, args=(label, args), name="kaohe-read", daemon=True)
+        self._thread.start()
+
+    def _run(self, label: str, args: tuple) -> None:
+        stream = self._stream
+        try:
+            wb = _guarded(label, lambda: _read(*args))
+            if stream.workbook is None:  # a CSV or a read that never published its sheets
+                stream.workbook = wb
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            stream.error = exc
+            for sheet in stream.workbook.sheets if stream.workbook is not None else []:
+                if isinstance(sheet, _PendingSheet) and not sheet._ready.is_set():
+                    sheet._fail(exc)
+        finally:
+            stream.opened.set()
+            stream.finished.set()
+
+    def workbook(self) -> Workbook:
+        _wait(self._stream.opened)
+        if self._stream.workbook is None:
+            assert self._stream.error is not None
+            raise self._stream.error
+        return self._stream.workbook
+
+    def finish(self) -> Workbook:
+        _wait(self._stream.finished)
+        if self._stream.error is not None:
+            raise self._stream.error
+        assert self._stream.workbook is not None
+        return self._stream.workbook
+
+
+def _file_key(path: Path) -> tuple:
+    """Which file, and which version of it: a file changed since reading began is read again."""
+    try:
+        st = path.stat()
+        return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (str(path), None, None)
+
+
+_STARTED: dict[tuple, BackgroundRead] = {}
+
+
+def start_reading(path: Path | str) -> None:
+    """Begin reading `path` in the background; a later `read_in_background(path)` takes it.
+
+    Called first thing by a command, so the file is read while Python imports the rest.
+    Nothing is raised here: errors come out when the read is taken.
+    """
+    reader = BackgroundRead(path)
+    while len(_STARTED) >= 2:  # the file in hand and the next: a raw 10,000-person workbook is ~150 MB
+        _STARTED.pop(next(iter(_STARTED)))
+    _STARTED[reader.key] = reader
+
+
+def read_in_background(path: Path | str) -> BackgroundRead:
+    """The read `start_reading` began for this very file, or a new one."""
+    path = Path(path)
+    reader = _STARTED.pop(_file_key(path), None)
+    return reader if reader is not None else BackgroundRead(path)
+
+
+# --------------------------------------------------------------------------------------
 # entry point
 
 
@@ -88,9 +243,13 @@ def read_workbook(
 ) -> Workbook:
     """Read `path` into raw grids; raise `UnreadableFile` for anything that cannot be read."""
     path = Path(path)
-    label = file_label(path)
+    return _guarded(file_label(path), lambda: _read(path, file_label(path), max_uncompressed, max_cells))
+
+
+def _guarded(label: str, read: Callable[[], Workbook]) -> Workbook:
+    """Run `read`, turning every failure into `UnreadableFile`."""
     try:
-        return _read(path, label, max_uncompressed, max_cells)
+        return read()
     except UnreadableFile:
         raise
     except MemoryError:
@@ -111,7 +270,9 @@ def read_workbook(
         ) from exc
 
 
-def _read(path: Path, label: str, max_uncompressed: int, max_cells: int) -> Workbook:
+def _read(
+    path: Path, label: str, max_uncompressed: int, max_cells: int, stream: _Stream | None = None
+) -> Workbook:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = path.suffix or "（无扩展名）"
@@ -138,9 +299,9 @@ def _read(path: Path, label: str, max_uncompressed: int, max_cells: int) -> Work
 
     head = data[:4096]
     if head.startswith(_ZIP_MAGIC):
-        return _read_zip(path, data, label, max_uncompressed, max_cells)
+        return _read_zip(path, data, label, max_uncompressed, max_cells, stream)
     if head.startswith(_CFB_MAGIC):
-        return _read_cfb(path, data, label, max_cells)
+        return _read_cfb(path, data, label, max_cells, stream)
     if suffix == ".csv":
         return _read_csv(path, data, label, max_cells)
     raise _not_a_workbook(label, suffix, head)
@@ -264,9 +425,12 @@ class _Scan:
     max_col: int = -1
     formulas: list[tuple[int, int]] = field(default_factory=list)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    size: int = 0  # uncompressed bytes of the sheet's part: a background read parses small sheets first
 
 
-def _read_zip(path: Path, data: bytes, label: str, max_uncompressed: int, max_cells: int) -> Workbook:
+def _read_zip(
+    path: Path, data: bytes, label: str, max_uncompressed: int, max_cells: int, stream: _Stream | None = None
+) -> Workbook:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as exc:
@@ -282,7 +446,7 @@ def _read_zip(path: Path, data: bytes, label: str, max_uncompressed: int, max_ce
             raise _corrupt(label, _detail(exc)) from exc
         except NotImplementedError as exc:  # unsupported compression method
             raise _corrupt(label, _detail(exc)) from exc
-    return _read_calamine(path, data, label, max_cells, scans)
+    return _read_calamine(path, data, label, max_cells, scans, stream)
 
 
 def _inspect_zip(
@@ -392,6 +556,7 @@ def _scan_xlsx(
     for part in dict.fromkeys(parts):
         sheet = by_part.get(part, "")
         scan = _scan_sheet_xml(zf, names[part], label, sheet, max_cells)
+        scan.size = names[part].file_size
         if sheet:
             scans[sheet] = scan
     return scans
@@ -780,7 +945,7 @@ def _ods_int(value: str | None) -> int:
 # OLE2 / CFB containers: xls, and encrypted OOXML
 
 
-def _read_cfb(path: Path, data: bytes, label: str, max_cells: int) -> Workbook:
+def _read_cfb(path: Path, data: bytes, label: str, max_cells: int, stream: _Stream | None = None) -> Workbook:
     try:
         streams = _cfb_streams(data)
     except (struct.error, IndexError, ValueError, _CfbError) as exc:
@@ -806,7 +971,7 @@ def _read_cfb(path: Path, data: bytes, label: str, max_cells: int) -> Workbook:
             "请在 Excel 中打开修复后另存为 .xlsx",
         ) from None
     scans = _scan_biff(workbook_stream, label, max_cells)
-    return _read_calamine(path, data, label, max_cells, scans)
+    return _read_calamine(path, data, label, max_cells, scans, stream)
 
 
 class _CfbError(Exception):
@@ -974,7 +1139,7 @@ def _biff_sheet_name(raw: bytes) -> str:
 
 
 def _read_calamine(
-    path: Path, data: bytes, label: str, max_cells: int, scans: dict[str, _Scan]
+    path: Path, data: bytes, label: str, max_cells: int, scans: dict[str, _Scan], stream: _Stream | None = None
 ) -> Workbook:
     try:
         # From the bytes already checked; calamine detects the format from the content.
@@ -983,36 +1148,47 @@ def _read_calamine(
         raise _encrypted(label) from None
     except python_calamine.CalamineError as exc:
         raise _calamine_failed(label, exc) from exc
-    sheets: list[RawSheet] = []
-    issues: list[Issue] = []
     with book:
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue  # chart, dialog and macro sheets hold no data
-            try:
-                cal = book.get_sheet_by_name(meta.name)
-            except python_calamine.PasswordError:
-                raise _encrypted(label) from None
-            except python_calamine.CalamineError as exc:
-                raise _calamine_failed(label, exc, meta.name) from exc
-            end = cal.end
-            if end is None:
-                rows: list[list[object]] = []
-            else:
-                if (end[0] + 1) * (end[1] + 1) > max_cells:
-                    raise _too_many_cells(label, meta.name, end[0] + 1, end[1] + 1, max_cells)
-                rows = cal.to_python(skip_empty_area=False)
-                _blanks_to_none(rows)
-            scan = scans.get(meta.name, _Scan())
-            merged = [
-                (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (cal.merged_cell_ranges or [])
-            ] or list(scan.merged)
-            formulas = [(r, c) for r, c in scan.formulas if not _has_value(rows, r, c)]
-            sheet = RawSheet(label, meta.name, rows, merged, formulas)
-            sheets.append(sheet)
-            if formulas:
-                issues.append(_formula_warning(label, meta.name, formulas))
-    return Workbook(path, label, sheets, issues)
+        # chart, dialog and macro sheets hold no data
+        metas = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        if stream is None:
+            done = [_calamine_sheet(book, meta.name, label, max_cells, scans) for meta in metas]
+            return Workbook(path, label, [sheet for sheet, _ in done], [i for _, i in done if i is not None])
+        # Background: the sheet list is published at once, then each sheet as it is parsed,
+        # smallest first, so the caller can work on 人员 while 220,000 考勤 rows are parsed.
+        wb = stream.open(Workbook(path, label, [_PendingSheet(label, meta.name) for meta in metas], []))
+        found: dict[int, Issue] = {}
+        for i in sorted(range(len(metas)), key=lambda i: scans.get(metas[i].name, _Scan()).size):
+            sheet, issue = _calamine_sheet(book, metas[i].name, label, max_cells, scans)
+            if issue is not None:
+                found[i] = issue
+            wb.sheets[i]._resolve(sheet)
+        wb.issues.extend(found[i] for i in sorted(found))
+        return wb
+
+
+def _calamine_sheet(
+    book, name: str, label: str, max_cells: int, scans: dict[str, _Scan]
+) -> tuple[RawSheet, Issue | None]:
+    try:
+        cal = book.get_sheet_by_name(name)
+    except python_calamine.PasswordError:
+        raise _encrypted(label) from None
+    except python_calamine.CalamineError as exc:
+        raise _calamine_failed(label, exc, name) from exc
+    end = cal.end
+    if end is None:
+        rows: list[list[object]] = []
+    else:
+        if (end[0] + 1) * (end[1] + 1) > max_cells:
+            raise _too_many_cells(label, name, end[0] + 1, end[1] + 1, max_cells)
+        rows = cal.to_python(skip_empty_area=False)
+        _blanks_to_none(rows)
+    scan = scans.get(name, _Scan())
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (cal.merged_cell_ranges or [])] or list(scan.merged)
+    formulas = [(r, c) for r, c in scan.formulas if not _has_value(rows, r, c)]
+    issue = _formula_warning(label, name, formulas) if formulas else None
+    return RawSheet(label, name, rows, merged, formulas), issue
 
 
 def _calamine_failed(label: str, exc: Exception, sheet: str = "") -> UnreadableFile:
@@ -1113,4 +1289,7 @@ __all__ = [
     "RawSheet",
     "Workbook",
     "read_workbook",
+    "BackgroundRead",
+    "read_in_background",
+    "start_reading",
 ]
