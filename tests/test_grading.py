@@ -80,3 +80,53 @@ def test_no_quota_is_ever_exceeded(points):
     # a tied block never straddles: every 并列待定 shares the score of another 并列待定
     tied = s[r.grades == TIED]
     assert all((tied == v).sum() >= 2 for v in tied)
+
+
+def _reference(grading: Grading, score: pd.Series, group: pd.Series, tie: pd.Series) -> list[str]:
+    """Quotas per group, by hand: best (score, tie-breaker) first, roster order among equals;
+    a block of equals straddling the last place is 并列待定 and takes no place."""
+    result = {s: "" for s in score.index}
+    open_ = set(score.index)
+    order = list(dict.fromkeys(group))  # groups in order of first appearance
+    for grade in grading.grades[:-1]:
+        pool = [s for s in score.index if s in open_ and (grade.min is None or score[s] >= int(grade.min * 100))]
+        if grade.quota is None:  # a threshold only
+            for s in pool:
+                result[s] = grade.name
+                open_.discard(s)
+            continue
+        for g in order:
+            members = [s for s in score.index if group[s] == g]
+            places = quota_places(grade.quota, len(members))
+            cand = sorted((s for s in pool if group[s] == g), key=lambda s: (-score[s], -tie[s]))
+            if places <= 0 or not cand:
+                continue
+            key = lambda s: (score[s], tie[s])  # noqa: E731
+            if places < len(cand) and key(cand[places - 1]) == key(cand[places]):
+                edge = key(cand[places - 1])
+                chosen = [s for s in cand if key(s) > edge]
+                for s in cand:
+                    if key(s) == edge:
+                        result[s] = TIED
+                        open_.discard(s)
+            else:
+                chosen = cand[:places]
+            for s in chosen:
+                result[s] = grade.name
+                open_.discard(s)
+    for s in open_:
+        result[s] = grading.grades[-1].name
+    return [result[s] for s in score.index]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 2), st.sampled_from("ABC")), min_size=1, max_size=60))
+def test_quota_groups_and_tie_breakers_match_a_plain_reference(people):
+    """Few distinct scores (many ties), a tie-breaker, groups interleaved in roster order."""
+    s = _scores([80 + p for p, _, _ in people])
+    tie = pd.Series([t for _, t, _ in people], index=s.index, dtype="int64")
+    group = pd.Series([g for _, _, g in people], index=s.index)
+    r = assign_grades(JINJIANG, s, groups=pd.DataFrame({"类别": group}), tie_keys=pd.DataFrame({"t": tie}))
+    assert list(r.grades) == _reference(JINJIANG, s, group, tie)
+    for use in r.uses:  # tied subjects are listed in roster order
+        assert use.tied == sorted(use.tied, key=lambda x: int(x[1:]))

@@ -425,14 +425,10 @@ def _qty(v: float) -> str:
 
 
 def _names(subjects: pd.DataFrame, ids: list[str]) -> str:
-    col = "姓名" if "姓名" in subjects.columns else None
-    out = []
-    for s in ids:
-        if col:
-            out.append(f"{subjects.at[s, col]}（{s}）")
-        else:
-            out.append(str(s))
-    return "、".join(out)
+    if "姓名" not in subjects.columns:
+        return "、".join(str(s) for s in ids)
+    names = subjects["姓名"].reindex(ids).tolist()
+    return "、".join(f"{n}（{s}）" for s, n in zip(ids, names))
 
 
 def micro_text(v: int) -> str:

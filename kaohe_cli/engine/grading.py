@@ -97,7 +97,14 @@ def assign_grades(
     keys = pd.DataFrame({"_score": score.astype("int64")}, index=idx)
     if tie_keys is not None and len(tie_keys.columns):
         keys = keys.join(tie_keys)
-    key_cols = list(keys.columns)
+    key_matrix = keys.to_numpy(dtype="int64")  # score, then tie-breakers: larger is better
+    # Per-subject state as arrays: the quota groups (one per 分管领导: ~100 of them on 10,000
+    # staff) are then handled by positions, without a 10,000-long Series per group.
+    grades_a = result.to_numpy(dtype=object, copy=True)
+    open_a = open_.to_numpy(dtype=bool).copy()
+    graded_a = graded.to_numpy(dtype=bool)
+    score_a = score.to_numpy(dtype="int64")
+    ceiling_a = ceiling.reindex(idx).to_numpy(dtype="int64")
 
     last = grading.grades[-1]
     catch_all = last.min is None and last.quota is None and not last.quota_required
@@ -105,76 +112,59 @@ def assign_grades(
     for pos, grade in enumerate(grading.grades):
         if catch_all and pos == len(grading.grades) - 1:
             break
-        pool = open_.copy()
+        pool = open_a.copy()
         if grade.min is not None:
-            pool &= score >= _cents(grade.min)
+            pool &= score_a >= _cents(grade.min)
         if grade.name in not_eligible:
-            pool &= ~not_eligible[grade.name].reindex(idx, fill_value=False)
-        pool &= (ceiling < 0) | (ceiling <= pos)
+            pool &= ~not_eligible[grade.name].reindex(idx, fill_value=False).to_numpy(dtype=bool)
+        pool &= (ceiling_a < 0) | (ceiling_a <= pos)
         spec = quotas.get(grade.name, grade.quota)
         if spec is None and grade.quota_required:
             missing.append(grade.name)
             continue
         if spec is None:
-            result[pool.to_numpy()] = grade.name
-            open_ &= ~pool
+            grades_a[pool] = grade.name
+            open_a &= ~pool
             continue
         group_col = grade.quota_group or grading.quota_group
-        for gname, members in _groups(idx, groups, group_col):
-            in_group = pd.Series(False, index=idx)
-            in_group[members] = True
-            n = int((graded & in_group).sum())
+        preset_here = (decided & (preset == grade.name)).to_numpy(dtype=bool)
+        for gname, members in _group_positions(idx, groups, group_col):
+            n = int(graded_a[members].sum())
             places = quota_places(spec, n, grade.rounding)
-            taken = int((decided & in_group & (preset == grade.name)).sum())
-            cand = keys[(pool & in_group).to_numpy()]
+            taken = int(preset_here[members].sum())
             use = QuotaUse(grade.name, gname, n, spec, places, taken)
             uses.append(use)
             places -= taken
-            if cand.empty or places <= 0:
+            cand = members[pool[members]]  # in roster order
+            if len(cand) == 0 or places <= 0:
                 continue
-            cand = cand.sort_values(key_cols, ascending=False, kind="mergesort")
+            # best first; a stable sort keeps roster order among full ties
+            cand = cand[np.lexsort(tuple(-key_matrix[cand, j] for j in reversed(range(key_matrix.shape[1]))))]
+            tied = cand[:0]
             if places >= len(cand):
-                chosen = list(cand.index)
-                tied: list = []
+                chosen = cand
             else:
-                edge = tuple(cand.iloc[places - 1])
-                after = tuple(cand.iloc[places])
-                if edge == after:
-                    at_edge = (cand[key_cols] == pd.Series(edge, index=key_cols)).all(axis=1)
-                    above = _strictly_better(cand, key_cols, edge)
-                    chosen = list(cand.index[above.to_numpy()])
-                    tied = list(cand.index[at_edge.to_numpy()])
+                edge = key_matrix[cand[places - 1]]
+                if (key_matrix[cand[places]] == edge).all():
+                    at_edge = (key_matrix[cand] == edge).all(axis=1)
+                    chosen = cand[: int(np.argmax(at_edge))]  # strictly better than the edge
+                    tied = cand[at_edge]
                 else:
-                    chosen = list(cand.index[:places])
-                    tied = []
-            result[chosen] = grade.name
+                    chosen = cand[:places]
+            grades_a[chosen] = grade.name
             use.granted = taken + len(chosen)
-            if tied:
-                result[tied] = TIED
-                use.tied = [str(t) for t in tied]
-                for t in tied:
+            if len(tied):
+                grades_a[tied] = TIED
+                use.tied = [str(idx[t]) for t in tied]
+                for t in use.tied:
                     notes.setdefault(t, []).append(
                         f"与{len(tied) - 1}人同分并列于「{grade.name}」名额边缘（{gname}：名额{places}人），待集体研究决定"
                     )
-            open_[chosen] = False
-            open_[tied] = False
+            open_a[chosen] = False
+            open_a[tied] = False
 
-    rest = open_
-    if catch_all:
-        result[rest.to_numpy()] = last.name
-    else:
-        result[rest.to_numpy()] = grading.none
-    return GradeResult(result, uses, notes, missing)
-
-
-def _strictly_better(cand: pd.DataFrame, cols: list[str], edge: tuple) -> pd.Series:
-    """Lexicographic (score, tie-breakers…) > edge."""
-    better = pd.Series(False, index=cand.index)
-    equal = pd.Series(True, index=cand.index)
-    for col, val in zip(cols, edge):
-        better |= equal & (cand[col] > val)
-        equal &= cand[col] == val
-    return better
+    grades_a[open_a] = last.name if catch_all else grading.none
+    return GradeResult(pd.Series(grades_a, index=idx, dtype=object), uses, notes, missing)
 
 
 def group_labels(frame: pd.DataFrame | None, column: str | None, idx: pd.Index) -> pd.Series:
@@ -184,13 +174,16 @@ def group_labels(frame: pd.DataFrame | None, column: str | None, idx: pd.Index) 
     return frame[column].reindex(idx).fillna("").astype(str).replace("", UNGROUPED)
 
 
-def _groups(idx: pd.Index, groups: pd.DataFrame | None, column: str | None):
+def _group_positions(idx: pd.Index, groups: pd.DataFrame | None, column: str | None):
+    """(group label, positions of its members in `idx`, ascending), groups in order of first appearance."""
     if not column or groups is None or column not in groups.columns:
-        yield "全体", list(idx)
+        yield "全体", np.arange(len(idx))
         return
-    labels = group_labels(groups, column, idx)
-    for name, members in labels.groupby(labels, sort=False):
-        yield str(name), list(members.index)
+    codes, labels = pd.factorize(group_labels(groups, column, idx), sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
+    for k, label in enumerate(labels):
+        yield str(label), order[bounds[k]: bounds[k + 1]]
 
 
 def _cents(value: Decimal) -> int:
