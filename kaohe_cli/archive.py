@@ -306,19 +306,27 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in the archive")
 
 
+# One encoder for every cell: json.dumps with options builds a new encoder per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default).encode
+
+
 def _dumps(value: Any, what: str) -> str:
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+        return _ENCODE(value)
     except (TypeError, ValueError) as exc:
         raise ArchiveError(f"无法写入档案：{what} 含有无法保存的值（{exc}）", "这是程序错误，请反馈") from exc
 
 
 def _json_cells(values: Iterable[Any], what: str) -> list[str]:
     out = []
+    encode = _ENCODE
     for value in values:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             value = {}
-        out.append(_dumps(value, what))
+        try:
+            out.append(encode(value))
+        except (TypeError, ValueError):
+            out.append(_dumps(value, what))  # raises with the message
     return out
 
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kaohe_cli import __version__
@@ -19,7 +20,7 @@ from kaohe_cli.fileout import atomic_output, check_target
 from kaohe_cli.issues import Issue, has_errors
 from kaohe_cli.period import resolve_period
 from kaohe_cli.pipeline import Options, file_sha256, prepare
-from kaohe_cli.points import fmt_cents, fmt_micro
+from kaohe_cli.points import fmt_cents, fmt_cents_many, fmt_micro_many
 from kaohe_cli.scheme import Scheme, scheme_hash
 from kaohe_cli.writers.result_xlsx import RunInfo, write_result
 
@@ -113,18 +114,18 @@ def scores_frame(r: Result) -> pd.DataFrame:
         "category": [""] * len(t) if is_unit else list(subj["类别"]),
         "leader": list(subj["分管领导"]),
         "rank": [int(x) for x in t["rank"]],
-        "total": [fmt_cents(c) for c in t["cents"]],
+        "total": fmt_cents_many(t["cents"]),
         "grade": list(t["grade"]),
         "remarks": list(t["remarks"]),
-        "bonus": [fmt_micro(v) for v in t["加分"]],
-        "deduction": [fmt_micro(v) for v in t["扣分"]],
+        "bonus": fmt_micro_many(t["加分"]),
+        "deduction": fmt_micro_many(t["扣分"]),
         "components": _components(t, comps),
         "extra": _extras(r),
     })
 
 
 def _components(t: pd.DataFrame, comps: list[str]) -> list[dict]:
-    cols = {c: [fmt_micro(v) for v in t[c].to_numpy()] for c in comps}
+    cols = {c: fmt_micro_many(t[c]) for c in comps}
     return [{c: cols[c][i] for c in comps} for i in range(len(t))]
 
 
@@ -136,8 +137,8 @@ def _extras(r: Result) -> list[dict]:
     t, subj = r.table, r.subjects.reindex(r.table.index)
     roster = {col: subj[col].to_numpy() for col in _ROSTER_EXTRA if col in subj.columns}
     out = []
-    for i, (total, flags, rules) in enumerate(zip(t["total"].to_numpy(), t["flags"], t["rules"])):
-        extra = {"exact": fmt_micro(total), "flags": list(flags), "rules": list(rules)}
+    for i, (total, flags, rules) in enumerate(zip(fmt_micro_many(t["total"]), t["flags"], t["rules"])):
+        extra = {"exact": total, "flags": list(flags), "rules": list(rules)}
         for col, values in roster.items():
             v = values[i]
             if v is None or (isinstance(v, float) and v != v):
@@ -157,8 +158,8 @@ def ledger_frame(r: Result) -> pd.DataFrame:
         "component": led["component"].to_numpy(),
         "kind": led["kind"].to_numpy(),
         "category": led["category"].to_numpy(),
-        "quantity": ["" if v != v else fmt_micro(round(v * 1_000_000)) for v in q],
-        "points": [fmt_micro(v) for v in led["points"]],
+        "quantity": _quantities(q.to_numpy(dtype=float)),
+        "points": fmt_micro_many(led["points"]),
         "counted": led["counted"].to_numpy(),
         "rule": led["rule"].to_numpy(),
         "evidence": led["evidence"].to_numpy(),
@@ -169,6 +170,13 @@ def ledger_frame(r: Result) -> pd.DataFrame:
         "annual": led["annual"].to_numpy(),
         "note": led["note"].to_numpy(),
     })
+
+
+def _quantities(q: np.ndarray) -> list[str]:
+    """Ledger quantities as exact text ('' where there is none)."""
+    blank = np.isnan(q)
+    texts = fmt_micro_many(np.where(blank, 0, np.round(q * 1_000_000)).astype(np.int64))
+    return ["" if b else t for b, t in zip(blank.tolist(), texts)]
 
 
 def summary(r: Result) -> dict:
