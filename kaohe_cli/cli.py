@@ -88,4 +88,38 @@ _register()
 
 
 def main() -> None:
-    app()
+    """The console entry point: run the command, then leave at once.
+
+    Once a command has returned, everything it wrote is closed (workbooks renamed into place,
+    the archive committed), so the interpreter's teardown, which frees every object one by one,
+    only costs time: 0.3 s after scoring 10,000 staff (make bench). The output streams are
+    flushed and the process exits with the command's code. Commands run with the cyclic
+    garbage collector paused (`handle_errors`); pausing it here as well means it is not turned
+    back on just before the exit, where a full collection of a big run costs another 0.1 s.
+    """
+    import gc
+
+    gc.disable()
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+    else:  # pragma: no cover - typer's standalone mode always raises SystemExit
+        code = 0
+    _exit_now(code)
+
+
+def _exit_now(code: object) -> None:
+    import os
+    import sys
+
+    if isinstance(code, str):  # sys.exit("message"): shown, and a failure
+        sys.stderr.write(code + "\n")
+        code = 1
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(status)
