@@ -19,6 +19,7 @@ import re
 import signal
 import sqlite3
 import stat
+import json
 import subprocess
 import sys
 import time
@@ -373,3 +374,23 @@ def test_ctrl_c_while_writing_stops_cleanly(tmp_path):
     assert not out.exists() and temps(tmp_path, out) == []
     db = tmp_path / "kaohe.db"
     assert not db.exists() or run_count(db) == 0
+
+
+def test_console_entry_flushes_everything_and_keeps_the_exit_code(tmp_path):
+    """`kaohe` leaves with os._exit once the command has returned: every byte of output must
+    still arrive through a pipe, and the exit code must be the command's."""
+    proc = kaohe(tmp_path, "schemes", "export", "caizheng")
+    out, err = proc.communicate(timeout=WAIT)
+    assert proc.returncode == 0, err.decode("utf-8", "replace")
+    from kaohe_cli.scheme.loader import builtin_text
+
+    assert out.decode("utf-8").rstrip("\n") == builtin_text("caizheng").rstrip("\n")  # nothing lost at the end
+
+    code, text = finish(kaohe(tmp_path, "check", "没有这个文件.xlsx", "--scheme", "caizheng"))
+    assert code == 1 and "找不到文件" in text
+
+    small_book(tmp_path / "2023-03.xlsx")
+    code, text = finish(kaohe(tmp_path, "score", "2023-03.xlsx", "--scheme", "zhujian", "--json"))
+    assert code == 0, text
+    assert json.loads(text[text.index("{"): text.rindex("}") + 1])["subjects"] == 2
+    assert (tmp_path / "2023-03-考核结果.xlsx").exists() and (tmp_path / "kaohe.db").exists()
