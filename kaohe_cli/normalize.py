@@ -349,24 +349,41 @@ _ID_COLUMNS = {"工号", "姓名", "科室", "部门", "类别", "序号", "职�
 
 
 def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: list[Issue]) -> pd.Series:
-    """Vectorised 工号/姓名 → 工号 for every record; '' where unresolved (with an error)."""
+    """Vectorised 工号/姓名 → 工号 for every record; '' where unresolved (with an error).
+
+    Each distinct cell value is parsed once (220,000 attendance rows hold ~10,000 工号); a
+    name is looked at only on rows without a readable 工号.
+    """
+    n = len(frame)
     ids = frame.get("工号")
     names = frame.get("姓名")
-    n = len(frame)
-    code = map_unique(ids, gid) if ids is not None else pd.Series([""] * n, index=frame.index)
-    nm = map_unique(names, lambda v: norm(text(v))) if names is not None else pd.Series([""] * n, index=frame.index)
-    known = code.isin(roster.people.index)
-    unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
-    by_name = nm.map(unique_names).astype(object).fillna("")  # object first: an empty roster maps to all-NaN floats
-    out = code.where(known & (code != ""), "")
-    use_name = (out == "") & (code == "")
-    out = out.where(~use_name, by_name)
-    bad = (out == "") & ((code != "") | (nm != ""))
+    known = roster.people.index
+    if ids is not None:
+        codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+        parsed = [gid(u) for u in uniques]
+        in_roster = set(known.intersection(pd.Index([p for p in parsed if p], dtype=object)))
+        out = _take([p if p in in_roster else "" for p in parsed], codes)
+        has_code = _take([p != "" for p in parsed], codes, blank=False, dtype=bool)
+        code_text = _take(parsed, codes)
+    else:
+        out = np.full(n, "", dtype=object)
+        has_code = np.zeros(n, dtype=bool)
+        code_text = out.copy()
+    name_given = np.zeros(n, dtype=bool)
+    need_name = ~has_code
+    if names is not None and need_name.any():
+        codes, uniques = pd.factorize(names[need_name], use_na_sentinel=True)
+        keys = [norm(text(u)) for u in uniques]
+        unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
+        out[need_name] = _take([unique_names.get(k, "") for k in keys], codes)
+        name_given[need_name] = _take([k != "" for k in keys], codes, blank=False, dtype=bool)
+    bad = (out == "") & (has_code | name_given)
     reported: set[str] = set()
-    for i in np.flatnonzero(bad.to_numpy()):
-        r = int(frame["_row"].iat[i])
-        if code.iat[i]:
-            ref, col = code.iat[i], "工号"
+    sheet_rows = frame["_row"].to_numpy()
+    for i in np.flatnonzero(bad):
+        r = int(sheet_rows[i])
+        if has_code[i]:
+            ref, col = code_text[i], "工号"
         else:
             ref, col = text(names.iat[i]), "姓名"
         if ref in reported:
@@ -376,7 +393,15 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
             issues.append(error(f"工号「{ref}」不在人员表中", "请核对工号，或在人员表中补充此工号", **where(table, r, col)))
         else:
             issues.append(roster.unknown_person_issue(ref, where(table, r, col)))
-    return out
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def _take(per_unique: list, codes: np.ndarray, blank: object = "", dtype=object) -> np.ndarray:
+    """Values per distinct cell → values per row (`codes` from factorize; -1 is a blank cell)."""
+    table = np.empty(len(per_unique) + 1, dtype=dtype)
+    table[:-1] = per_unique
+    table[-1] = blank
+    return table[codes]
 
 
 def map_unique(series: pd.Series, fn) -> pd.Series:

@@ -181,11 +181,14 @@ def read_table(
         return None, issues
 
     records = []
-    for r in range(last + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        if not any(_filled(v) for v in row):
-            continue
-        records.append((r, row))
+    append = records.append
+    rows = sheet.rows
+    for r in range(last + 1, len(rows)):
+        row = rows[r]
+        first = row[0] if row else None
+        # The usual row has its first cell filled: decided without looking further.
+        if (first is not None and (type(first) is not str or first.strip())) or any(_filled(v) for v in row):
+            append((r, row))
     while records and _is_total(records[-1][1]):
         records.pop()
     table = Table(sheet.file, sheet.name, columns, extras, last, records)
