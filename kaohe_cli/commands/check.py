@@ -26,7 +26,7 @@ def check(
 
     paths = C.input_files(files)
     if paths:
-        start_reading(paths[0])  # parsed in the background while the rest is imported
+        start_reading(paths[0]).wait_checked()  # parsed in the background while the rest is imported (see score)
     cfg = C.config()
     att = C.input_files(attendance or [])
     results = []

@@ -28,7 +28,9 @@ def score(
 
     paths = C.input_files(files)
     if paths:
-        start_reading(paths[0])  # parsed in the background while the rest is imported
+        # Parsed in the background while the rest is imported. The hostile-file checks come
+        # first and hold the GIL: importing after them lets calamine start on the big sheet sooner.
+        start_reading(paths[0]).wait_checked()
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kaohe_cli.errors import InputErrors, UsageError

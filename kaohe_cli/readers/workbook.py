@@ -185,6 +185,11 @@ class BackgroundRead:
             stream.opened.set()
             stream.finished.set()
 
+    def wait_checked(self) -> None:
+        """Wait until the file has passed the hostile-file checks (or failed): they need the
+        GIL, calamine's parsing does not, so a caller with imports to do does them after this."""
+        _wait(self._stream.opened)
+
     def workbook(self) -> Workbook:
         _wait(self._stream.opened)
         if self._stream.workbook is None:
@@ -212,7 +217,7 @@ def _file_key(path: Path) -> tuple:
 _STARTED: dict[tuple, BackgroundRead] = {}
 
 
-def start_reading(path: Path | str) -> None:
+def start_reading(path: Path | str) -> BackgroundRead:
     """Begin reading `path` in the background; a later `read_in_background(path)` takes it.
 
     Called first thing by a command, so the file is read while Python imports the rest.
@@ -222,6 +227,7 @@ def start_reading(path: Path | str) -> None:
     while len(_STARTED) >= 2:  # the file in hand and the next: a raw 10,000-person workbook is ~150 MB
         _STARTED.pop(next(iter(_STARTED)))
     _STARTED[reader.key] = reader
+    return reader
 
 
 def read_in_background(path: Path | str) -> BackgroundRead:
