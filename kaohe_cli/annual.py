@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from kaohe_cli.archive import open_archive
@@ -80,7 +81,10 @@ def compute(
                 f"档案中没有方案 {scheme.id} 在{target.label}的任何评分记录",
                 f"请先用 kaohe score 评分（应有考核期：{join_names(codes)}）",
             )
-        scores = arc.period_scores([r.id for r in runs])
+        run_ids = [r.id for r in runs]
+        scores = arc.period_scores(run_ids)
+        latest = arc.latest_details(run_ids)
+        acted = arc.acted_rules(run_ids)
         annual = scheme.annual
         needed = set()
         if annual and annual.leave:
@@ -89,7 +93,7 @@ def compute(
             needed.update(rule.when.items + rule.when.quantity_of)
         if annual:
             needed.update(annual.dept_limit)
-        lines = arc.ledger_lines([r.id for r in runs], sorted(needed))
+        lines = arc.ledger_lines(run_ids, sorted(needed))
         for subject, grade in (decide or {}).items():
             arc.record_decision(scheme.id, target.code, subject, grade, decide_note)
         decisions = arc.decisions(scheme.id, target.code)
@@ -101,8 +105,7 @@ def compute(
     period_of = {r.id: r.period for r in runs}
     scores["period"] = scores["run_id"].map(period_of)
     scores["grade"] = scores["grade"].fillna("")
-    scores["cents"] = scores["total"].map(lambda t: int((Decimal(t) * 100).to_integral_value()))
-    latest = scores.drop_duplicates("subject", keep="last").set_index("subject")
+    scores["cents"] = _cents_of(scores["total"])
     latest["extra"] = latest["extra"].map(lambda e: json.loads(e) if e else {})
     idx = latest.index
     info = pd.DataFrame({
@@ -168,7 +171,6 @@ def compute(
     exact = pd.Series([mean[s] + bonus[s] - deduction[s] for s in idx], index=idx, dtype=object)
 
     # ---- rules --------------------------------------------------------------------------
-    acted = _acted(scores)
     rule_sets = scheme.rules if single else [r for r in scheme.rules if r.scope == "annual"]
     for rule in rule_sets:
         mask = pd.Series([rule.name in acted.get(s, set()) for s in idx], index=idx)
@@ -258,15 +260,11 @@ def compute(
     return result
 
 
-def _acted(scores: pd.DataFrame) -> dict[str, set[str]]:
-    """Subject → names of the rules that acted in any period (only rows that have some are parsed)."""
-    out: dict[str, set[str]] = {}
-    raw = scores["extra"].fillna("")
-    some = raw.str.contains('"rules":["', regex=False) | raw.str.contains('"rules": ["', regex=False)
-    for s, e in zip(scores.loc[some, "subject"], raw[some]):
-        rules = json.loads(e).get("rules") or []
-        out.setdefault(s, set()).update(rules)
-    return out
+def _cents_of(totals: pd.Series) -> pd.Series:
+    """Stored totals ("95.50") → int cents, each distinct text converted once."""
+    codes, uniques = pd.factorize(totals)
+    cents = np.array([int((Decimal(t) * 100).to_integral_value()) for t in uniques] + [0], dtype=np.int64)
+    return pd.Series(cents[codes], index=totals.index)
 
 
 def _apply(rule, mask, grading, forced, no_grade, ceiling, block, remarks) -> None:

@@ -841,16 +841,43 @@ class Archive:
         return _frame(rows, LEDGER_COLUMNS, ints=("event",), bools=("annual", "counted"))
 
     def period_scores(self, run_ids: list[int]) -> pd.DataFrame:
-        """The scores of several runs for `quota`: no component JSON, `extra` left as raw text.
+        """The totals and grades of several runs, for `quota` and `history`, in run and row order.
 
-        Columns: run_id, subject, name, dept, category, leader, total, grade, extra (text).
+        Columns: run_id, subject, total, grade. A lean query: names and the `extra` JSON of
+        twelve months of 10,000 staff would triple its time; see `latest_details`.
         """
-        cols = ("run_id", "subject", "name", "dept", "category", "leader", "total", "grade", "extra")
+        cols = ("run_id", "subject", "total", "grade")
         if not run_ids:
             return pd.DataFrame(columns=cols)
         sql = (f"SELECT {', '.join(cols)} FROM scores WHERE run_id IN ({', '.join('?' * len(run_ids))}) "
                "ORDER BY run_id, seq")
         return pd.DataFrame(self._query(sql, tuple(run_ids)), columns=list(cols))
+
+    def latest_details(self, run_ids: list[int]) -> pd.DataFrame:
+        """Each subject's row in the last of `run_ids` (by id) that has them: name, dept,
+        category, leader and `extra` (raw JSON text). Index subject, ordered by that run and
+        row — the order of `period_scores(...).drop_duplicates("subject", keep="last")`."""
+        cols = ("subject", "name", "dept", "category", "leader", "extra")
+        if not run_ids:
+            return pd.DataFrame(columns=cols).set_index("subject")
+        runs_q = ", ".join("?" * len(run_ids))
+        sql = (f"SELECT {', '.join('s.' + c for c in cols)} FROM scores s "
+               f"JOIN (SELECT subject, max(run_id) AS rid FROM scores WHERE run_id IN ({runs_q}) GROUP BY subject) l "
+               "ON s.run_id = l.rid AND s.subject = l.subject ORDER BY s.run_id, s.seq")
+        return pd.DataFrame(self._query(sql, tuple(run_ids)), columns=list(cols)).set_index("subject")
+
+    def acted_rules(self, run_ids: list[int]) -> dict[str, set[str]]:
+        """Subject → names of the rules that acted on them in any of `run_ids` (from `extra`)."""
+        if not run_ids:
+            return {}
+        runs_q = ", ".join("?" * len(run_ids))
+        # Only rows whose rule list is not empty are fetched and parsed.
+        sql = (f"SELECT subject, extra FROM scores WHERE run_id IN ({runs_q}) "
+               """AND (instr(extra, '"rules":["') > 0 OR instr(extra, '"rules": ["') > 0) ORDER BY run_id, seq""")
+        out: dict[str, set[str]] = {}
+        for subject, extra in self._query(sql, tuple(run_ids)):
+            out.setdefault(subject, set()).update(json.loads(extra).get("rules") or [])
+        return out
 
     def ledger_lines(self, run_ids: list[int], items: Iterable[str] = ()) -> pd.DataFrame:
         """The annual lines and the lines of `items` of several runs — what `quota` needs.

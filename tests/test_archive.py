@@ -235,6 +235,38 @@ def test_subject_history_uses_latest_run_of_each_period(db: Path):
     assert by_name.equals(by_id)
 
 
+def test_quota_queries_take_each_subjects_last_row_and_every_acted_rule(db: Path):
+    """period_scores / latest_details / acted_rules agree with reading every row by hand."""
+    def scores(rows: list[tuple[str, str, str, list[str]]]) -> pd.DataFrame:
+        frame = make_scores({s: t for s, t, _, _ in rows})
+        frame["name"] = [n for _, _, n, _ in rows]
+        frame["extra"] = [{"exact": t, "rules": r} if r else {"exact": t} for _, t, _, r in rows]
+        return frame
+
+    with open_archive(db) as arch:
+        r1 = arch.record_run(make_meta(period="2023-01"), scores([
+            ("A001", "80.00", "张三", ["旷工"]), ("A002", "81.00", "李四", []), ("A003", "82.00", "王五", [])]), make_ledger(0), [])
+        r2 = arch.record_run(make_meta(period="2023-02"), scores([
+            ("A002", "83.00", "李四（调岗）", []), ("A001", "84.00", "张三", ["诫勉", "旷工"])]), make_ledger(0), [])
+        r3 = arch.record_run(make_meta(period="2023-03"), scores([("A004", "85.00", "赵六", [])]), make_ledger(0), [])
+        ids = [r1, r2, r3]
+        lean = arch.period_scores(ids)
+        latest = arch.latest_details(ids)
+        acted = arch.acted_rules(ids)
+        empty = (arch.period_scores([]), arch.latest_details([]), arch.acted_rules([]))
+
+    assert list(lean.columns) == ["run_id", "subject", "total", "grade"]
+    assert lean["subject"].tolist() == ["A001", "A002", "A003", "A002", "A001", "A004"]
+    assert lean["total"].tolist() == ["80.00", "81.00", "82.00", "83.00", "84.00", "85.00"]
+    # last rows, in the order drop_duplicates(keep="last") gives: A003 (run 1), A002, A001 (run 2), A004
+    assert latest.index.tolist() == ["A003", "A002", "A001", "A004"]
+    assert latest.index.tolist() == lean.drop_duplicates("subject", keep="last")["subject"].tolist()
+    assert latest.loc["A002", "name"] == "李四（调岗）" and latest.loc["A003", "name"] == "王五"
+    assert '"exact":"84.00"' in latest.loc["A001", "extra"]
+    assert acted == {"A001": {"旷工", "诫勉"}}
+    assert empty[0].empty and empty[1].empty and empty[2] == {}
+
+
 def test_decisions_latest_per_subject(db: Path):
     with open_archive(db) as arch:
         arch.record_decision("caizheng", "2023", "A001", "优秀", "党组会议决定")

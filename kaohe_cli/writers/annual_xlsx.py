@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
+
 from kaohe_cli.annual import AnnualResult
-from kaohe_cli.writers.result_xlsx import _Formats, _page, _write_table, close_book, write_pairs
+from kaohe_cli.writers.result_xlsx import _Formats, _mean_of, _page, _write_table, close_book, write_pairs
 
 
 def annual_rows(r: AnnualResult) -> tuple[list[str], list[list]]:
@@ -68,11 +70,14 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
     key = "dept"
     grades = [g for g in dict.fromkeys(t["grade"]) if g]
     dheads = ["科室" if not r.scheme.is_unit else "类型", "人数", "平均分", "最高分", "最低分"] + grades
-    drows = []
-    for name, g in t.groupby(key, sort=False):
-        c = g["cents"]
-        drows.append([str(name) or "未填", int(len(g)), round(float(c.mean()) / 100, 2), int(c.max()) / 100, int(c.min()) / 100]
-                     + [int((g["grade"] == gr).sum()) for gr in grades])
+    by = t.groupby(key, sort=False)["cents"]
+    stats = pd.DataFrame({"n": by.size(), "sum": by.sum(), "max": by.max(), "min": by.min()})
+    counts = pd.crosstab(t[key], t["grade"]).reindex(index=stats.index, columns=grades, fill_value=0)
+    drows = [
+        [str(name) or "未填", int(n), _mean_of(int(total), int(n)), int(hi) / 100, int(lo) / 100] + [int(c) for c in per_grade]
+        for name, n, total, hi, lo, per_grade in zip(stats.index, stats["n"], stats["sum"], stats["max"], stats["min"],
+                                                     counts.to_numpy())
+    ]
     _write_table(ws, fmt, dheads, drows, 0, ["text", "int", "total", "total", "total"] + ["int"] * len(grades))
     _page(ws, 0, len(dheads), f"{r.target.label} 分科室统计")
     if drows:
