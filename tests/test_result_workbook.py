@@ -509,3 +509,45 @@ if __name__ == "__main__":  # pragma: no cover - maintenance helper
             print(f"wrote {p}")
     else:
         print("usage: python -m tests.test_result_workbook --update-golden")
+
+
+# ---- the two writer paths ----------------------------------------------------------------
+
+
+def _values(path: Path) -> dict[str, list[list]]:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+@pytest.mark.parametrize("source", [
+    "caizheng-hand-case",
+    "sample_data/caizheng/2023-03.xlsx",
+    "sample_data/mubiao/2023.xlsx",
+])
+def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, monkeypatch):
+    """Sheets above `BIG` rows are written plainly (no per-cell styles) for speed; every value,
+    text and type must be what the styled path writes — formula-like names stay text."""
+    from kaohe_cli.scoring import score_file
+    from kaohe_cli.writers import result_xlsx
+
+    if source == "caizheng-hand-case":
+        path = write_book(tmp_path / "2023-05.xlsx", CAIZHENG_SHEETS)
+        scheme, period = "caizheng", "2023-05"
+    else:
+        path = Path(__file__).resolve().parent.parent / source
+        scheme, period = source.split("/")[1], None
+    scored = score_file(path, load_scheme(scheme), period)
+    out = {}
+    for name, big in (("plain", 0), ("styled", 10**9)):
+        monkeypatch.setattr(result_xlsx, "BIG", big)
+        out[name] = tmp_path / f"{name}.xlsx"
+        result_xlsx.write_result(scored.result, out[name], scored.run)
+    plain, styled = _values(out["plain"]), _values(out["styled"])
+    assert list(plain) == SHEETS
+    assert plain == styled
+    assert len(plain["明细"]) > 2
+    if source == "caizheng-hand-case":
+        names = {row[2] for row in plain["汇总"][2:]}
+        assert set(FORMULA_LIKE) <= names  # written as text on the plain path too

@@ -60,6 +60,7 @@ TARGETS = [
     ("score rss", 10_000, 600.0, "MB"),
     ("quota", QUOTA_STAFF, 3.0, "s"),
     ("help", 0, 0.5, "s"),
+    ("writer paths", 10_000, 0, ""),
 ]
 
 
@@ -140,6 +141,7 @@ class Row:
     cpu: float | None = None  # CPU seconds (user + system): steadier than wall time on a busy machine
     floor_cpu: float | None = None
     cpu_ratio: float | None = None
+    ok: bool | None = None  # a check rather than a timing (writer paths)
 
     def finish(self) -> "Row":
         if self.seconds is not None and self.floor:
@@ -188,6 +190,7 @@ def child_stages(file: Path, runs: int, workdir: Path, out_json: Path, shape_out
     scheme = load_scheme(SCHEME)
     period = parse_period(PERIOD)
     can_reset = _reset_peak()
+    gc.disable()  # as in `kaohe score`, whose commands run with the cyclic collector paused
     times: dict[str, list[float]] = {k: [] for k in ("read", "prepare", "engine", "write", "archive")}
     cpus: dict[str, list[float]] = {k: [] for k in times}
     peaks: dict[str, list[float | None]] = {k: [] for k in times}
@@ -219,12 +222,41 @@ def child_stages(file: Path, runs: int, workdir: Path, out_json: Path, shape_out
             p.unlink()
         timed("archive", lambda: archive_result(Scored(file, result, run), db))
         counts.update(subjects=len(result.table), ledger=len(result.ledger), issues=len(result.issues))
+        last = (result, run)
         del prep, result
     _dump_shape(out_xlsx, shape_out)
+    paths = _compare_writer_paths(*last, out_xlsx, workdir / "stages-styled.xlsx")
     out_json.write_text(json.dumps({
-        "import_s": import_s, "times": times, "cpus": cpus, "peaks": peaks, "counts": counts,
+        "import_s": import_s, "times": times, "cpus": cpus, "peaks": peaks, "counts": counts, "writer_paths": paths,
         "process_peak_mb": _peak_mb() if not can_reset else None,
     }), encoding="utf-8")
+
+
+def _compare_writer_paths(result, run, plain: Path, styled: Path) -> dict:
+    """Acceptance: the same values whichever writer path is used. Sheets above `BIG` rows are
+    written plainly for speed; write this result again with every sheet styled, and compare
+    every cell of every sheet (value and type, as calamine reads them)."""
+    import python_calamine
+
+    from kaohe_cli.writers import result_xlsx
+
+    saved = result_xlsx.BIG
+    result_xlsx.BIG = 10**12
+    try:
+        styled.unlink(missing_ok=True)
+        result_xlsx.write_result(result, styled, run)
+    finally:
+        result_xlsx.BIG = saved
+
+    def values(path: Path) -> dict:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return {n: book.get_sheet_by_name(n).to_python() for n in book.sheet_names}
+
+    a, b = values(plain), values(styled)
+    plain_sheets = [n for n in a if len(a[n]) - 1 > saved]
+    differing = [n for n in a if a.get(n) != b.get(n)] + [n for n in b if n not in a]
+    return {"identical": not differing, "differing": differing, "plain_sheets": plain_sheets,
+            "cells": sum(len(r) for rows in a.values() for r in rows)}
 
 
 def _dump_shape(result_xlsx: Path, shape_out: Path) -> None:
@@ -353,6 +385,11 @@ def bench_size(label: str, file: Path, runs: int, rows: list[Row], log) -> None:
     rows.append(stage("engine", "engine", "engine.core.score_period"))
     rows.append(stage("write workbook", "write", "result_xlsx.write_result ÷ xlsxwriter 汇总+明细", floor_write, floor_write_cpu))
     rows.append(stage("write archive", "archive", "scoring.archive_result (SQLite)"))
+    wp = st.get("writer_paths") or {}
+    if wp:
+        verdict = "逐格一致" if wp["identical"] else f"不一致：{'、'.join(wp['differing'])}"
+        rows.append(Row("writer paths", label, note=f"{verdict}（{wp['cells']} 格；快速写出的表：{'、'.join(wp['plain_sheets']) or '无'}；对照：全部带样式写出）",
+                        ok=wp["identical"]))
     keys = ("prepare", "engine", "write", "archive")
     rows.append(Row("stages total (进程内)", label, sum(t[k] for k in keys), floor_read + floor_write,
                     cpu=sum(tc[k] for k in keys), floor_cpu=floor_read_cpu + floor_write_cpu,
@@ -435,6 +472,13 @@ def check_targets(rows: list[Row]) -> list[dict]:
             value = None if r is None else (r.ratio if what == "score ratio" else r.rss_mb)
             cpu_value = None if r is None or what != "score ratio" else r.cpu_ratio
             name = f"score {size:,} {'≤ %.1f× floor' % limit if what == 'score ratio' else '峰值内存 ≤ %d MB' % limit}"
+        elif what == "writer paths":
+            r = find("writer paths", str(size))
+            name = f"score {size:,} 两种写出路径结果一致"
+            status = "未测" if r is None else ("达标" if r.ok else "未达标")
+            out.append({"target": name, "limit": None, "unit": unit, "value": None if r is None else r.ok,
+                        "status": status, "cpu_value": None})
+            continue
         elif what == "quota":
             r = find("kaohe quota --year 2023", f"{QUOTA_STAFF}×12月")
             value = None if r is None else r.seconds
@@ -482,7 +526,10 @@ def print_report(rows: list[Row], targets: list[dict]) -> None:
         tt.add_column(col)
     for t in targets:
         v = t["value"]
-        shown = "" if v is None else (f"{v:.2f}×" if t["unit"] == "×floor" else f"{v:.0f} MB" if t["unit"] == "MB" else f"{v:.3f} s")
+        if isinstance(v, bool):
+            shown = "一致" if v else "不一致"
+        else:
+            shown = "" if v is None else (f"{v:.2f}×" if t["unit"] == "×floor" else f"{v:.0f} MB" if t["unit"] == "MB" else f"{v:.3f} s")
         if t.get("cpu_value") is not None:
             shown += f"（CPU {t['cpu_value']:.2f}×）"
         style = {"达标": "green", "未达标": "bold red"}.get(t["status"], "yellow")
