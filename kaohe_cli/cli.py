@@ -6,6 +6,10 @@ library (pandas, openpyxl…) is imported inside each command.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
+import sys
+
 import typer
 
 from kaohe_cli import __version__
@@ -33,11 +37,8 @@ def _root(
     """机关单位考核工具：从考勤、记实、奖惩、评分工作簿算出考核得分、等次、名额与公示。"""
 
 
-def _localise_help() -> None:
-    """Chinese panel titles and help-option text in `--help` (best effort across typer versions)."""
+def _localise_rich_utils(ru) -> None:
     try:
-        from typer import rich_utils as ru
-
         ru.OPTIONS_PANEL_TITLE = "选项"
         ru.ARGUMENTS_PANEL_TITLE = "参数"
         ru.COMMANDS_PANEL_TITLE = "命令"
@@ -48,6 +49,43 @@ def _localise_help() -> None:
         ru.DEFAULT_STRING = "[缺省：{}]"
     except Exception:  # noqa: BLE001 - cosmetic only
         pass
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Run `then(module)` right after `name` is first imported (one shot).
+
+    typer imports its help renderer (`typer.rich_utils`, with rich.markdown: 50 ms) only to
+    show help or a usage error; translating its texts when it loads, rather than importing
+    it up front, keeps that cost off every other command.
+    """
+
+    def __init__(self, name: str, then) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run = loader.exec_module
+
+        def exec_module(module, _run=run, _then=self.then):
+            _run(module)
+            _then(module)
+
+        loader.exec_module = exec_module
+        return spec
+
+
+def _localise_help() -> None:
+    """Chinese panel titles and help-option text in `--help` (best effort across typer versions)."""
+    if "typer.rich_utils" in sys.modules:
+        _localise_rich_utils(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _AfterImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport("typer.rich_utils", _localise_rich_utils))
     for modname in ("typer._click.core", "click.core"):
         try:
             module = __import__(modname, fromlist=["Command"])
