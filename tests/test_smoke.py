@@ -7,3 +7,26 @@ def test_help_is_chinese():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "考核" in result.output
+
+
+def _fresh(code: str) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                         env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_help_renderer_is_loaded_only_for_help_and_then_in_chinese():
+    """A plain command does not pay for typer's help renderer; help still has Chinese panels."""
+    plain = _fresh(
+        "import sys\nfrom kaohe_cli.cli import app\n"
+        "try:\n    app(['schemes', 'list'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print('LOADED' if 'typer.rich_utils' in sys.modules else 'NOT LOADED')"
+    )
+    assert plain.rstrip().endswith("NOT LOADED")
+    shown = _fresh("from kaohe_cli.cli import app\napp(['score', '--help'], prog_name='kaohe')")
+    assert "选项" in shown and "参数" in shown and "显示帮助后退出" in shown
+    assert "Options" not in shown and "Arguments" not in shown
