@@ -35,10 +35,17 @@ _DEFAULTS = {
 }
 
 
+_DTYPES = {c: np.dtype(object) for c in COLUMNS} | {
+    "points": np.dtype("int64"), "quantity": np.dtype("float64"), "counted": np.dtype(bool),
+    "annual": np.dtype(bool), "event": np.dtype("int64"),
+}
+
+
 def make(**cols) -> pd.DataFrame:
     """A ledger frame from column arrays or scalars; missing columns get defaults.
 
-    At least one column must be array-like to fix the length; scalars broadcast.
+    At least one column must be array-like to fix the length; scalars broadcast. Each column is
+    built with its final dtype at once (the engine makes a dozen of these per run).
     """
     n = None
     for v in cols.values():
@@ -50,17 +57,23 @@ def make(**cols) -> pd.DataFrame:
     data = {}
     for c in COLUMNS:
         v = cols.get(c, _DEFAULTS[c])
-        if isinstance(v, pd.Series):
+        dtype = _DTYPES[c]
+        if isinstance(v, (pd.Series, pd.Index)):
             v = v.to_numpy()
-        if not isinstance(v, (list, np.ndarray, pd.Index)):
-            v = [v] * n
-        data[c] = v
-    frame = pd.DataFrame(data, columns=COLUMNS)
-    return _typed(frame)
+        if isinstance(v, (list, np.ndarray)):
+            if dtype == object:
+                column = np.empty(len(v), dtype=object)
+                column[:] = v
+            else:
+                column = np.asarray(v).astype(dtype)
+        else:
+            column = np.full(n, v, dtype=dtype)
+        data[c] = column
+    return pd.DataFrame(data, columns=COLUMNS, copy=False)
 
 
 def empty() -> pd.DataFrame:
-    return _typed(pd.DataFrame({c: [] for c in COLUMNS}, columns=COLUMNS))
+    return make(subject=[])
 
 
 def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -71,12 +84,8 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["points"] = frame["points"].astype("int64")
-    frame["quantity"] = frame["quantity"].astype("float64")
-    frame["counted"] = frame["counted"].astype(bool)
-    frame["annual"] = frame["annual"].astype(bool)
-    frame["event"] = frame["event"].astype("int64")
+    """Cast only the columns whose dtype is off (a concat of made frames usually has none)."""
     for c in COLUMNS:
-        if c not in ("points", "quantity", "counted", "annual", "event"):
-            frame[c] = frame[c].astype(object)
+        if frame[c].dtype != _DTYPES[c]:
+            frame[c] = frame[c].astype(_DTYPES[c])
     return frame
