@@ -699,19 +699,25 @@ class Archive:
             else:
                 score_cols.append(_texts(values))
         ledger_cols: list[list[Any]] = []
+        n_lines = len(ledger)
         for name in LEDGER_COLUMNS:
-            values = _column(ledger, name)
-            if name == "annual":
-                ledger_cols.append([_flag(v) for v in values])
-            elif name == "counted":
-                if name in ledger.columns:
-                    ledger_cols.append([1 if _is_missing(v) else _flag(v) for v in values])
+            present = name in ledger.columns
+            if name in ("annual", "counted"):
+                missing_as = 0 if name == "annual" else 1
+                if not present:
+                    ledger_cols.append([missing_as] * n_lines)
+                elif ledger[name].dtype == bool:  # the engine's own flags: no per-value checks
+                    ledger_cols.append(ledger[name].to_numpy(dtype=int).tolist())
                 else:
-                    ledger_cols.append([1] * len(values))
+                    ledger_cols.append([missing_as if _is_missing(v) else _flag(v) for v in ledger[name].tolist()])
             elif name == "event":
-                ledger_cols.append([_int(v, f"明细账第 {i + 1} 行的 event") for i, v in enumerate(values)])
+                if not present:
+                    ledger_cols.append([None] * n_lines)
+                else:
+                    values = ledger[name].tolist()
+                    ledger_cols.append([_int(v, f"明细账第 {i + 1} 行的 event") for i, v in enumerate(values)])
             else:
-                ledger_cols.append(_texts(values))
+                ledger_cols.append(_texts(_column(ledger, name)))
         issue_rows = [tuple(_issue_dict(i).values()) for i in issues]
 
         def work(conn: sqlite3.Connection) -> int:
