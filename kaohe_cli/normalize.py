@@ -128,66 +128,83 @@ class Roster:
         )
 
 
+_ROSTER_TEXT = ("科室", "类别", "分管领导", "职务", "岗位")
+
+
 def read_roster(table: Table, *, need_dept: bool = True) -> tuple[Roster, list[Issue]]:
-    issues: list[Issue] = []
-    rows = []
-    seen: dict[str, int] = {}
-    for r, vals in table.records:
-        raw_id = get(table, vals, "工号")
-        gid, id_issue = V.parse_id(raw_id, **where(table, r, "工号"))
-        gid = gid or ""
-        name = text(get(table, vals, "姓名"))
-        if not gid and not name:
-            continue
-        if id_issue is not None:
-            issues.append(id_issue)
-            continue
-        if not gid:
-            issues.append(error("工号为空", "每个人都要有工号；请补填", **where(table, r, "工号")))
-            continue
-        if gid in seen:
-            issues.append(error(
-                f"工号「{gid}」重复（第{seen[gid] + 1}行已有）", "工号必须唯一；请核对后修改其中一行", **where(table, r, "工号")
-            ))
-            continue
-        seen[gid] = r
-        if not name:
-            issues.append(error("姓名为空", "请补填姓名", **where(table, r, "姓名")))
-        dept = text(get(table, vals, "科室"))
-        if need_dept and not dept:
-            issues.append(error("科室为空", "请补填此人所在科室", **where(table, r, "科室")))
-        rec = {
-            "工号": gid,
-            "姓名": name,
-            "科室": dept,
-            "类别": text(get(table, vals, "类别")),
-            "分管领导": text(get(table, vals, "分管领导")),
-            "职务": text(get(table, vals, "职务")),
-            "岗位": text(get(table, vals, "岗位")),
-            "参评": yes_no(table, r, vals, "参评", True, issues),
-            "_row": r,
-        }
-        for col in ("参加工作时间", "入职日期"):
-            raw = get(table, vals, col)
-            d, issue = V.parse_date(raw, **where(table, r, col)) if raw not in (None, "") else (None, None)
-            if issue:
-                issues.append(issue)
-            rec[col] = d
-        raw = get(table, vals, "年休假天数")
-        if raw not in (None, ""):
-            n, issue = V.parse_number(raw, **where(table, r, "年休假天数"))
-            if issue:
-                issues.append(issue)
-            elif n < 0:
-                issues.append(error("年休假天数不能为负数", "请填0或正数", **where(table, r, "年休假天数")))
-            rec["年休假天数"] = n
-        else:
-            rec["年休假天数"] = None
-        rows.append(rec)
-    people = pd.DataFrame(rows)
-    if people.empty:
-        people = pd.DataFrame(columns=["工号", "姓名", "科室", "类别", "分管领导", "职务", "岗位", "参评", "_row",
-                                       "参加工作时间", "入职日期", "年休假天数"])
+    """The 人员 sheet → Roster, column by column: each distinct cell value is parsed once.
+
+    A row needs a 工号 or a 姓名 to count; its problems are reported in row order, as a
+    row-by-row reading would: 工号 (unreadable, blank, repeated: the row is dropped), then
+    姓名, 科室, 参评, the dates and 年休假天数 (the row is kept).
+    """
+    found: list[tuple[int, int, Issue]] = []  # (sheet row, order within the row, issue)
+    frame = _frame(table, ["工号", "姓名", "参评", "参加工作时间", "入职日期", "年休假天数", *_ROSTER_TEXT])
+    sheet_rows = frame["_row"].to_numpy()
+    n = len(frame)
+
+    def column(name: str) -> np.ndarray:
+        return frame[name].to_numpy() if name in frame.columns else np.full(n, None, dtype=object)
+
+    def per_value(name: str, parse, blank=None, dtype=object):
+        """`parse(value)` once per distinct value → (per-row results, per-row flag: parse failed)."""
+        codes, uniques = factorize_cells(column(name))
+        results = [parse(u) for u in uniques]
+        values = _take([v for v, _ in results], codes, blank=blank, dtype=dtype)
+        failed = _take([bad for _, bad in results], codes, blank=False, dtype=bool)
+        return values, failed
+
+    def report(mask: np.ndarray, order: int, make) -> None:
+        for i in np.flatnonzero(mask):
+            found.append((int(sheet_rows[i]), order, make(i)))
+
+    raw_ids = column("工号")
+    ids, id_bad = per_value("工号", lambda v: ((V.parse_id(v)[0] or ""), V.parse_id(v)[1] is not None), blank="")
+    names, _ = per_value("姓名", lambda v: (text(v), False), blank="")
+    keep = (ids != "") | (names != "")
+    report(keep & id_bad, 0, lambda i: V.parse_id(raw_ids[i], **where(table, int(sheet_rows[i]), "工号"))[1])
+    report(keep & ~id_bad & (ids == ""), 0,
+           lambda i: error("工号为空", "每个人都要有工号；请补填", **where(table, int(sheet_rows[i]), "工号")))
+    keep &= ~id_bad & (ids != "")
+    kept = np.flatnonzero(keep)
+    again = pd.Series(ids[kept]).duplicated(keep="first").to_numpy()
+    repeated = np.zeros(n, dtype=bool)
+    repeated[kept[again]] = True
+    first_row = dict(zip(ids[kept[~again]], sheet_rows[kept[~again]]))
+    report(repeated, 0, lambda i: error(
+        f"工号「{ids[i]}」重复（第{int(first_row[ids[i]]) + 1}行已有）", "工号必须唯一；请核对后修改其中一行",
+        **where(table, int(sheet_rows[i]), "工号")))
+    keep &= ~repeated
+
+    report(keep & (names == ""), 1, lambda i: error("姓名为空", "请补填姓名", **where(table, int(sheet_rows[i]), "姓名")))
+    texts = {c: per_value(c, lambda v: (text(v), False), blank="")[0] for c in _ROSTER_TEXT}
+    if need_dept:
+        report(keep & (texts["科室"] == ""), 2,
+               lambda i: error("科室为空", "请补填此人所在科室", **where(table, int(sheet_rows[i]), "科室")))
+
+    yes, yes_bad = per_value("参评", _yes_no_value, blank=True, dtype=bool)
+    raw_yes = column("参评")
+    report(keep & yes_bad, 3, lambda i: error(
+        f"「参评」应填 是 或 否，实际为「{norm(text(raw_yes[i]))}」", "请把 参评 改为 是 或 否", **where(table, int(sheet_rows[i]), "参评")))
+
+    dates = {}
+    for order, col in ((4, "参加工作时间"), (5, "入职日期")):
+        raw = column(col)
+        dates[col], bad = per_value(col, _date_value)
+        report(keep & bad, order, lambda i, raw=raw, col=col: V.parse_date(raw[i], **where(table, int(sheet_rows[i]), col))[1])
+
+    raw_leave = column("年休假天数")
+    leave, leave_bad = per_value("年休假天数", _leave_value)
+    report(keep & leave_bad, 6, lambda i: _leave_issue(raw_leave[i], where(table, int(sheet_rows[i]), "年休假天数")))
+
+    issues = [issue for _, _, issue in sorted(found, key=lambda t: (t[0], t[1]))]
+    rows = np.flatnonzero(keep)
+    people = pd.DataFrame({
+        "工号": ids[rows], "姓名": names[rows], "科室": texts["科室"][rows], "类别": texts["类别"][rows],
+        "分管领导": texts["分管领导"][rows], "职务": texts["职务"][rows], "岗位": texts["岗位"][rows],
+        "参评": yes[rows].astype(bool), "_row": sheet_rows[rows].astype("int64"),
+        "参加工作时间": dates["参加工作时间"][rows], "入职日期": dates["入职日期"][rows], "年休假天数": leave[rows],
+    })
     people = people.set_index("工号", drop=False)
     people.index.name = None
     by_name: dict[str, list[str]] = {}
@@ -198,6 +215,37 @@ def read_roster(table: Table, *, need_dept: bool = True) -> tuple[Roster, list[I
     if not people.empty and not people["参评"].any():
         issues.append(error("人员表中没有参评的人", "请把参评列改为 是，或删去该列", file=table.file, sheet=table.sheet))
     return roster, issues
+
+
+def _date_value(v) -> tuple[date | None, bool]:
+    """(date, unreadable) for one cell; blank → None."""
+    if v is None or v == "":
+        return None, False
+    d, issue = V.parse_date(v)
+    return d, issue is not None
+
+
+def _yes_no_value(v) -> tuple[bool, bool]:
+    """(参评, unreadable) for one cell; blank is 是."""
+    raw = norm(text(v))
+    if raw == "" or raw in YES:
+        return True, False
+    if raw in NO:
+        return False, False
+    return True, True
+
+
+def _leave_value(v) -> tuple[Decimal | None, bool]:
+    """(年休假天数, has a problem) for one cell: blank → None; a negative number is kept, and reported."""
+    if v is None or v == "":
+        return None, False
+    n, issue = V.parse_number(v)
+    return n, issue is not None or n < 0
+
+
+def _leave_issue(v, loc: dict) -> Issue:
+    n, issue = V.parse_number(v, **loc)
+    return issue if issue is not None else error("年休假天数不能为负数", "请填0或正数", **loc)
 
 
 def _leader_id(roster: Roster, label: str) -> str:
@@ -359,7 +407,7 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
     names = frame.get("姓名")
     known = roster.people.index
     if ids is not None:
-        codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+        codes, uniques = factorize_cells(ids)
         parsed = [gid(u) for u in uniques]
         in_roster = set(known.intersection(pd.Index([p for p in parsed if p], dtype=object)))
         out = _take([p if p in in_roster else "" for p in parsed], codes)
@@ -372,7 +420,7 @@ def _resolve_rows(table: Table, frame: pd.DataFrame, roster: Roster, issues: lis
     name_given = np.zeros(n, dtype=bool)
     need_name = ~has_code
     if names is not None and need_name.any():
-        codes, uniques = pd.factorize(names[need_name], use_na_sentinel=True)
+        codes, uniques = factorize_cells(names[need_name])
         keys = [norm(text(u)) for u in uniques]
         unique_names = {k: v[0] for k, v in roster.by_name.items() if len(v) == 1}
         out[need_name] = _take([unique_names.get(k, "") for k in keys], codes)
@@ -404,9 +452,39 @@ def _take(per_unique: list, codes: np.ndarray, blank: object = "", dtype=object)
     return table[codes]
 
 
+_BOOL_KEY = {True: "\x00TRUE", False: "\x00FALSE"}
+_KEY_BOOL = {v: k for k, v in _BOOL_KEY.items()}
+
+
+def _is_zero_one(u) -> bool:
+    try:
+        return bool(u == 0 or u == 1)
+    except Exception:  # noqa: BLE001 - odd objects are simply not 0/1
+        return False
+
+
+def factorize_cells(values) -> tuple[np.ndarray, list]:
+    """`pd.factorize` for cell values (codes, distinct values; blank → -1), except that a
+    logical TRUE/FALSE is never merged with the number 1/0, which Python holds equal."""
+    arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    uniques = list(uniques)
+    zero_one = [k for k, u in enumerate(uniques) if not isinstance(u, str) and _is_zero_one(u)]
+    if zero_one:
+        suspects = np.flatnonzero(np.isin(codes, zero_one)).tolist()
+        flags = [i for i in suspects if type(arr[i]) is bool]
+        if flags and len(flags) < len(suspects):  # both kinds present: tell them apart
+            keys = arr.copy()
+            for i in flags:
+                keys[i] = _BOOL_KEY[bool(arr[i])]
+            codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+            uniques = [_KEY_BOOL.get(u, u) if isinstance(u, str) else u for u in uniques]
+    return codes, uniques
+
+
 def map_unique(series: pd.Series, fn) -> pd.Series:
     """`series.map(fn)` computing `fn` once per distinct value (220,000 rows, a few hundred ids)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = factorize_cells(series)
     values = [fn(u) for u in uniques] + [fn(None)]  # code -1 (blank) takes the last slot
     out = np.empty(len(values), dtype=object)
     out[:] = values
@@ -496,7 +574,7 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
     out.people = set(subject[subject != ""])
     sheet_rows = frame["_row"].to_numpy()
     # Statuses: a few distinct values over 220,000 rows, so each is looked at once.
-    codes, raw_statuses = pd.factorize(frame["状态"], use_na_sentinel=True)
+    codes, raw_statuses = factorize_cells(frame["状态"])
     statuses = [norm(text(v)) for v in raw_statuses]
     counts = np.bincount(codes[codes >= 0], minlength=len(statuses))
     names = np.empty(len(statuses) + 1, dtype=object)  # code -1 (blank) takes the last slot
@@ -549,7 +627,7 @@ def _detail_dates(table: Table, raw: np.ndarray, rows: np.ndarray, period, issue
     are reported at their own cells, dates outside the period are warned about (first 20)."""
     date_col = table.columns["日期"]
     letters = col_letter(date_col)
-    codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize_cells(raw)
     iso = np.empty(len(uniques) + 1, dtype=object)  # code -1 (blank) takes the last slot
     iso[-1] = ""
     bad_codes, outside_codes = [], []
