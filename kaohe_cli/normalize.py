@@ -316,46 +316,91 @@ class Ratings:
 
 
 def read_ratings(table: Table, columns: list[str], resolve, subject_col: str) -> tuple[Ratings, list[Issue]]:
-    """Read the rating columns of sheet 评分; `resolve(ref, loc) -> (id, issue)`."""
-    issues: list[Issue] = []
+    """Read the rating columns of sheet 评分; `resolve(ref, loc) -> (id, issue)`.
+
+    Column by column, each distinct reference and cell value looked at once; the issues come in
+    the order a row-by-row reading gives (per row: the reference, then each rating column).
+    """
+    found: list[tuple[int, int, Issue]] = []  # (sheet row, order within the row, issue)
     colmap: dict[str, int | None] = {}
     for c in columns:
         idx = table.columns.get(c)
         if idx is None:
             idx = table.extra_columns.get(norm(c))
         colmap[c] = idx
+    frame = _frame(table, ["工号", "姓名", "单位"] + [c for c in columns if colmap[c] is not None])
+    sheet_rows = frame["_row"].to_numpy()
+    n = len(frame)
+
+    def column(name: str) -> np.ndarray:
+        return frame[name].to_numpy() if name in frame.columns else np.full(n, None, dtype=object)
+
+    def distinct(name: str, fn) -> np.ndarray:
+        codes, uniques = factorize_cells(column(name))
+        return _take([fn(u) for u in uniques], codes, blank=fn(None))
+
+    # the reference: 单位, else 工号, else 姓名
+    if subject_col == "单位":
+        refs = distinct("单位", text)
+    else:
+        refs = distinct("工号", gid)
+        by_name = distinct("姓名", text)
+        refs = np.where(refs == "", by_name, refs)
+    loc_col = subject_col if subject_col in table.columns else "姓名"
+    verdict: dict[str, tuple[str | None, bool]] = {}  # ref → (id, refused)
+    ids = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(refs != ""):
+        ref = refs[i]
+        known = verdict.get(ref)
+        if known is None or known[1]:  # a refused reference is reported at every row, at its cell
+            sid, issue = resolve(ref, where(table, int(sheet_rows[i]), loc_col))
+            verdict[ref] = known = (sid, issue is not None)
+            if issue is not None:
+                found.append((int(sheet_rows[i]), 0, issue))
+                continue
+        ids[i] = known[0]
+    taken = np.flatnonzero(ids != None)  # noqa: E711 - elementwise on an object array
+    again = pd.Series(ids[taken], dtype=object).duplicated(keep="first").to_numpy()
+    first_row = dict(zip(ids[taken[~again]], sheet_rows[taken[~again]]))
+    for i in taken[again]:
+        found.append((int(sheet_rows[i]), 0, error(
+            f"「{refs[i]}」在评分表中出现两次（第{int(first_row[ids[i]]) + 1}行已有）", "每人（每单位）只写一行",
+            **where(table, int(sheet_rows[i]), loc_col))))
+    use = taken[~again]  # accepted rows, in row order
+    sids = ids[use].tolist()
+    rows = dict(zip(sids, sheet_rows[use].tolist()))
+
     data: dict[str, dict[str, float]] = {c: {} for c in columns}
     cells: dict[str, dict[str, str]] = {c: {} for c in columns}
-    rows: dict[str, int] = {}
-    for r, vals in table.records:
-        ref = _subject_ref(table, vals, subject_col)
-        if not ref:
+    for order, c in enumerate(columns, 1):
+        col = colmap[c]
+        if col is None:
             continue
-        loc = where(table, r, subject_col if subject_col in table.columns else "姓名")
-        sid, issue = resolve(ref, loc)
-        if issue:
-            issues.append(issue)
-            continue
-        if sid in rows:
-            issues.append(error(f"「{ref}」在评分表中出现两次（第{rows[sid] + 1}行已有）", "每人（每单位）只写一行", **loc))
-            continue
-        rows[sid] = r
-        for c in columns:
-            col = colmap[c]
-            if col is None:
-                continue
-            raw = vals[col] if col < len(vals) else None
-            cells[c][sid] = f"{table.sheet}!{a1(r, col)}"
-            if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-                continue
-            n, issue = V.parse_number(raw, file=table.file, sheet=table.sheet, cell=a1(r, col))
-            if issue:
-                issues.append(issue)
-                continue
-            data[c][sid] = float(n)
+        letters = col_letter(col)
+        cells[c] = dict(zip(sids, [f"{table.sheet}!{letters}{r + 1}" for r in sheet_rows[use].tolist()]))
+        raw = column(c)
+        codes, uniques = factorize_cells(raw[use])
+        parsed = [_rating_value(u) for u in uniques]
+        numbers = _take([v for v, _ in parsed], codes, blank=None)
+        bad = _take([b for _, b in parsed], codes, blank=False, dtype=bool)
+        for k in np.flatnonzero(bad):
+            i = use[k]
+            _, issue = V.parse_number(raw[i], file=table.file, sheet=table.sheet, cell=f"{letters}{int(sheet_rows[i]) + 1}")
+            found.append((int(sheet_rows[i]), order, issue))
+        filled = np.flatnonzero(numbers != None)  # noqa: E711
+        data[c] = dict(zip([sids[k] for k in filled], numbers[filled].tolist()))
+    issues = [issue for _, _, issue in sorted(found, key=lambda t: (t[0], t[1]))]
     values = pd.DataFrame({c: pd.Series(v, dtype="float64") for c, v in data.items()})
     cell_frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cells.items()})
     return Ratings(values, cell_frame, rows), issues
+
+
+def _rating_value(v) -> tuple[float | None, bool]:
+    """(number, unreadable) for one rating cell; blank → None."""
+    if v is None or (isinstance(v, str) and v.strip() == ""):
+        return None, False
+    n, issue = V.parse_number(v)
+    return (None, True) if issue is not None else (float(n), False)
 
 
 def _subject_ref(table: Table, vals: list, subject_col: str) -> str:

@@ -1,5 +1,6 @@
-"""read_roster reads column by column, each distinct value once; it must give exactly what a
-plain row-by-row reading gives: the same people, values, types, and the same issues in order."""
+"""The 人员 and 评分 sheets are read column by column, each distinct value once; that must give
+exactly what a plain row-by-row reading gives: the same values and types, and the same issues in
+the same order. The row-by-row readings are kept below as the references."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli.issues import Issue, error
-from kaohe_cli.normalize import get, read_roster, text, where, yes_no
+from kaohe_cli.normalize import Roster, get, gid, read_ratings, read_roster, text, where, yes_no
+from kaohe_cli.pipeline import _person_resolver
+from kaohe_cli.text import a1, norm
 from kaohe_cli.readers import values as V
 from kaohe_cli.readers.tables import Table
 
@@ -132,3 +135,98 @@ def test_true_and_one_are_different_ids():
     assert roster.people["工号"].tolist() == ["1"]
     assert [i.cell for i in issues] == ["A3", "A4"]  # TRUE is not a 工号; 1.0 repeats 1
     assert "逻辑值" in issues[0].message and "重复" in issues[1].message
+
+
+# ---- 评分 -------------------------------------------------------------------------------
+
+
+def reference_ratings(table: Table, columns: list[str], resolve, subject_col: str):
+    """The row-by-row reading that read_ratings replaced (kept here as the reference)."""
+    issues: list[Issue] = []
+    colmap: dict[str, int | None] = {}
+    for c in columns:
+        idx = table.columns.get(c)
+        if idx is None:
+            idx = table.extra_columns.get(norm(c))
+        colmap[c] = idx
+    data: dict[str, dict[str, float]] = {c: {} for c in columns}
+    cells: dict[str, dict[str, str]] = {c: {} for c in columns}
+    rows: dict[str, int] = {}
+    for r, vals in table.records:
+        ref = _subject_ref(table, vals, subject_col)
+        if not ref:
+            continue
+        loc = where(table, r, subject_col if subject_col in table.columns else "姓名")
+        sid, issue = resolve(ref, loc)
+        if issue:
+            issues.append(issue)
+            continue
+        if sid in rows:
+            issues.append(error(f"「{ref}」在评分表中出现两次（第{rows[sid] + 1}行已有）", "每人（每单位）只写一行", **loc))
+            continue
+        rows[sid] = r
+        for c in columns:
+            col = colmap[c]
+            if col is None:
+                continue
+            raw = vals[col] if col < len(vals) else None
+            cells[c][sid] = f"{table.sheet}!{a1(r, col)}"
+            if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+                continue
+            n, issue = V.parse_number(raw, file=table.file, sheet=table.sheet, cell=a1(r, col))
+            if issue:
+                issues.append(issue)
+                continue
+            data[c][sid] = float(n)
+    values = pd.DataFrame({c: pd.Series(v, dtype="float64") for c, v in data.items()})
+    cell_frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cells.items()})
+    return values, cell_frame, rows, issues
+
+
+def _subject_ref(table, vals, subject_col):
+    if subject_col == "单位":
+        return text(get(table, vals, "单位"))
+    g = gid(get(table, vals, "工号"))
+    if g:
+        return g
+    return text(get(table, vals, "姓名"))
+
+
+RATING_CELLS = {
+    "工号": [None, "", "001", "002", "003", 1, 2, 2.0, True, "999", "1"],
+    "姓名": [None, "", "张三", "李四", "王五", "无名", "张三"],
+    "测评得分": [None, "", "  ", 90, 85.5, "88", "88分", "x", True, -3, dt.date(2023, 1, 1), "９０"],
+    "不称职票": [None, 0, 1, "2", "two", 1.0],
+}
+
+
+def _roster() -> Roster:
+    table = Table("月报.xlsx", "人员", {"工号": 0, "姓名": 1, "科室": 2}, {}, 0, [
+        (1, ["001", "张三", "办公室"]), (2, ["002", "李四", "办公室"]), (3, ["003", "张三", "财务股"]),
+        (4, ["1", "王五", "财务股"]), (5, ["2", "赵六", "财务股"]),
+    ])
+    return read_roster(table)[0]
+
+
+@st.composite
+def rating_tables(draw):
+    order = draw(st.permutations([c for c in ("工号", "姓名", "测评得分", "不称职票") if draw(st.booleans()) or c == "测评得分"]))
+    columns = {c: i for i, c in enumerate(order)}
+    records = []
+    for r in range(draw(st.integers(0, 20))):
+        width = len(order) if draw(st.integers(0, 4)) else draw(st.integers(0, len(order)))
+        records.append((r + 1, [draw(st.sampled_from(RATING_CELLS[c])) for c in order[:width]]))
+    return Table("月报.xlsx", "评分", columns, {}, 0, records)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rating_tables())
+def test_column_wise_ratings_equal_the_row_by_row_reading(table):
+    roster = _roster()
+    cols = ["测评得分", "不称职票"]
+    got, issues = read_ratings(table, cols, _person_resolver(roster), "工号")
+    values, cells, rows, want_issues = reference_ratings(table, cols, _person_resolver(roster), "工号")
+    assert issues == want_issues
+    assert got.rows == rows and list(got.rows) == list(rows)
+    pd.testing.assert_frame_equal(got.values, values)
+    pd.testing.assert_frame_equal(got.cells, cells)
