@@ -28,3 +28,17 @@ def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
                     ws.write_string(r, c, str(v))
     wb.close()
     return path
+
+
+def fail_sheet_in_reading(monkeypatch, sheet: str, detail: str = "bad row") -> None:
+    """Make calamine fail on one sheet (whichever thread parses it), as a corrupt part would."""
+    from kaohe_cli.readers import workbook as W
+
+    real = W._calamine_sheet
+
+    def failing(book, name, label, max_cells, scans):
+        if name == sheet:
+            raise W._calamine_failed(label, W.python_calamine.CalamineError(detail), name)
+        return real(book, name, label, max_cells, scans)
+
+    monkeypatch.setattr(W, "_calamine_sheet", failing)

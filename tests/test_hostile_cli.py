@@ -27,7 +27,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from kaohe_cli.cli import app
-from tests.helpers import write_book
+from tests.helpers import fail_sheet_in_reading, write_book
 
 TIME_BOUND = 10.0  # seconds per command; generous on purpose
 SCHEME = ["--scheme", "zhujian", "--period", "2023-03"]
@@ -405,15 +405,6 @@ def test_xlsm_with_macro_and_external_link_scores_without_running_anything(here)
 def test_sheet_failing_in_the_background_read_is_refused_cleanly(here, monkeypatch):
     """score parses the biggest sheet last, in a background thread, while it reads the roster:
     a failure there is still exit 1, the file and sheet named, nothing written."""
-    from kaohe_cli.readers import workbook as W
-
     valid_book(here / "月报.xlsx")
-    real = W._calamine_sheet
-
-    def failing(book, name, label, max_cells, scans):
-        if name == "考勤":
-            raise W._calamine_failed(label, W.python_calamine.CalamineError("row 3: bad cell"), name)
-        return real(book, name, label, max_cells, scans)
-
-    monkeypatch.setattr(W, "_calamine_sheet", failing)
+    fail_sheet_in_reading(monkeypatch, "考勤", "row 3: bad cell")
     assert_refused_by_both(here, "月报.xlsx", "考勤", "无法读取")

@@ -27,6 +27,7 @@ from kaohe_cli.errors import UnreadableFile
 from kaohe_cli.issues import Level
 from kaohe_cli.readers import workbook as W
 from kaohe_cli.readers.workbook import RawSheet, Workbook, read_in_background, read_workbook, start_reading
+from tests.helpers import fail_sheet_in_reading
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -318,14 +319,7 @@ def test_background_read_refuses_what_read_workbook_refuses(tmp_path):
 
 def test_a_sheet_failing_in_the_background_fails_where_it_is_used(tmp_path, monkeypatch):
     path = _many_sheets(tmp_path / "坏表.xlsx")
-    real = W._calamine_sheet
-
-    def failing(book, name, label, max_cells, scans):
-        if name == "考勤":
-            raise W._calamine_failed(label, W.python_calamine.CalamineError("bad row"), name)
-        return real(book, name, label, max_cells, scans)
-
-    monkeypatch.setattr(W, "_calamine_sheet", failing)
+    fail_sheet_in_reading(monkeypatch, "考勤")
     reader = read_in_background(path)
     wb = reader.workbook()
     assert wb.sheets[0].rows[2][0] == "007"  # a good sheet still reads
