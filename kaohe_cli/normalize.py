@@ -597,16 +597,18 @@ def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[Attendanc
     for i in dup.index:
         r = int(frame["_row"].iat[i])
         issues.append(error(f"「{subject.iat[i]}」在考勤表中出现两次", "汇总式考勤每人只写一行", **where(table, r, "工号" if "工号" in table.columns else "姓名")))
+    subjects = subject.to_numpy()
+    sheet_rows = frame["_row"].to_numpy()
     for header, col, item in item_cols:
         q = _numbers(table, frame, header, col, issues)
         _check_quantities(table, frame, q, item, col, issues)
-        keep = (q != 0) & (subject != "")
-        for i in np.flatnonzero(keep.to_numpy()):
-            out.subject.append(subject.iat[i])
-            out.item.append(item.name)
-            out.quantity.append(float(q.iat[i]))
-            out.source.append(f"{table.sheet}!{a1(int(frame['_row'].iat[i]), col)}")
-            out.date.append("")
+        keep = np.flatnonzero(((q != 0) & (subject != "")).to_numpy())
+        letters = col_letter(col)
+        out.subject.extend(subjects[keep].tolist())
+        out.item.extend([item.name] * len(keep))
+        out.quantity.extend(q.to_numpy(dtype=float)[keep].tolist())
+        out.source.extend([f"{table.sheet}!{letters}{r + 1}" for r in sheet_rows[keep].tolist()])
+        out.date.extend([""] * len(keep))
     return out, issues
 
 
