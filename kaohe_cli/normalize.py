@@ -97,13 +97,14 @@ class Roster:
         return cls(pd.DataFrame(columns=["姓名", "科室", "类别", "分管领导", "参评", "_row"]))
 
     def members(self, dept_key: str) -> pd.DataFrame:
-        """The roster people of one 科室 (by normalised name), computed once per roster."""
-        cache = self.__dict__.setdefault("_members", {})
-        if not cache and len(self.people):
-            keys = self.people["科室"].map(norm)
-            for key, frame in self.people.groupby(keys, sort=False):
-                cache[key] = frame
-        return cache.get(dept_key, self.people.iloc[0:0])
+        """The roster people of one 科室 (by normalised name). The positions of every 科室 are
+        found once per roster; a 科室's frame is cut only when asked for."""
+        positions = self.__dict__.get("_dept_positions")
+        if positions is None:
+            keys = map_unique(self.people["科室"], norm) if len(self.people) else pd.Series([], dtype=object)
+            positions = self.__dict__["_dept_positions"] = keys.groupby(keys, sort=False).indices
+        found = positions.get(dept_key)
+        return self.people.iloc[found] if found is not None else self.people.iloc[0:0]
 
     def resolve(self, ref: str) -> tuple[str | None, list[str]]:
         """A 工号 or a 姓名 → (工号, []) or (None, candidates 工号 when ambiguous)."""
