@@ -18,7 +18,7 @@ import pandas as pd
 
 from kaohe_cli.archive import open_archive
 from kaohe_cli.engine.grading import NO_GRADE, TIED, assign_grades, competition_rank
-from kaohe_cli.errors import NotFound, PeriodError
+from kaohe_cli.errors import ArchiveError, NotFound, PeriodError
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.period import KIND_NAMES, Period
 from kaohe_cli.scheme.model import Grade, Grading, Scheme, parse_quota
@@ -72,28 +72,22 @@ def compute(
     wanted = periods_for(scheme, target)
     codes = [p.code for p in wanted]
     with open_archive(db, create=False) as arc:
-        runs, missing = [], []
-        for code in codes:
-            run = arc.latest_run(code, scheme.id)
-            (runs.append(run) if run else missing.append(code))
-        if not runs:
-            raise NotFound(
-                f"档案中没有方案 {scheme.id} 在{target.label}的任何评分记录",
-                f"请先用 kaohe score 评分（应有考核期：{join_names(codes)}）",
-            )
-        run_ids = [r.id for r in runs]
-        scores = arc.period_scores(run_ids)
-        latest = arc.latest_details(run_ids)
-        acted = arc.acted_rules(run_ids)
+        with arc.snapshot():  # the runs found and all that is read of them: one state of the archive
+            runs, missing = [], []
+            for code in codes:
+                run = arc.latest_run(code, scheme.id)
+                (runs.append(run) if run else missing.append(code))
+            if not runs:
+                raise NotFound(
+                    f"档案中没有方案 {scheme.id} 在{target.label}的任何评分记录",
+                    f"请先用 kaohe score 评分（应有考核期：{join_names(codes)}）",
+                )
+            run_ids = [r.id for r in runs]
+            scores = arc.period_scores(run_ids)
+            latest = arc.latest_details(run_ids)
+            acted = arc.acted_rules(run_ids)
+            lines = arc.ledger_lines(run_ids, sorted(_needed_items(scheme.annual)))
         annual = scheme.annual
-        needed = set()
-        if annual and annual.leave:
-            needed.update(annual.leave.taken)
-        for rule in (annual.rules if annual else []):
-            needed.update(rule.when.items + rule.when.quantity_of)
-        if annual:
-            needed.update(annual.dept_limit)
-        lines = arc.ledger_lines(run_ids, sorted(needed))
         for subject, grade in (decide or {}).items():
             arc.record_decision(scheme.id, target.code, subject, grade, decide_note)
         decisions = arc.decisions(scheme.id, target.code)
@@ -260,10 +254,24 @@ def compute(
     return result
 
 
+def _needed_items(annual) -> set[str]:
+    """The items whose period lines the annual step reads (leave taken, rule conditions, limits)."""
+    needed: set[str] = set()
+    if annual and annual.leave:
+        needed.update(annual.leave.taken)
+    for rule in (annual.rules if annual else []):
+        needed.update(rule.when.items + rule.when.quantity_of)
+    if annual:
+        needed.update(annual.dept_limit)
+    return needed
+
+
 def _cents_of(totals: pd.Series) -> pd.Series:
     """Stored totals ("95.50") → int cents, each distinct text converted once."""
     codes, uniques = pd.factorize(totals)
-    cents = np.array([int((Decimal(t) * 100).to_integral_value()) for t in uniques] + [0], dtype=np.int64)
+    if (codes < 0).any():
+        raise ArchiveError("档案中有评分记录缺少总分，无法汇总", "档案可能已损坏；请重新评分这些考核期后再汇总")
+    cents = np.array([int((Decimal(t) * 100).to_integral_value()) for t in uniques], dtype=np.int64)
     return pd.Series(cents[codes], index=totals.index)
 
 

@@ -23,6 +23,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -646,6 +647,21 @@ class Archive:
             return conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self._error("读取", exc) from exc
+
+    @contextlib.contextmanager
+    def snapshot(self):
+        """Several reads that see one state of the archive (a read transaction), even while
+        another process records a run."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise self._error("读取", exc) from exc
+        try:
+            yield self
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
 
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run `work` in one `BEGIN IMMEDIATE` transaction; roll back on any failure."""

@@ -72,9 +72,10 @@ class _AfterImport(importlib.abc.MetaPathFinder):
             return spec
         run = loader.exec_module
 
-        def exec_module(module, _run=run, _then=self.then):
+        def exec_module(module, _run=run, _then=self.then, _name=self.name):
             _run(module)
-            _then(module)
+            if module.__name__ == _name:  # a zip or frozen loader serves many modules
+                _then(module)
 
         loader.exec_module = exec_module
         return spec

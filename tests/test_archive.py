@@ -616,3 +616,17 @@ def test_text_round_trips_exactly(
     assert (issue["message"], issue["hint"], issue["level"]) == (message, note, "错误")
     assert (run.scheme_name, run.note) == (name, note)
 
+
+
+def test_snapshot_reads_one_state_while_another_connection_records(db: Path):
+    """quota reads the runs, scores, details and lines inside one snapshot."""
+    with open_archive(db) as writer:
+        first = writer.record_run(make_meta(period="2023-01"), make_scores(), make_ledger(2), [])
+        with open_archive(db) as reader:
+            with reader.snapshot():
+                before = reader.period_scores([first])
+                writer.record_run(make_meta(period="2023-02"), make_scores(), make_ledger(2), [])
+                inside = reader._query("SELECT count(*) FROM runs")[0][0]
+                assert reader.latest_run("2023-02", "caizheng") is None  # not seen inside the snapshot
+            after = reader._query("SELECT count(*) FROM runs")[0][0]
+    assert len(before) == 2 and inside == 1 and after == 2

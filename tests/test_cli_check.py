@@ -452,3 +452,19 @@ def test_score_on_an_unreadable_file_writes_nothing(work):
     (work / "2023-03.xlsx").write_bytes(b"PK\x03\x04" + bytes(500))
     out = run(work, ["score", "2023-03.xlsx", "--scheme", "caizheng", "-o", "out.xlsx", "--db", "kaohe.db"], 1)
     assert "2023-03.xlsx" in out and "错误" in out
+
+
+def test_unit_scheme_ignores_a_broken_attendance_sheet(tmp_path, monkeypatch):
+    """A unit scheme does not use 考勤: an empty or headerless 考勤 sheet left in the workbook is
+    noted and ignored, and does not block scoring with errors about a sheet nobody reads."""
+    import openpyxl
+
+    monkeypatch.chdir(tmp_path)
+    book = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "sample_data" / "mubiao" / "2023.xlsx")
+    book.create_sheet("考勤")  # empty
+    book.save(tmp_path / "2023.xlsx")
+    res = CliRunner().invoke(app, ["check", "2023.xlsx", "--scheme", "mubiao", "--json"])
+    assert res.exit_code == 0, res.output
+    issues = json.loads(res.output)["issues"]
+    assert not [i for i in issues if i["level"] == "错误"]
+    assert any("单位考核方案不使用考勤表" in i["message"] and i["sheet"] == "考勤" for i in issues)

@@ -91,3 +91,16 @@ def test_history_flags_caizheng_multi_year_rules(tmp_path):
     assert any("连续两年" in f for f in low["flags"]) and not any("连续三年" in f for f in low["flags"])
     mid = json.loads(runner.invoke(app, ["history", "005", "--db", str(db), "--json"]).output)
     assert mid["flags"] == []
+
+
+def test_stored_totals_become_cents_and_a_missing_total_is_a_clear_error():
+    import pytest
+
+    import pandas as pd
+
+    from kaohe_cli.annual import _cents_of
+    from kaohe_cli.errors import ArchiveError
+
+    assert _cents_of(pd.Series(["95.50", "88.00", "95.50", "-0.25"])).tolist() == [9550, 8800, 9550, -25]
+    with pytest.raises(ArchiveError, match="缺少总分"):
+        _cents_of(pd.Series(["95.50", None]))

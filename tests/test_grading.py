@@ -130,3 +130,15 @@ def test_quota_groups_and_tie_breakers_match_a_plain_reference(people):
     assert list(r.grades) == _reference(JINJIANG, s, group, tie)
     for use in r.uses:  # tied subjects are listed in roster order
         assert use.tied == sorted(use.tied, key=lambda x: int(x[1:]))
+
+
+def test_ledger_refuses_nan_points():
+    """An engine bug that makes NaN points must fail loudly, not store a huge integer."""
+    import numpy as np
+    import pytest
+
+    from kaohe_cli.engine import ledger as L
+
+    with pytest.raises(ValueError, match="points"):
+        L.make(subject=["1001"], points=np.array([float("nan")]))
+    assert L.make(subject=["1001", "1002"], points=np.array([1.0, 2.0]))["points"].tolist() == [1, 2]

@@ -30,3 +30,32 @@ def test_help_renderer_is_loaded_only_for_help_and_then_in_chinese():
     shown = _fresh("from kaohe_cli.cli import app\napp(['score', '--help'], prog_name='kaohe')")
     assert "选项" in shown and "参数" in shown and "显示帮助后退出" in shown
     assert "Options" not in shown and "Arguments" not in shown
+
+
+def test_after_import_hook_runs_only_for_its_module_even_with_a_shared_loader(tmp_path, monkeypatch):
+    """Modules in a zip share one loader: the hook must still call back for its module only."""
+    import importlib
+    import sys
+    import zipfile
+
+    from kaohe_cli.cli import _AfterImport
+
+    archive = tmp_path / "pkgs.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("kaohezip/__init__.py", "")
+        z.writestr("kaohezip/a.py", "X = 1\n")
+        z.writestr("kaohezip/b.py", "Y = 2\n")
+    monkeypatch.syspath_prepend(str(archive))
+    seen = []
+    hook = _AfterImport("kaohezip.a", lambda m: seen.append(m.__name__))
+    sys.meta_path.insert(0, hook)
+    try:
+        importlib.import_module("kaohezip.a")
+        importlib.import_module("kaohezip.b")
+    finally:
+        if hook in sys.meta_path:
+            sys.meta_path.remove(hook)
+        for name in ("kaohezip.a", "kaohezip.b", "kaohezip"):
+            sys.modules.pop(name, None)
+    assert seen == ["kaohezip.a"]
+    assert hook not in sys.meta_path  # one shot

@@ -65,7 +65,10 @@ def make(**cols) -> pd.DataFrame:
                 column = np.empty(len(v), dtype=object)
                 column[:] = v
             else:
-                column = np.asarray(v).astype(dtype)
+                column = np.asarray(v)
+                if dtype.kind == "i" and column.dtype.kind == "f" and not np.isfinite(column).all():
+                    raise ValueError(f"ledger column {c!r} has NaN or infinite values")  # an engine bug: fail loudly
+                column = column.astype(dtype)
         else:
             column = np.full(n, v, dtype=dtype)
         data[c] = column
