@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from kaohe_cli.errors import ArchiveError, ArchiveTooNew, NotFound
+from kaohe_cli.errors import ArchiveError, ArchiveTooNew, NotFound, UsageError
 
 SCHEMA_VERSION = 1
 """The schema this version of kaohe writes (`PRAGMA user_version`)."""
@@ -799,13 +799,16 @@ class Archive:
 
     def _period_runs(self, period: str, scheme_id: str | None, limit: int) -> list[RunInfo]:
         if scheme_id is None:
-            schemes = [r[0] for r in self._query(
-                "SELECT DISTINCT scheme_id FROM runs WHERE period = ? ORDER BY scheme_id", (period,)
-            )]
+            found = self._query(
+                "SELECT scheme_id, MAX(scheme_name) FROM runs WHERE period = ? GROUP BY scheme_id ORDER BY scheme_id",
+                (period,),
+            )
+            schemes = [r[0] for r in found]
             if len(schemes) > 1:
-                raise ArchiveError(
-                    f"档案中 {period} 有多个考核方案的评分记录：{'、'.join(schemes)}",
-                    f"请用 --scheme 指定其一，例如 --scheme {schemes[0]}",
+                listing = "、".join(f"{sid}（{name}）" for sid, name in found)
+                raise UsageError(
+                    f"档案中 {period} 有{len(schemes)}个考核方案的评分记录：{listing}",
+                    f"请加 --scheme 指定其一，例如 --scheme {schemes[0]}",
                 )
             if not schemes:
                 return []

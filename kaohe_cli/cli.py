@@ -108,7 +108,7 @@ def _localise_help() -> None:
 
 def _register() -> None:
     from kaohe_cli.commands import check, diff, explain, history, quota, schemes, score, template
-    from kaohe_cli.commands import init, notice
+    from kaohe_cli.commands import demo, init, notice
 
     app.command("init", help="建立工作区：写出 kaohe.toml（单位名称、方案、公示联系方式）。")(init.init)
     app.add_typer(schemes.app, name="schemes", help="查看、导出考核方案。")
@@ -120,6 +120,7 @@ def _register() -> None:
     app.command("quota", help="年度（季度）汇总：资格审查、一票否决、名额与并列待定。")(quota.quota)
     app.command("diff", help="比较某考核期最近两次评分的变化。")(diff.diff)
     app.command("history", help="查看档案中的评分记录，或某人历年的考核结果。")(history.history)
+    app.command("demo", help="演示：把示例工作簿复制到一个文件夹，在那里走完一整年的考核流程。")(demo.demo)
 
 
 _localise_help()

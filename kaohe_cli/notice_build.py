@@ -36,7 +36,9 @@ from kaohe_cli.config import Config
 from kaohe_cli.engine.grading import NO_GRADE, TIED
 from kaohe_cli.errors import ConverterMissing, KaoheError, NotFound, OutputExists, SchemeError, UsageError
 from kaohe_cli.fileout import check_target
+from kaohe_cli.packaged import templates_dir
 from kaohe_cli.period import Period, parse_period
+from kaohe_cli.run_scheme import resolve_ref, scheme_of_run, workspace_scheme
 from kaohe_cli.scheme import load_scheme
 from kaohe_cli.scheme.loader import builtin_ids, scheme_hash
 from kaohe_cli.scheme.model import Scheme
@@ -130,14 +132,8 @@ def parse_notice_date(text: str) -> date:
 
 
 def builtin_templates_dir() -> Path:
-    """The folder of the default templates (`templates/` beside the package)."""
-    import kaohe_cli
-
-    package = Path(kaohe_cli.__file__).resolve().parent
-    for candidate in (package / "templates", package.parent / "templates"):
-        if (candidate / notices.TEMPLATE_FILES["publicize"]).is_file():
-            return candidate
-    return package.parent / "templates"
+    """The folder of the default templates, shipped inside the package."""
+    return templates_dir()
 
 
 def _template(kind: str, cfg: Config, warnings: list[str]) -> Path:
@@ -333,40 +329,24 @@ def _scheme_filter(ref: str | None, cfg: Config) -> tuple[str | None, Scheme | N
     looks_like_file = ref.lower().endswith(".toml") or "/" in ref or "\\" in ref
     if not looks_like_file:
         return ref, None
-    path = Path(ref)
-    if not path.is_absolute() and not path.exists() and cfg.root is not None and (cfg.root / path).exists():
-        path = cfg.root / path
+    path = Path(resolve_ref(ref, cfg.root))
     scheme = load_scheme(path)
     return scheme.id, scheme
 
 
 def _run_scheme(run: RunInfo, given: Scheme | None, cfg: Config, warnings: list[str]) -> Scheme | None:
     """The scheme the run was scored with, for the components' maxima and the lowest grade."""
-    candidates: list[Scheme] = []
-    if given is not None:
-        candidates.append(given)
-    if cfg.scheme:
-        with contextlib.suppress(SchemeError):
-            ref = cfg.scheme
-            if cfg.root is not None and ref.lower().endswith(".toml") and not Path(ref).is_absolute():
-                ref = str(cfg.root / ref)
-            candidates.append(load_scheme(ref))
-    if run.scheme_id in builtin_ids():
-        candidates.append(load_scheme(run.scheme_id))
-    same_id = [s for s in candidates if s.id == run.scheme_id]
-    for s in same_id:
-        if scheme_hash(s) == run.scheme_hash:
-            return s
-    if same_id:
+    found = scheme_of_run(run, given=given, workspace=workspace_scheme(cfg))
+    if found is not None and scheme_hash(found) != run.scheme_hash:
         warnings.append(
             f"方案 {run.scheme_id} 的内容与评分时不同（方案已修改），各考核项目的满分按当前方案填写，请核对"
         )
-        return same_id[0]
-    warnings.append(
-        f"找不到评分所用的方案文件（{run.scheme_id}），考核项目的满分一栏填“—”；"
-        "可用 --scheme 给出方案文件路径"
-    )
-    return None
+    if found is None:
+        warnings.append(
+            f"找不到评分所用的方案文件（{run.scheme_id}），考核项目的满分一栏填“—”；"
+            "可用 --scheme 给出方案文件路径"
+        )
+    return found
 
 
 def _load(db: Path, period: Period, scheme_id: str | None) -> tuple[RunInfo, pd.DataFrame, dict]:

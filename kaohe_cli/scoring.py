@@ -99,7 +99,7 @@ def run_meta(scored: Scored) -> dict:
         "subject_kind": r.scheme.subject,
         "input_files": [{"name": n, "sha256": h} for n, h in scored.run.input_files],
         "tool_version": scored.run.tool_version,
-        "options": scored.run.options,
+        "options": {**scored.run.options, "scheme": r.scheme.model_dump(mode="json")},
     }
 
 

@@ -460,7 +460,7 @@ def test_unit_scheme_ignores_a_broken_attendance_sheet(tmp_path, monkeypatch):
     import openpyxl
 
     monkeypatch.chdir(tmp_path)
-    book = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "sample_data" / "mubiao" / "2023.xlsx")
+    book = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "kaohe_cli" / "sample_data" / "mubiao" / "2023.xlsx")
     book.create_sheet("考勤")  # empty
     book.save(tmp_path / "2023.xlsx")
     res = CliRunner().invoke(app, ["check", "2023.xlsx", "--scheme", "mubiao", "--json"])

@@ -613,7 +613,7 @@ def test_check_a_workbook_with_an_export(tmp_path):
 
 # ----------------------------------------------------------------------------- the demo sample
 
-SAMPLE = ROOT / "sample_data" / "exports" / "钉钉月度汇总-2023-03.xlsx"
+SAMPLE = ROOT / "kaohe_cli" / "sample_data" / "exports" / "钉钉月度汇总-2023-03.xlsx"
 
 
 def test_demo_sample_is_what_the_script_makes(tmp_path):
@@ -623,7 +623,7 @@ def test_demo_sample_is_what_the_script_makes(tmp_path):
     spec = importlib.util.spec_from_file_location("make_export_sample", ROOT / "tools" / "make_export_sample.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    fresh = module.make(ROOT / "sample_data" / "caizheng" / "2023-03.xlsx", tmp_path / "sample.xlsx")
+    fresh = module.make(ROOT / "kaohe_cli" / "sample_data" / "caizheng" / "2023-03.xlsx", tmp_path / "sample.xlsx")
 
     def cells(path: Path):
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -640,7 +640,7 @@ def test_demo_sample_is_recognised(tmp_path):
     [info] = json.loads(result.output)["exports"]
     assert info["kind"] == "钉钉月度汇总"
     assert (info["period_start"], info["period_end"]) == ("2023-03-01", "2023-03-31")
-    roster = python_calamine.CalamineWorkbook.from_path(str(ROOT / "sample_data" / "caizheng" / "2023-03.xlsx"))
+    roster = python_calamine.CalamineWorkbook.from_path(str(ROOT / "kaohe_cli" / "sample_data" / "caizheng" / "2023-03.xlsx"))
     assert info["people"] == len(roster.get_sheet_by_name("人员").to_python()) - 1
     units = {c["header"]: c["unit"] for c in info["columns"]}
     assert units["请假/事假(小时)"] == "小时" and units["请假/病假(天)"] == "天"
@@ -654,7 +654,7 @@ def test_demo_sample_scores_the_march_roster(tmp_path):
     with --attendance (迟到/早退/旷工 from the export, 脱岗 still from the sheet) everyone's 总分
     is what the typed sheet alone gives."""
     book = tmp_path / "2023-03.xlsx"
-    book.write_bytes((ROOT / "sample_data" / "caizheng" / "2023-03.xlsx").read_bytes())
+    book.write_bytes((ROOT / "kaohe_cli" / "sample_data" / "caizheng" / "2023-03.xlsx").read_bytes())
     typed = score(book, name="考勤表")
     got = score(book, "--attendance", SAMPLE, name="导出")
     assert len(got.totals) == 116

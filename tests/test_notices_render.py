@@ -30,7 +30,7 @@ from kaohe_cli.writers.notices import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = ROOT / "kaohe_cli" / "templates"
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

@@ -523,8 +523,8 @@ def _values(path: Path) -> dict[str, list[list]]:
 
 @pytest.mark.parametrize("source", [
     "caizheng-hand-case",
-    "sample_data/caizheng/2023-03.xlsx",
-    "sample_data/mubiao/2023.xlsx",
+    "kaohe_cli/sample_data/caizheng/2023-03.xlsx",
+    "kaohe_cli/sample_data/mubiao/2023.xlsx",
 ])
 def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, monkeypatch):
     """Sheets above `BIG` rows are written plainly (no per-cell styles) for speed; every value,
@@ -537,7 +537,7 @@ def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, m
         scheme, period = "caizheng", "2023-05"
     else:
         path = Path(__file__).resolve().parent.parent / source
-        scheme, period = source.split("/")[1], None
+        scheme, period = source.split("/")[2], None
     scored = score_file(path, load_scheme(scheme), period)
     out = {}
     for name, big in (("plain", 0), ("styled", 10**9)):

@@ -16,7 +16,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_data"
+SAMPLE = ROOT / "kaohe_cli" / "sample_data"
 TOOL = ROOT / "tools" / "make_sample_data.py"
 MESSY = "caizheng/messy/2023-03.xlsx"
 
@@ -172,7 +172,7 @@ def test_regenerated_values_equal_committed(regenerated):
         p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*.xlsx") if p.relative_to(SAMPLE).parts[0] != "exports"
     )
     assert made == sorted(EXPECTED_FILES)
-    assert committed == made, "sample_data/ is stale: run `python tools/make_sample_data.py sample_data`"
+    assert committed == made, "sample_data/ is stale: run `make sample-data`"
     for rel in made:
         fresh, stored = _values(out / rel), _values(SAMPLE / rel)
         assert list(fresh) == list(stored), rel

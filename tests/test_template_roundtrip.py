@@ -329,8 +329,8 @@ def issue_set(data: dict) -> set[tuple[str, str, str]]:
 
 
 def test_messy_sample_checks_like_the_clean_one():
-    messy = check_json(ROOT / "sample_data/caizheng/messy/2023-03.xlsx", "caizheng", "2023-03")
-    clean = check_json(ROOT / "sample_data/caizheng/2023-03.xlsx", "caizheng", "2023-03")
+    messy = check_json(ROOT / "kaohe_cli/sample_data/caizheng/messy/2023-03.xlsx", "caizheng", "2023-03")
+    clean = check_json(ROOT / "kaohe_cli/sample_data/caizheng/2023-03.xlsx", "caizheng", "2023-03")
     assert messy["errors"] == 0
     assert {(lvl, msg) for lvl, _, msg in issue_set(messy)} == {(lvl, msg) for lvl, _, msg in issue_set(clean)}
 

@@ -1,6 +1,6 @@
 """Build the notice templates in `templates/` (GB/T 9704-2012 layout) with python-docx.
 
-    python tools/build_templates.py [OUT_DIR]        # default: templates/ of this repository
+    python tools/build_templates.py [OUT_DIR]        # default: kaohe_cli/templates/ of this repository
 
 Writes 公示.docx, 结果反馈.docx and 诫勉谈话通知.docx. The output is reproducible: fixed
 document properties and fixed zip entry times, so building twice gives the same content.
@@ -622,7 +622,7 @@ def build_all(out_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else ROOT / "templates"
+    out_dir = Path(args[0]) if args else ROOT / "kaohe_cli" / "templates"
     for path in build_all(out_dir):
         print(path)
     return 0

@@ -2,7 +2,7 @@
 
     python tools/make_export_sample.py [ROSTER.xlsx] [OUT.xlsx]
 
-Defaults: sample_data/caizheng/2023-03.xlsx → sample_data/exports/钉钉月度汇总-2023-03.xlsx.
+Defaults: kaohe_cli/sample_data/caizheng/2023-03.xlsx → kaohe_cli/sample_data/exports/钉钉月度汇总-2023-03.xlsx.
 
 The layout is DingTalk's monthly summary as described in shared/ATTENDANCE-EXPORTS.md: two
 merged title rows (统计日期, 报表生成时间), a two-row header with 请假 and 考勤结果 merged over
@@ -30,8 +30,8 @@ import python_calamine
 import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
-ROSTER = ROOT / "sample_data" / "caizheng" / "2023-03.xlsx"
-OUT = ROOT / "sample_data" / "exports" / "钉钉月度汇总-2023-03.xlsx"
+ROSTER = ROOT / "kaohe_cli" / "sample_data" / "caizheng" / "2023-03.xlsx"
+OUT = ROOT / "kaohe_cli" / "sample_data" / "exports" / "钉钉月度汇总-2023-03.xlsx"
 
 START, END = date(2023, 3, 1), date(2023, 3, 31)
 GENERATED = "2023-04-03 09:12"

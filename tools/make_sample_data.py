@@ -3,7 +3,7 @@
 
 用法::
 
-    python tools/make_sample_data.py sample_data
+    python tools/make_sample_data.py kaohe_cli/sample_data
 
 所有单位、人名、文号和事由都是随机组合的虚构内容。随机种子固定，
 工作簿属性（创建/修改时间）固定，压缩包内时间戳由 xlsxwriter 固定为 1980-01-01，
@@ -1314,7 +1314,7 @@ def generate(out_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="生成 kaohe 示例数据（虚构单位与人员）")
-    parser.add_argument("out_dir", nargs="?", default="sample_data", help="输出目录，默认 sample_data")
+    parser.add_argument("out_dir", nargs="?", default="kaohe_cli/sample_data", help="输出目录，默认 kaohe_cli/sample_data")
     args = parser.parse_args(argv)
     paths = generate(Path(args.out_dir))
     print(f"已生成 {len(paths)} 个工作簿，位于 {args.out_dir}")

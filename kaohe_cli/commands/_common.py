@@ -25,16 +25,20 @@ def config():
 
 def scheme_of(ref: str | None, cfg):
     from kaohe_cli.errors import UsageError
+    from kaohe_cli.run_scheme import resolve_ref
     from kaohe_cli.scheme import load_scheme
 
     ref = ref or cfg.scheme
     if not ref:
         raise UsageError("没有指定考核方案", "请加 --scheme 方案编号（如 --scheme caizheng），或在 kaohe.toml 中设置 scheme")
-    if cfg.root and not Path(ref).is_absolute() and (ref.endswith(".toml")) and not Path(ref).exists():
-        candidate = cfg.root / ref
-        if candidate.exists():
-            ref = str(candidate)
-    return load_scheme(ref)
+    return load_scheme(resolve_ref(ref, cfg.root))
+
+
+def archived_scheme(ref: str | None, cfg, db: Path, target):
+    """The scheme of the archived runs within `target`; `--scheme` only narrows (run_scheme.scheme_for)."""
+    from kaohe_cli.run_scheme import scheme_for
+
+    return scheme_for(db, target, ref, cfg)
 
 
 def db_path(given: Path | None, cfg) -> Path:

@@ -14,7 +14,7 @@ from kaohe_cli.commands._ui import console, handle_errors, print_issues, print_j
 def quota(
     year: int = typer.Option(None, "--year", "-y", help="汇总的年度，如 2023"),
     quarter: str = typer.Option(None, "--quarter", help="汇总的季度，如 2023Q1"),
-    scheme: str = C.SchemeOpt,
+    scheme: str = typer.Option(None, "--scheme", "-s", help="档案中该年度（季度）有多个方案的评分记录时指定方案编号（或方案文件）；缺省取档案中的方案"),
     quota_: list[str] = typer.Option(None, "--quota", "-q", help="人事部门下达的名额，替换方案名额：优秀=15% 或 先进=3（可重复）"),
     decide: list[str] = typer.Option(None, "--decide", help="记录集体研究决定：工号=等次（可重复），用于名额边缘的并列待定"),
     decide_note: str = typer.Option("", "--note", help="集体研究决定的说明，如 会议纪要文号"),
@@ -36,7 +36,8 @@ def quota(
     if target.kind == "month":
         raise UsageError("--quarter 应为季度，如 2023Q1", "")
     cfg = C.config()
-    s = C.scheme_of(scheme, cfg)
+    archive = C.db_path(db, cfg)
+    s = C.archived_scheme(scheme, cfg, archive, target)
     quotas = C.parse_quotas(quota_, cfg)
     decisions = {}
     for raw in decide or []:
@@ -46,7 +47,7 @@ def quota(
         decisions[who.strip()] = grade.strip()
     out = output or (cfg.output_path() or Path.cwd()) / f"{target.code}-{s.id}-年度汇总.xlsx"
     check_target(out, force)
-    result = compute(C.db_path(db, cfg), s, target, quotas=quotas, decide=decisions, decide_note=decide_note)
+    result = compute(archive, s, target, quotas=quotas, decide=decisions, decide_note=decide_note)
     with atomic_output(out, force=force) as tmp:
         write_annual(result, tmp, {"名额参数": quotas or "方案缺省"})
     t = result.table

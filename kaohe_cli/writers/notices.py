@@ -1,6 +1,6 @@
 """Notices as Word documents: docxtpl templates rendered in a Jinja sandbox.
 
-The templates live in `templates/` and are built by `tools/build_templates.py` (GB/T 9704-2012
+The templates ship in the package (`kaohe_cli/templates/`) and are built by `tools/build_templates.py` (GB/T 9704-2012
 layout). A clerk may edit them in Word or WPS; they are rendered in a sandbox
 (`jinja2.sandbox.ImmutableSandboxedEnvironment`) with autoescaping, so a value such as
 `张&<三>` appears literally and a template cannot reach Python internals.
@@ -103,7 +103,16 @@ CONTEXT_KEYS: dict[str, frozenset[str]] = {
 
 PDF_TIMEOUT_SECONDS = 180
 
-_REBUILD_HINT = "可运行 python tools/build_templates.py templates 重新生成默认模板"
+
+
+def _rebuild_hint(template: Path) -> str:
+    """How to get a usable template back: the clerk's own folder, or a damaged installation."""
+    from kaohe_cli.packaged import templates_dir
+
+    if template.parent.resolve() == templates_dir().resolve():
+        return "内置模板缺失或损坏，请重新安装 kaohe（pip install --force-reinstall kaohe）"
+    return (f"请修正模板文件夹 {template.parent} 中的 {template.name}；"
+            "也可以删除它，或清空 kaohe.toml 的 templates_dir，改用内置模板")
 
 # Characters XML 1.0 cannot hold, plus \a and \f, which docxtpl would turn into new
 # paragraphs and page breaks. \t and \n stay (tab, line break); \r is dropped.
@@ -134,14 +143,14 @@ def _environment() -> jinja2.Environment:
 def _load_template(template: Path) -> DocxTemplate:
     name = template.name
     if not template.is_file():
-        raise TemplateError(f"找不到通知模板 {name}", _REBUILD_HINT, where=str(template))
+        raise TemplateError(f"找不到通知模板 {name}", _rebuild_hint(template), where=str(template))
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
     except Exception as exc:  # zip, XML and package errors all mean "not a usable .docx"
         raise TemplateError(
             f"通知模板 {name} 已损坏或不是 Word 文档（.docx）",
-            f"请用 Word 或 WPS 另存为 .docx，或{_REBUILD_HINT}",
+            f"请用 Word 或 WPS 另存为 .docx。{_rebuild_hint(template)}",
             where=str(template),
         ) from exc
     return tpl
@@ -185,7 +194,7 @@ def render_notice(template: Path, context: dict, out: Path) -> Path:
     except jinja2.exceptions.TemplateError as exc:
         raise TemplateError(
             f"通知模板 {name} 无法生成：{exc}{_snippet(exc)}",
-            _REBUILD_HINT,
+            _rebuild_hint(template),
             where=str(template),
         ) from exc
     except (ValueError, KeyError, TypeError, SyntaxError) as exc:  # e.g. broken XML
