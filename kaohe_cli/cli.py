@@ -49,6 +49,9 @@ def _localise_rich_utils(ru) -> None:
         ru.DEFAULT_STRING = "[缺省：{}]"
     except Exception:  # noqa: BLE001 - cosmetic only
         pass
+    from kaohe_cli.commands import _usage
+
+    _usage.install_rich(ru)
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
@@ -123,7 +126,15 @@ def _register() -> None:
     app.command("demo", help="演示：把示例工作簿复制到一个文件夹，在那里走完一整年的考核流程。")(demo.demo)
 
 
+def _localise_errors() -> None:
+    """Chinese usage errors (unknown command or option, missing or bad value…), exit code 2."""
+    from kaohe_cli.commands import _usage
+
+    _usage.install()
+
+
 _localise_help()
+_localise_errors()
 _register()
 
 
@@ -141,7 +152,8 @@ def main() -> None:
 
     gc.disable()
     try:
-        app()
+        # "kaohe", not "python -m kaohe_cli" or "kaohe.exe", in usage lines and help hints
+        app(prog_name="kaohe")
     except SystemExit as exc:
         code = exc.code
     else:  # pragma: no cover - typer's standalone mode always raises SystemExit

@@ -1,33 +1,150 @@
-"""Shared terminal rendering for commands: the console, issue tables, failure handling."""
+"""Shared terminal rendering for commands: the console, issue lists, tables, failure handling.
+
+Two rules hold for everything a command prints:
+
+- Nothing is cut. On a wide terminal a table's cells fold (wrap at any character) instead of
+  ending in "…"; anywhere else (a file, a pipe, a window narrower than `WIDE` columns) rows are
+  printed as plain lines, one per row, never broken by rich (`Listing`, `print_issues`).
+- No encoding crashes. Text follows the output stream's encoding (GBK when a Chinese Windows
+  console is redirected to a file, so Notepad and WPS open it); a character the encoding lacks
+  gets a readable fallback (✓ → √, ✗ → ×, others → ?) from the `kaohe-fallback` error handler
+  that `prepare_output` puts on stdout and stderr. `--json` and exported TOML are always UTF-8.
+"""
 
 from __future__ import annotations
 
+import codecs
 import functools
 import json
 import re
 import sys
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+# Module-level consoles: with no `file`, rich looks sys.stdout/sys.stderr up at every print, so
+# they follow whatever streams are current (a test runner's, or the reconfigured ones).
+# emoji=False: a ":name:" inside a cell value must print as typed, not as an emoji.
+console = Console(highlight=False, soft_wrap=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
+
+WIDE = 80  # a terminal at least this wide shows tables; narrower ones get plain lines
+
+# ---- encoding -------------------------------------------------------------------------------
+
+ERRORS = "kaohe-fallback"
+
+# Symbols the commands print, with plain stand-ins tried in order; the first the stream's
+# encoding can write is used, else "?". (→ ← … — – × ≥ ≤ are in GBK; ✓ ✗ are not.)
+_FALLBACKS: dict[str, tuple[str, ...]] = {
+    "✓": ("√", "OK"),
+    "✔": ("√", "OK"),
+    "✗": ("×", "x"),
+    "✘": ("×", "x"),
+    "×": ("x",),
+    "√": ("OK",),
+    "→": ("->",),
+    "←": ("<-",),
+    "•": ("·", "*"),
+    "·": (".",),
+    "…": ("...",),
+    "—": ("--",),
+    "–": ("-",),
+    "−": ("-",),
+    "⚠": ("！", "!"),
+    "≥": (">=",),
+    "≤": ("<=",),
+    "“": ('"',),
+    "”": ('"',),
+    "‘": ("'",),
+    "’": ("'",),
+    "\u00a0": (" ",),
+    "\u3000": ("  ",),
+}
+
+
+def _fallback(exc: UnicodeError):
+    """Codec error handler: a stand-in for each character the stream's encoding lacks."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        for candidate in (*_FALLBACKS.get(ch, ()), "?"):
+            try:
+                codecs.encode(candidate, exc.encoding)
+            except (UnicodeError, LookupError):
+                continue
+            out.append(candidate)
+            break
+    return "".join(out), exc.end
+
+
+codecs.register_error(ERRORS, _fallback)
+
+
+def prepare_output() -> None:
+    """Make stdout and stderr survive any character, and stop rich breaking lines that are not for a terminal.
+
+    Called at the start of every command (`handle_errors`): the streams can be replaced after
+    import (a test runner does), so this is not done once at import time. Only the error
+    handler changes; the encoding stays the stream's own (GBK under code page 936).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None or getattr(stream, "errors", None) == ERRORS:
+            continue
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors=ERRORS)
+        except (AttributeError, TypeError, ValueError, OSError):  # closed, or not a text stream
+            pass
+    console.soft_wrap = plain_output(console)
+    err_console.soft_wrap = plain_output(err_console)
+
+
+def plain_output(con: Console | None = None) -> bool:
+    """True when rows are printed as plain lines: not a terminal, or a narrow one."""
+    con = con or console
+    try:
+        return not con.is_terminal or con.width < WIDE
+    except (ValueError, OSError):  # a closed stream
+        return True
+
+
+def write_utf8(text: str) -> None:
+    """Write `text` to stdout as UTF-8 bytes whatever the console's encoding (JSON, TOML)."""
+    out = sys.stdout
+    if out is None:  # no console at all (pythonw)
+        return
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a text-only stream (some IDEs): its own encoding, never a crash
+        out.write(text)
+        out.flush()
+        return
+    out.flush()  # whatever was printed before goes first
+    buffer.write(text.encode("utf-8", "backslashreplace"))  # a lone surrogate → \udcxx, valid in JSON
+    buffer.flush()
+
+# ---- failures -------------------------------------------------------------------------------
 
 
 def handle_errors(fn: Callable) -> Callable:
     """Turn library failures into a Chinese message and exit code, never a traceback.
 
-    The cyclic garbage collector is paused while a command runs: the pipeline builds
-    millions of short-lived acyclic objects, and full collections freed almost nothing
-    while costing about a second on 10,000 staff (make bench).
+    The output streams are prepared first (`prepare_output`). The cyclic garbage collector is
+    paused while a command runs: the pipeline builds millions of short-lived acyclic objects,
+    and full collections freed almost nothing while costing about a second on 10,000 staff
+    (make bench).
     """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         import gc
 
+        prepare_output()
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -47,7 +164,7 @@ def handle_errors(fn: Callable) -> Callable:
                 print_json({"ok": False, "error": exc.message, "issues": [i.to_dict() for i in exc.issues]})
             else:
                 print_issues(exc.issues, title="发现错误")
-            err_console.print(f"[bold red]✗ {exc.message}[/]（{exc.hint}）")
+            err_console.print(f"[bold red]✗ {_escape(exc.message)}[/]（{_escape(exc.hint)}）")
             raise typer.Exit(1) from None
         except KaoheError as exc:
             if wants_json:
@@ -67,36 +184,155 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+# ---- rows -----------------------------------------------------------------------------------
+
 LEVEL_STYLE = {"错误": "bold red", "警告": "yellow", "提示": "cyan"}
+
+_PAD_LIMIT = 40  # plain lines align a column only when its cells are at most this wide
+
+
+def _one_line(value) -> str:
+    """A cell's text on one line (a cell value may hold line breaks)."""
+    text = "" if value is None else str(value)
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return text
+
+
+def _as_text(value) -> Text:
+    return value.copy() if isinstance(value, Text) else Text(_one_line(value))
+
+
+def _pad(cell: Text, width: int) -> Text:
+    from rich.cells import cell_len
+
+    gap = width - cell_len(cell.plain)
+    if gap > 0:
+        cell = cell.copy()
+        cell.append(" " * gap)
+    return cell
+
+
+def _widths(rows: Sequence[Sequence[Text]], columns: int) -> list[int]:
+    """Per column: the width to pad to in plain lines (0: not padded)."""
+    from rich.cells import cell_len
+
+    out = []
+    for c in range(columns):
+        w = max((cell_len(r[c].plain) for r in rows if c < len(r)), default=0)
+        out.append(w if w <= _PAD_LIMIT else 0)
+    return out
+
+
+def _plain_line(cells: Sequence[Text], widths: Sequence[int]) -> Text:
+    line = Text()
+    last = len(cells) - 1
+    while last > 0 and not cells[last].plain:  # no trailing blanks
+        last -= 1
+    for c, cell in enumerate(cells[: last + 1]):
+        if c:
+            line.append("  ")
+        line.append_text(_pad(cell, widths[c]) if c < last and c < len(widths) else cell)
+    return line
+
+
+class Listing:
+    """Rows of data: a table on a wide terminal, plain lines anywhere else. No cell is ever cut.
+
+    `short` names the columns whose content is short and bounded (a level, a rank): only
+    those may stay on one line in a table; every other column folds. Cells are plain text
+    (never markup) or rich `Text` for a styled value.
+    """
+
+    def __init__(self, title: str | None, columns: Sequence[str], short: Iterable[str] = ()) -> None:
+        self.title = title
+        self.columns = list(columns)
+        self.short = set(short)
+        self.rows: list[list[Text]] = []
+
+    def add_row(self, *cells) -> None:
+        self.rows.append([_as_text(c) for c in cells])
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def print(self, con: Console | None = None) -> None:
+        con = con or console
+        if plain_output(con):
+            self._print_plain(con)
+        else:
+            con.print(self._table())
+
+    def _table(self):
+        from rich.table import Table
+
+        table = Table(title=self.title, expand=False)
+        for name in self.columns:
+            short = name in self.short
+            table.add_column(name, no_wrap=short, overflow="fold")
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def _print_plain(self, con: Console) -> None:
+        if self.title:
+            con.print(Text(f"{_one_line(self.title)}："), soft_wrap=True)
+        header = [Text(h) for h in self.columns]
+        shown = ([header] if any(self.columns) else []) + self.rows
+        widths = _widths(shown, len(self.columns))
+        from rich.cells import cell_len
+
+        long = any(cell_len(r[c].plain) > _PAD_LIMIT for r in shown for c in range(len(r) - 1))
+        if not long or not any(self.columns):
+            # Aligned columns under a header line.
+            for row in shown:
+                con.print(_plain_line(row, widths), soft_wrap=True)
+            return
+        # A long cell before the last column would push the rest out of line, and an empty
+        # cell after it would be lost: each value is named instead. `迟到  类型：扣分  归属：考勤工作`.
+        for row in self.rows:
+            line = row[0].copy() if row else Text()
+            for name, cell in zip(self.columns[1:], row[1:]):
+                if not cell.plain:
+                    continue
+                line.append("  ")
+                line.append_text(Text(f"{name}：") + cell if name else cell)
+            con.print(line, soft_wrap=True)
 
 
 def print_issues(issues, title: str = "问题", limit: int = 200) -> None:
+    """Each issue's level, location, text and hint, whole.
+
+    Plain lines (a file, a pipe, a narrow window): `错误  2023-03.xlsx:奖惩!C2  姓名「张三」…  建议：…`.
+    """
     from kaohe_cli.issues import sort_issues
 
     if not issues:
         return
-    table = Table(title=title, show_lines=False, expand=False)
-    table.add_column("级别", no_wrap=True)
-    table.add_column("位置", no_wrap=True)
-    table.add_column("问题")
-    table.add_column("建议")
     ordered = sort_issues(issues)
-    for i in ordered[:limit]:
-        table.add_row(
-            f"[{LEVEL_STYLE.get(i.level.value, '')}]{i.level.value}[/]",
-            _escape(i.location),
-            _escape(i.message),
-            _escape(i.hint),
-        )
-    console.print(table)
+    shown = ordered[:limit]
+    if plain_output(console):
+        console.print(Text(f"{_one_line(title)}："), soft_wrap=True)
+        rows = [[Text(i.level.value, style=LEVEL_STYLE.get(i.level.value, "")), _as_text(i.location)] for i in shown]
+        widths = _widths(rows, 2)
+        for row, i in zip(rows, shown):
+            cells = [*row, _as_text(i.message)]
+            if i.hint:
+                cells.append(Text("建议：") + _as_text(i.hint))
+            console.print(_plain_line(cells, widths), soft_wrap=True)
+    else:
+        table = Listing(title, ["级别", "位置", "问题", "建议"], short=["级别"])
+        for i in shown:
+            table.add_row(Text(i.level.value, style=LEVEL_STYLE.get(i.level.value, "")), i.location, i.message, i.hint)
+        table.print()
     if len(ordered) > limit:
         console.print(f"……另有 {len(ordered) - limit} 条未显示（完整清单见结果工作簿的「问题」表，或用 --json）")
 
 
 def print_json(data) -> None:
-    """Every `--json` output goes through here, so every one follows `safe_text`."""
+    """Every `--json` output goes through here, so every one follows `safe_text`; always UTF-8 bytes."""
     text = json.dumps(safe_json(data), ensure_ascii=False, indent=2, default=lambda o: safe_text(str(o)))
-    sys.stdout.write(text + "\n")
+    write_utf8(text + "\n")
 
 
 # A text a spreadsheet would run as a formula when the JSON (or a CSV made from it) is opened

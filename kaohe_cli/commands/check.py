@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_issues, print_json
+from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues, print_json
 
 
 @handle_errors
@@ -79,7 +79,6 @@ def _check_one(path: Path, scheme, period_text, attendance, cfg, reader=None):
 def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
     """A file that is only punch-clock exports: what was recognised, and how it maps."""
     from rich.markup import escape
-    from rich.table import Table
 
     from kaohe_cli.readers import attendance_exports as X
 
@@ -113,12 +112,10 @@ def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
             continue
         console.print(f"[bold]{escape(wb.file)}:{escape(exp.sheet)}[/] 识别为 [bold cyan]{exp.kind}[/]，"
                       f"统计期 {period}，{len(exp.people)} 人")
-        t = Table(title="列的对应关系")
-        for col in ("导出列", "单位", "对应事项", "换算"):
-            t.add_column(col)
+        t = Listing("列的对应关系", ["导出列", "单位", "对应事项", "换算"], short=["单位"])
         for header, unit, item, conversion in _collapse_days(exp.columns):
-            t.add_row(escape(header), unit, item or "—", escape(conversion))
-        console.print(t)
+            t.add_row(header, unit, item or "—", conversion)
+        t.print()
         if mapping:
             console.print("计入考核事项：")
             for item, headers in mapping.items():

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_json
+from kaohe_cli.commands._ui import Listing, console, handle_errors, print_json
 
 
 @handle_errors
@@ -19,9 +19,6 @@ def diff(
 ) -> None:
     """比较某考核期最近两次评分：得分或等次变化的人，以及增加、删除的明细行（异议处理的记录）。"""
     from dataclasses import asdict
-
-    from rich.markup import escape
-    from rich.table import Table
 
     from kaohe_cli.diffing import diff_period
     from kaohe_cli.period import parse_period
@@ -38,20 +35,16 @@ def diff(
         console.print("[green]两次评分结果相同。[/]")
         return
     if d.changed:
-        t = Table(title="得分或等次有变化")
-        for c in ("工号/单位", "姓名", "原总分", "新总分", "原等次", "新等次"):
-            t.add_column(c)
+        t = Listing("得分或等次有变化", ["工号/单位", "姓名", "原总分", "新总分", "原等次", "新等次"],
+                    short=["原总分", "新总分"])
         for c in d.changed:
-            t.add_row(escape(c["subject"]), escape(str(c["name"])), c["old_total"], c["new_total"],
-                      escape(c["old_grade"]), escape(c["new_grade"]))
-        console.print(t)
+            t.add_row(c["subject"], str(c["name"]), c["old_total"], c["new_total"], c["old_grade"], c["new_grade"])
+        t.print()
     for title, rows, sign in (("新增的明细行", d.added, "+"), ("删除的明细行", d.removed, "-")):
         if not rows:
             continue
-        t = Table(title=title)
-        for c in ("", "对象", "事项", "级别", "数量", "分值", "文号", "来源"):
-            t.add_column(c)
+        t = Listing(title, ["", "对象", "事项", "级别", "数量", "分值", "文号", "来源"], short=[""])
         for r in rows:
-            t.add_row(sign, escape(r["subject"]), escape(r.get("item", "")), escape(r.get("level", "")), r.get("quantity", ""),
-                      r.get("points", ""), escape(r.get("evidence", "")), escape(r.get("source", "")))
-        console.print(t)
+            t.add_row(sign, r["subject"], r.get("item", ""), r.get("level", ""), r.get("quantity", ""),
+                      r.get("points", ""), r.get("evidence", ""), r.get("source", ""))
+        t.print()

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_json
+from kaohe_cli.commands._ui import console, handle_errors, plain_output, print_json
 
 
 @handle_errors
@@ -22,7 +22,6 @@ def explain(
     from dataclasses import asdict
 
     from rich.markup import escape
-    from rich.tree import Tree
 
     from kaohe_cli.explain import explain as run_explain, plus
     from kaohe_cli.period import parse_period
@@ -34,13 +33,14 @@ def explain(
         print_json(asdict(ex))
         return
     head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {ex.period} {escape(ex.scheme_name)}"
-    tree = Tree(head)
     from decimal import Decimal
 
     exact = f"（未舍入 {ex.exact}）" if Decimal(ex.exact) != Decimal(ex.total) else ""
-    tree.add(f"总分 [bold]{ex.total}[/]{exact}，名次 {ex.rank}，等次 [bold]{escape(ex.grade or '—')}[/]")
+    nodes: list[tuple[str, list[str]]] = []  # (line, lines under it), rich markup
+    nodes.append((f"总分 [bold]{ex.total}[/]{exact}，名次 {ex.rank}，等次 [bold]{escape(ex.grade or '—')}[/]", []))
     for g in ex.groups:
-        node = tree.add(f"[bold]{escape(g.title)}[/]" + (f"  {g.total}" if g.total else ""))
+        under: list[str] = []
+        nodes.append((f"[bold]{escape(g.title)}[/]" + (f"  {g.total}" if g.total else ""), under))
         for ln in g.lines:
             qty = f"×{ln['quantity']}" if ln.get("quantity") not in ("", None) and ln.get("kind") not in ("rated", "input", "band") else ""
             pts = plus(ln.get("points") or "0")
@@ -59,8 +59,28 @@ def explain(
                 bits.append(f"[dim]来源 {escape(ln['source'])}[/]")
             if ln.get("note"):
                 bits.append(f"[yellow]{escape(ln['note'])}[/]")
-            node.add("  ".join(b for b in bits if b))
+            under.append("  ".join(b for b in bits if b))
     if ex.remarks:
-        tree.add(f"[bold]备注[/]：{escape(ex.remarks)}")
-    console.print(tree)
+        nodes.append((f"[bold]备注[/]：{escape(ex.remarks)}", []))
+    if plain_output():
+        # Not a wide terminal: indented lines, each whole (a tree's lines are cut at the width).
+        console.print(_flat(head), soft_wrap=True)
+        for line, under in nodes:
+            console.print("  " + _flat(line), soft_wrap=True)
+            for sub in under:
+                console.print("    " + _flat(sub), soft_wrap=True)
+    else:
+        from rich.tree import Tree
+
+        tree = Tree(head)
+        for line, under in nodes:
+            node = tree.add(line)
+            for sub in under:
+                node.add(sub)
+        console.print(tree)
     console.print(f"[dim]依据第 {ex.run_id} 次评分记录（{ex.created_at}）[/]")
+
+
+def _flat(markup: str) -> str:
+    """Markup on one line: a value with a line break (事由, 备注) would otherwise start a new one."""
+    return " ".join(markup.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_json
+from kaohe_cli.commands._ui import Listing, console, handle_errors, print_json
 
 
 @handle_errors
@@ -20,7 +20,6 @@ def history(
     from decimal import Decimal
 
     from rich.markup import escape
-    from rich.table import Table
 
     from kaohe_cli.archive import open_archive
 
@@ -32,14 +31,12 @@ def history(
                 print_json([{"id": r.id, "period": r.period, "scheme": r.scheme_id, "created_at": r.created_at,
                              "input_files": r.input_files} for r in runs])
                 return
-            t = Table(title="评分记录")
-            for c in ("编号", "考核期", "方案", "输入文件", "SHA-256", "时间"):
-                t.add_column(c)
+            t = Listing("评分记录", ["编号", "考核期", "方案", "输入文件", "SHA-256", "时间"], short=["编号", "考核期"])
             for r in runs:
                 files = r.input_files or []
-                t.add_row(str(r.id), r.period, r.scheme_id, escape("、".join(f.get("name", "") for f in files)),
+                t.add_row(str(r.id), r.period, r.scheme_id, "、".join(f.get("name", "") for f in files),
                           " ".join(str(f.get("sha256", ""))[:12] for f in files), r.created_at)
-            console.print(t)
+            t.print()
             return
         frame = arc.subject_history(who)
         ranks, flags = _multi_year(arc, frame)
@@ -48,13 +45,12 @@ def history(
                     "years": [{"scheme": r.scheme_id, "year": r.year, "mean": str(r.mean.quantize(Decimal("0.01"))),
                                "rank": r.rank, "n": r.n} for r in ranks], "flags": flags})
         return
-    t = Table(title=f"{who} 的考核记录")
-    for c in ("考核期", "方案", "工号/单位", "姓名", "总分", "名次", "等次"):
-        t.add_column(c)
+    t = Listing(f"{who} 的考核记录", ["考核期", "方案", "工号/单位", "姓名", "总分", "名次", "等次"],
+                short=["考核期", "总分", "名次"])
     for r in frame.to_dict("records"):
-        t.add_row(r["period"], escape(str(r["scheme_name"])), escape(str(r["subject"])), escape(str(r["name"])),
-                  str(r["total"]), str(r["rank"]), escape(str(r["grade"] or "")))
-    console.print(t)
+        t.add_row(r["period"], str(r["scheme_name"]), str(r["subject"]), str(r["name"]),
+                  str(r["total"]), str(r["rank"]), str(r["grade"] or ""))
+    t.print()
     if ranks:
         console.print("各年：" + "；".join(
             f"{r.year}年（{r.scheme_id}）平均 {r.mean.quantize(Decimal('0.01'))}，第{r.rank}/{r.n}名" for r in ranks))

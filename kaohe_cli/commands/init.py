@@ -40,7 +40,7 @@ def init(
     if not unit_name.strip():
         err_console.print("[yellow]提示：[/]未填写单位名称，公示落款将留空；请编辑 kaohe.toml 的 unit_name")
     if not (contact_person.strip() and contact_phone.strip()):
-        err_console.print("[yellow]提示：[/]未填写联系人或联系电话，公示中将留作下划线；请编辑 kaohe.toml 的 [contact]")
+        err_console.print("[yellow]提示：[/]未填写联系人或联系电话，公示中将留作下划线；请编辑 kaohe.toml 的 \\[contact]")
     example = escape(scheme.strip() or "caizheng")
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {escape(str(folder))}，"
     console.print(f"下一步：{where}kaohe template --scheme {example} -o 2023-03.xlsx，填写后 kaohe score 2023-03.xlsx")

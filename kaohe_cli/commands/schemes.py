@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
-from kaohe_cli.commands._ui import console, handle_errors
+from kaohe_cli.commands._ui import Listing, console, handle_errors, write_utf8
 from kaohe_cli.text import num
 
 app = typer.Typer(help="查看、导出考核方案（内置方案或自定义 TOML 方案文件）。", no_args_is_help=True)
@@ -19,17 +17,13 @@ PERIOD_CN = {"month": "月度", "quarter": "季度", "year": "年度"}
 @handle_errors
 def list_() -> None:
     """列出内置考核方案。"""
-    from rich.table import Table
-
     from kaohe_cli.scheme import builtin_ids, load_scheme
 
-    table = Table(title="内置考核方案")
-    for col in ("编号", "名称", "考核对象", "周期", "依据"):
-        table.add_column(col)
+    table = Listing("内置考核方案", ["编号", "名称", "考核对象", "周期", "依据"], short=["周期"])
     for sid in builtin_ids():
         s = load_scheme(sid)
         table.add_row(sid, s.name, SUBJECT_CN[s.subject], PERIOD_CN[s.period], s.source)
-    console.print(table)
+    table.print()
     console.print("用 [bold]kaohe schemes show 编号[/] 查看详情，[bold]kaohe schemes export 编号 > 我的方案.toml[/] 导出后修改。")
 
 
@@ -38,7 +32,6 @@ def list_() -> None:
 def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）或方案文件路径")) -> None:
     """显示方案的考核项目、事项、封顶和等次。"""
     from rich.markup import escape
-    from rich.table import Table
 
     from kaohe_cli.scheme import load_scheme, scheme_hash
 
@@ -47,17 +40,13 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
     if s.description:
         console.print(escape(s.description))
     if s.components:
-        t = Table(title="考核项目")
-        for col in ("项目", "类型", "满分", "权重", "说明"):
-            t.add_column(col)
+        t = Listing("考核项目", ["项目", "类型", "满分", "权重", "说明"], short=["满分", "权重"])
         kinds = {"deduction": "扣分制", "rated": "评分", "input": "录入加减分", "rank_band": "排名分档"}
         for c in s.components:
-            t.add_row(escape(c.name), kinds[c.kind], num(c.max), f"{num(c.weight * 100)}%" if c.weight != 1 else "",
-                      escape(c.description))
-        console.print(t)
-    t = Table(title="事项目录")
-    for col in ("事项", "别名", "类型", "归属", "计分", "依据", "对象"):
-        t.add_column(col)
+            t.add_row(c.name, kinds[c.kind], num(c.max), f"{num(c.weight * 100)}%" if c.weight != 1 else "",
+                      c.description)
+        t.print()
+    t = Listing("事项目录", ["事项", "别名", "类型", "归属", "计分", "依据", "对象"], short=["类型"])
     kinds = {"bonus": "加分", "deduction": "扣分", "marker": "记录"}
     for it in s.items:
         where = it.component or ("年终" if it.annual else {"bonus": "加分", "deduction": "另扣", "marker": "—"}[it.kind])
@@ -74,15 +63,15 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
             targets.append("集体" + ("+分管领导" if "leader" in it.targets.collective else ""))
         if it.targets.everyone:
             targets.append("全体")
-        t.add_row(escape(it.name), escape("、".join(it.aliases)), kinds[it.kind], escape(where),
-                  escape(it.rule_text()), "须文号" if it.evidence else "", "、".join(targets))
-    console.print(t)
+        t.add_row(it.name, "、".join(it.aliases), kinds[it.kind], where,
+                  it.rule_text(), "须文号" if it.evidence else "", "、".join(targets))
+    t.print()
     caps = s.bonus_caps
     if caps.categories or caps.total is not None:
         parts = [f"{k} {num(v)}" for k, v in caps.categories.items()]
         if caps.total is not None:
             parts.append(f"合计 {num(caps.total)}")
-        console.print("加分封顶：" + "，".join(parts))
+        console.print("加分封顶：" + escape("，".join(parts)))
     grades = []
     for g in s.grading.grades:
         text = g.name + (f" ≥{num(g.min)}" if g.min is not None else "")
@@ -91,7 +80,7 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
         if g.quota_required:
             text += "（名额每次运行给出：--quota）"
         grades.append(text)
-    console.print("等次：" + "；".join(grades))
+    console.print("等次：" + escape("；".join(grades)))
     for r in s.rules:
         console.print(f"规则：{escape(r.name)}")
 
@@ -102,5 +91,5 @@ def export(scheme: str = typer.Argument(..., help="内置方案编号")) -> None
     """把内置方案原样输出为 TOML（重定向到文件后即可修改使用）。"""
     from kaohe_cli.scheme.loader import builtin_text
 
-    sys.stdout.write(builtin_text(scheme))
+    write_utf8(builtin_text(scheme))  # a TOML file is UTF-8, whatever the console's code page
 

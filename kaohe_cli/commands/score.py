@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_issues, print_json
+from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues, print_json
 
 
 @handle_errors
@@ -83,7 +83,7 @@ def score(
         else:
             print_issues(all_issues, title="发现错误，未写出任何结果")
             names = "、".join(p.name for p, _ in failed)
-            console.print(f"[bold red]✗ {names} 有错误，未写出任何文件。[/]请按上表修改后重新运行（可先用 kaohe check 检查）。")
+            console.print(f"[bold red]✗ {names} 有错误，未写出任何文件。[/]请按上面列出的问题修改后重新运行（可先用 kaohe check 检查）。")
         raise typer.Exit(1)
     if db_path is not None:
         _archive_usable(db_path, paths, targets)
@@ -132,20 +132,17 @@ def _archive_usable(db: Path, paths: list[Path], targets: list[Path]) -> None:
 
 def _print_summary(sc, rep: dict) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     r = sc.result
     console.print(f"[bold]{escape(r.period.label)} {escape(r.scheme.name)}[/]：{rep['subjects']} 个考核对象")
     grades = "，".join(f"{k} {v}" for k, v in rep["grades"].items())
     console.print(f"等次：{escape(grades)}")
-    t = Table(show_header=True)
-    for col in ("", "名次", "名称", "总分", "等次"):
-        t.add_column(col)
+    t = Listing(None, ["", "名次", "名称", "总分", "等次"], short=["", "名次", "总分"])
     for x in rep["top"]:
-        t.add_row("前列", str(x["rank"]), escape(x["name"]), x["total"], escape(x["grade"]))
+        t.add_row("前列", str(x["rank"]), x["name"], x["total"], x["grade"])
     for x in rep["bottom"]:
-        t.add_row("末位", str(x["rank"]), escape(x["name"]), x["total"], escape(x["grade"]))
-    console.print(t)
+        t.add_row("末位", str(x["rank"]), x["name"], x["total"], x["grade"])
+    t.print()
     warn = rep["warnings"]
     tail = f"，{warn} 条警告或提示见「问题」表" if warn else ""
     stored = f"，已存档（第 {sc.run_id} 次评分记录）" if sc.run_id else ""
