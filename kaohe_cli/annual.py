@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe_cli.archive import open_archive
+from kaohe_cli.decisions import apply_to_scores, decision_remark, displacement_remarks
 from kaohe_cli.engine.grading import NO_GRADE, TIED, assign_grades, competition_rank
 from kaohe_cli.errors import ArchiveError, NotFound, PeriodError
 from kaohe_cli.issues import Issue, note, warning
@@ -41,6 +42,7 @@ class AnnualResult:
     awards: pd.DataFrame | None = None  # gonghui: per unit money
     leader_awards: list[tuple[str, Decimal]] = field(default_factory=list)
     quota_text: list[str] = field(default_factory=list)
+    conflicts: list = field(default_factory=list)  # DecisionConflict of the decisions applied
 
 
 def periods_for(scheme: Scheme, target: Period) -> list[Period]:
@@ -64,9 +66,15 @@ def compute(
     target: Period,
     *,
     quotas: dict[str, str] | None = None,
-    decide: dict[str, str] | None = None,
-    decide_note: str = "",
+    decisions: dict[str, dict] | None = None,
 ) -> AnnualResult:
+    """The year or quarter `target` from the archived periods of `scheme`.
+
+    `decisions`: the committee decisions to apply to `target` ({subject: {grade, note,
+    decided_at, displace}}); by default those recorded in the archive. Decisions recorded for
+    the periods themselves (a month's 并列待定) are applied to those periods' grades first.
+    Nothing is written.
+    """
     quotas = quotas or {}
     issues: list[Issue] = []
     wanted = periods_for(scheme, target)
@@ -87,10 +95,13 @@ def compute(
             latest = arc.latest_details(run_ids)
             acted = arc.acted_rules(run_ids)
             lines = arc.ledger_lines(run_ids, sorted(_needed_items(scheme.annual)))
+            if decisions is None:
+                decisions = arc.decisions(scheme.id, target.code)
+            decided_runs = [(r, d) for r in runs if r.period != target.code
+                            for d in [arc.decisions(scheme.id, r.period)] if d]
+            period_rows = {r.id: arc.scores(r.id) for r, _ in decided_runs}
         annual = scheme.annual
-        for subject, grade in (decide or {}).items():
-            arc.record_decision(scheme.id, target.code, subject, grade, decide_note)
-        decisions = arc.decisions(scheme.id, target.code)
+    scores = _with_period_decisions(scores, scheme, decided_runs, period_rows)
     if missing:
         issues.append(warning(
             f"缺少{len(missing)}个考核期的评分记录：{join_names(missing)}",
@@ -220,25 +231,35 @@ def compute(
 
     groups = pd.DataFrame({"类别": info["category"], "分管领导": info["leader"], "科室": info["dept"]}, index=idx)
     preset = pd.Series({s: d["grade"] for s, d in decisions.items() if s in idx}, dtype=object).reindex(idx).fillna("")
-    grades, ties, uses = _grade(grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys, quotas, preset)
+    grades, ties, uses, conflicts = _grade(grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys,
+                                           quotas, preset)
     missing_quota = [g.name for g in grading.grades if g.quota_required and g.name not in quotas]
     for g in missing_quota:
         issues.append(note(f"未给出「{g}」名额，本次不评定{g}", f"请用 --quota {g}=N 给出名额"))
     for g, members in ties:
         names = "、".join(f"{info.at[s, 'name']}（{s}）" for s in members)
         issues.append(warning(f"「{g}」名额边缘有并列：{names} 同分，均标为并列待定",
-                              "请集体研究决定后用 --decide 工号=等次 记录（可重复）"))
+                              f"请集体研究决定后用 kaohe decide --period {target.code} 工号=等次 记录（可多个）"))
     for s, dec in decisions.items():
         if s not in idx:
             issues.append(warning(f"集体研究决定中的「{s}」不在本次结果中", "请核对工号"))
             continue
-        remarks.setdefault(s, []).append(f"集体研究决定：{dec['grade']}（{dec['decided_at'][:10]}）" + (f"，{dec['note']}" if dec.get("note") else ""))
+        remarks.setdefault(s, []).append(decision_remark(dec) if dec.get("decided_at") else f"集体研究决定：{dec['grade']}")
+    names = {str(s): str(v) for s, v in info["name"].items()}
+    for s, texts in displacement_remarks([c for c in conflicts if all(decisions.get(d, {}).get("displace") for d in c.decided)],
+                                         names).items():
+        remarks.setdefault(s, []).extend(texts)
 
     table = info.copy()
     table["n"] = n.astype(int)
     table["mean"] = mean.map(lambda v: v.quantize(CENT, rounding=ROUND_HALF_UP))
-    table["bonus"] = bonus
-    table["deduction"] = deduction
+    # 加分 and 扣分 as the monthly sheets show them, for the whole year: every period's amounts
+    # plus the year-end items (the total itself is the mean plus the year-end items only).
+    table["bonus"] = bonus + _summed(scores, "bonus", idx)
+    table["deduction"] = deduction + _summed(scores, "deduction", idx)
+    if not scheme.is_unit:  # a person with none of the annual grades: the scheme's default grade
+        default = annual.default_grade if annual else "称职"
+        grades = grades.where(grades.fillna("") != "", default)
     table["exact"] = exact
     table["cents"] = cents.astype("int64")
     table["rank"] = rank
@@ -247,11 +268,21 @@ def compute(
     table["remarks"] = pd.Series({s: "；".join(dict.fromkeys(v)) for s, v in remarks.items()}, dtype=object).reindex(idx).fillna("")
     table["extra"] = extras
 
-    result = AnnualResult(scheme, target, codes, runs, missing, table, matrix, issues, ties)
+    result = AnnualResult(scheme, target, codes, runs, missing, table, matrix, issues, ties, conflicts=conflicts)
     result.quota_text = [f"{u.grade}（{u.group}）：N={u.n}，{u.quota} → {u.places}人，实评{u.granted}人" + (f"，并列待定{len(u.tied)}人" if u.tied else "") for u in uses]
     if annual and annual.awards:
         _awards(result, annual.awards)
     return result
+
+
+def _summed(scores: pd.DataFrame, column: str, idx: pd.Index) -> pd.Series:
+    """Each subject's sum of a stored Decimal column over the periods (each distinct text converted once)."""
+    if column not in scores.columns or scores.empty:
+        return pd.Series(Decimal(0), index=idx, dtype=object)
+    codes, uniques = pd.factorize(scores[column].fillna("0"))
+    values = [Decimal(str(u) or "0") for u in uniques]
+    per_row = pd.Series([values[c] for c in codes], index=scores.index, dtype=object)
+    return per_row.groupby(scores["subject"]).sum().reindex(idx).fillna(Decimal(0))
 
 
 def _needed_items(annual) -> set[str]:
@@ -312,16 +343,17 @@ def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligi
         r = assign_grades(grading, cents, groups=groups, forced=forced, no_grade=no_grade, ceiling=ceiling,
                           not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=preset)
         ties = [(u.grade, u.tied) for u in r.uses if u.tied]
-        return r.grades.copy(), ties, r.uses
+        return r.grades.copy(), ties, r.uses, r.conflicts
     # Independent designations (优秀 and 先进工作者): each filled from everyone.
     parts: dict[str, list[str]] = {s: [] for s in cents.index}
-    ties, uses = [], []
+    ties, uses, conflicts = [], [], []
     for g in grading.grades:
         one = Grading(grades=[g], quota_group=grading.quota_group, none="")
         mine = preset.where(preset == g.name, "")
         r = assign_grades(one, cents, groups=groups, forced=forced.where(forced == "", "x"), no_grade=no_grade,
                           not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=mine)
         uses.extend(r.uses)
+        conflicts.extend(r.conflicts)
         for s, v in r.grades.items():
             if v == g.name:
                 parts[s].append(g.name)
@@ -332,7 +364,20 @@ def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligi
     out[no_grade] = NO_GRADE
     has_forced = (forced != "") & ~no_grade
     out[has_forced] = forced[has_forced]
-    return out.reindex(cents.index), ties, uses
+    return out.reindex(cents.index), ties, uses, conflicts
+
+
+def _with_period_decisions(scores: pd.DataFrame, scheme: Scheme, decided_runs, period_rows) -> pd.DataFrame:
+    """The periods' grades as the committee decided them (a month's 并列待定 resolved)."""
+    if not decided_runs:
+        return scores
+    scores = scores.copy()
+    for run, decisions in decided_runs:
+        fixed = apply_to_scores(scheme, run, period_rows[run.id], decisions)
+        grade_of = dict(zip((str(s) for s in fixed["subject"]), fixed["grade"]))
+        mine = scores["run_id"] == run.id
+        scores.loc[mine, "grade"] = [grade_of.get(str(s), g) for s, g in zip(scores.loc[mine, "subject"], scores.loc[mine, "grade"])]
+    return scores
 
 
 def _allowance(extra: dict, lv, year: int) -> tuple[Decimal | None, str]:
@@ -384,3 +429,33 @@ def _awards(result: AnnualResult, awards: dict) -> None:
 
 def norm_key(s: str) -> str:
     return norm(s)
+
+
+def record_summary(db, result: AnnualResult, quotas: dict[str, str]) -> int:
+    """Keep a `quota` result in the archive (for the annual 公示 and its letters); its id."""
+    from kaohe_cli import __version__
+    from kaohe_cli.archive import open_archive
+    from kaohe_cli.scheme.loader import scheme_hash
+
+    t = result.table.sort_values("rank", kind="mergesort")
+    rows = pd.DataFrame({
+        "subject": [str(s) for s in t.index],
+        "name": t["name"].astype(str).to_numpy(),
+        "dept": t["dept"].astype(str).to_numpy(),
+        "category": t["category"].astype(str).to_numpy(),
+        "rank": t["rank"].astype("int64").to_numpy(),
+        "total": [str((Decimal(int(c)) / 100).quantize(CENT)) for c in t["cents"]],
+        "mean": [str(m) for m in t["mean"]],
+        "bonus": [str(Decimal(b).quantize(CENT, rounding=ROUND_HALF_UP)) for b in t["bonus"]],
+        "deduction": [str(Decimal(d).quantize(CENT, rounding=ROUND_HALF_UP)) for d in t["deduction"]],
+        "grade": t["grade"].astype(str).to_numpy(),
+        "eligibility": t["eligibility"].astype(str).to_numpy(),
+        "remarks": t["remarks"].astype(str).to_numpy(),
+    })
+    meta = {
+        "period": result.target.code, "scheme_id": result.scheme.id, "scheme_name": result.scheme.name,
+        "scheme_hash": scheme_hash(result.scheme), "subject_kind": result.scheme.subject,
+        "run_ids": [r.id for r in result.runs], "tool_version": __version__, "options": {"quotas": dict(quotas)},
+    }
+    with open_archive(db, create=False) as arc:
+        return arc.record_summary(meta, rows)

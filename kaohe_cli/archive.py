@@ -18,7 +18,8 @@ Rules this module keeps:
   place; a newer one is refused with `ArchiveTooNew`.
 - Connections are closed deterministically (`close()` / `with`), so on Windows the file can
   be moved or deleted afterwards.
-- Nothing here prints. Failures are `ArchiveError`, `ArchiveTooNew` or `NotFound`.
+- Nothing here prints. Failures are `ArchiveError`, `ArchiveTooNew`, `NotFound` or
+  `SeveralSchemes` (a usage error: `--scheme` chooses).
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from typing import Any
 
 import pandas as pd
 
-from kaohe_cli.errors import ArchiveError, ArchiveTooNew, NotFound, UsageError
+from kaohe_cli.errors import ArchiveError, ArchiveTooNew, NotFound, SeveralSchemes
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema this version of kaohe writes (`PRAGMA user_version`)."""
 
 APPLICATION_ID = 0x4B414F48  # "KAOH": `PRAGMA application_id` of every kaohe archive
@@ -169,9 +170,54 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+_SCHEMA_V2 = """
+ALTER TABLE decisions ADD COLUMN displace INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE summaries (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    period        TEXT NOT NULL,          -- the year or quarter summed: 2023, 2023Q2
+    scheme_id     TEXT NOT NULL,
+    scheme_name   TEXT NOT NULL,
+    scheme_hash   TEXT NOT NULL,
+    subject_kind  TEXT NOT NULL CHECK (subject_kind IN ('person', 'unit')),
+    run_ids       TEXT NOT NULL,          -- JSON [run id, ...]: the period runs summed
+    tool_version  TEXT NOT NULL,
+    options       TEXT NOT NULL,          -- JSON object: quotas
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX summaries_period_scheme ON summaries (period, scheme_id);
+
+CREATE TABLE summary_rows (
+    summary_id   INTEGER NOT NULL REFERENCES summaries (id) ON DELETE CASCADE,
+    seq          INTEGER NOT NULL,
+    subject      TEXT NOT NULL,
+    name         TEXT,
+    dept         TEXT,
+    category     TEXT,
+    rank         INTEGER,
+    total        TEXT,                    -- Decimal as text, exact
+    mean         TEXT,
+    bonus        TEXT,
+    deduction    TEXT,
+    grade        TEXT,
+    eligibility  TEXT,
+    remarks      TEXT
+);
+CREATE INDEX summary_rows_summary ON summary_rows (summary_id, seq);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """v1 → v2: decisions may displace (`--displace`) and be revoked (grade ''), and the
+    annual or quarterly results of `quota` are kept (`summaries`) for the annual 公示."""
+    for statement in _SCHEMA_V2.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: list[Migration] = [_migrate_0_to_1]
+MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2]
 """`MIGRATIONS[v]` upgrades an archive from version v to v+1, inside one transaction.
 
 A new schema version appends one function here and raises `SCHEMA_VERSION`. A new archive
@@ -199,6 +245,40 @@ class RunInfo:
     options: dict = field(hash=False)
     created_at: str  # ISO-8601 with UTC offset, e.g. "2023-04-03T09:30:00+08:00"
     note: str
+
+
+@dataclass(frozen=True)
+class SummaryInfo:
+    """One recorded result of `kaohe quota` for a year or quarter (a row of `summaries`)."""
+
+    id: int
+    period: str
+    scheme_id: str
+    scheme_name: str
+    scheme_hash: str
+    subject_kind: str
+    run_ids: list[int] = field(hash=False)
+    tool_version: str
+    options: dict = field(hash=False)
+    created_at: str
+
+
+SUMMARY_COLUMNS = (
+    "subject", "name", "dept", "category", "rank", "total", "mean", "bonus", "deduction", "grade",
+    "eligibility", "remarks",
+)
+
+_SUMMARY_SELECT = (
+    "SELECT id, period, scheme_id, scheme_name, scheme_hash, subject_kind, run_ids, tool_version, "
+    "options, created_at FROM summaries"
+)
+
+
+def _summary_info(row: tuple) -> SummaryInfo:
+    return SummaryInfo(
+        id=row[0], period=row[1], scheme_id=row[2], scheme_name=row[3], scheme_hash=row[4], subject_kind=row[5],
+        run_ids=json.loads(row[6]), tool_version=row[7], options=json.loads(row[8]), created_at=row[9],
+    )
 
 
 _RUN_SELECT = (
@@ -763,18 +843,78 @@ class Archive:
 
         return self._write(work)
 
+    def record_decisions(
+        self, scheme_id: str, period: str, grades: Mapping[str, str], note: str = "", *, displace: bool = False
+    ) -> None:
+        """Record committee decisions in one transaction (the latest per subject counts).
+
+        A grade of '' revokes the subject's decision; the earlier rows are kept, so
+        `decision_log` shows every decision and its revocation.
+        """
+        at = _now()
+        rows = [(scheme_id, period, subject, grade, note or "", at, int(displace)) for subject, grade in grades.items()]
+        self._write(
+            lambda conn: conn.executemany(
+                "INSERT INTO decisions (scheme_id, period, subject, grade, note, decided_at, displace) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        )
+
     def record_decision(
         self, scheme_id: str, period: str, subject: str, grade: str, note: str = ""
     ) -> None:
-        """Record a committee decision on a tie at the quota edge (the latest one counts)."""
-        row = (scheme_id, period, subject, grade, note or "", _now())
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT INTO decisions (scheme_id, period, subject, grade, note, decided_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                row,
-            )
+        """Record one committee decision (see `record_decisions`)."""
+        self.record_decisions(scheme_id, period, {subject: grade}, note)
+
+    def record_summary(self, meta: Mapping[str, Any], rows: pd.DataFrame) -> int:
+        """Store the result of `quota` for a year or quarter in one transaction; return its id.
+
+        `meta`: period, scheme_id, scheme_name, scheme_hash, subject_kind, run_ids, tool_version,
+        options. `rows`: the columns of `summary_rows` (without summary_id and seq), in order.
+        """
+        head = (
+            str(meta["period"]), str(meta["scheme_id"]), str(meta["scheme_name"]), str(meta["scheme_hash"]),
+            str(meta["subject_kind"]), _dumps(list(meta.get("run_ids") or []), "run_ids"),
+            str(meta.get("tool_version") or ""), _dumps(dict(meta.get("options") or {}), "options"), _now(),
         )
+        cols = [c for c in SUMMARY_COLUMNS]
+        values = [
+            [_int(v, "名次") for v in rows[c]] if c == "rank" else _texts(rows[c]) for c in cols
+        ]
+
+        def work(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO summaries (period, scheme_id, scheme_name, scheme_hash, subject_kind, run_ids, "
+                "tool_version, options, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                head,
+            )
+            sid = int(cur.lastrowid)
+            conn.executemany(
+                f"INSERT INTO summary_rows (summary_id, seq, {', '.join(cols)}) "
+                f"VALUES (?, ?, {', '.join('?' for _ in cols)})",
+                zip(repeat(sid), count(), *values),
+            )
+            return sid
+
+        return self._write(work)
+
+    def latest_summary(self, period: str, scheme_id: str | None = None) -> SummaryInfo | None:
+        """The newest `quota` result of a year or quarter, or None."""
+        sql = _SUMMARY_SELECT + " WHERE period = ?" + (" AND scheme_id = ?" if scheme_id else "") + " ORDER BY id DESC LIMIT 1"
+        rows = self._query(sql, (period, scheme_id) if scheme_id else (period,))
+        return _summary_info(rows[0]) if rows else None
+
+    def summaries(self, period: str) -> list[SummaryInfo]:
+        """Every `quota` result of a year or quarter, oldest first."""
+        return [_summary_info(r) for r in self._query(_SUMMARY_SELECT + " WHERE period = ? ORDER BY id", (period,))]
+
+    def summary_rows(self, summary_id: int) -> pd.DataFrame:
+        """The rows of one `quota` result, in rank order as written."""
+        rows = self._query(
+            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM summary_rows WHERE summary_id = ? ORDER BY seq", (summary_id,)
+        )
+        return _frame(rows, SUMMARY_COLUMNS, ints=("rank",))
 
     # -- reading runs ------------------------------------------------------------------
 
@@ -806,7 +946,7 @@ class Archive:
             schemes = [r[0] for r in found]
             if len(schemes) > 1:
                 listing = "、".join(f"{sid}（{name}）" for sid, name in found)
-                raise UsageError(
+                raise SeveralSchemes(
                     f"档案中 {period} 有{len(schemes)}个考核方案的评分记录：{listing}",
                     f"请加 --scheme 指定其一，例如 --scheme {schemes[0]}",
                 )
@@ -868,10 +1008,10 @@ class Archive:
     def period_scores(self, run_ids: list[int]) -> pd.DataFrame:
         """The totals and grades of several runs, for `quota` and `history`, in run and row order.
 
-        Columns: run_id, subject, total, grade. A lean query: names and the `extra` JSON of
-        twelve months of 10,000 staff would triple its time; see `latest_details`.
+        Columns: run_id, subject, total, grade, bonus, deduction. A lean query: names and the
+        `extra` JSON of twelve months of 10,000 staff would triple its time; see `latest_details`.
         """
-        cols = ("run_id", "subject", "total", "grade")
+        cols = ("run_id", "subject", "total", "grade", "bonus", "deduction")
         if not run_ids:
             return pd.DataFrame(columns=cols)
         sql = (f"SELECT {', '.join(cols)} FROM scores WHERE run_id IN ({', '.join('?' * len(run_ids))}) "
@@ -963,10 +1103,19 @@ class Archive:
         return _frame(rows, columns, ints=("rank", "run_id"))
 
     def decisions(self, scheme_id: str, period: str) -> dict[str, dict]:
-        """The latest committee decision per subject: {subject: {grade, note, decided_at, id}}."""
+        """The standing committee decision per subject: {subject: {grade, note, decided_at, id, displace}}.
+
+        The latest row per subject counts; a revoked decision (grade '') is left out.
+        """
+        latest = {d["subject"]: d for d in self.decision_log(scheme_id, period)}
+        return {s: {k: v for k, v in d.items() if k != "subject"} for s, d in latest.items() if d["grade"]}
+
+    def decision_log(self, scheme_id: str, period: str) -> list[dict]:
+        """Every decision and revocation of a period, oldest first."""
         rows = self._query(
-            "SELECT subject, grade, note, decided_at, id FROM decisions "
+            "SELECT subject, grade, note, decided_at, id, displace FROM decisions "
             "WHERE scheme_id = ? AND period = ? ORDER BY id",
             (scheme_id, period),
         )
-        return {s: {"grade": g, "note": n, "decided_at": at, "id": i} for s, g, n, at, i in rows}
+        return [{"subject": s, "grade": g, "note": n, "decided_at": at, "id": i, "displace": bool(dp)}
+                for s, g, n, at, i, dp in rows]

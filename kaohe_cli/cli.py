@@ -111,7 +111,7 @@ def _localise_help() -> None:
 
 def _register() -> None:
     from kaohe_cli.commands import check, diff, explain, history, quota, schemes, score, template
-    from kaohe_cli.commands import demo, init, notice
+    from kaohe_cli.commands import decide, demo, init, notice
 
     app.command("init", help="建立工作区：写出 kaohe.toml（单位名称、方案、公示联系方式）。")(init.init)
     app.add_typer(schemes.app, name="schemes", help="查看、导出考核方案。")
@@ -121,6 +121,7 @@ def _register() -> None:
     app.command("notice", help="生成公示、结果反馈、诫勉谈话通知（Word，可转 PDF/HTML）。")(notice.notice)
     app.command("explain", help="逐项说明某人（某单位）某期得分的来源。")(explain.explain)
     app.command("quota", help="年度（季度）汇总：资格审查、一票否决、名额与并列待定。")(quota.quota)
+    app.command("decide", help="记录集体研究决定：名额边缘并列待定者的等次（任何考核期）。")(decide.decide)
     app.command("diff", help="比较某考核期最近两次评分的变化。")(diff.diff)
     app.command("history", help="查看档案中的评分记录，或某人历年的考核结果。")(history.history)
     app.command("demo", help="演示：把示例工作簿复制到一个文件夹，在那里走完一整年的考核流程。")(demo.demo)

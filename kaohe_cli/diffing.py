@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kaohe_cli.archive import open_archive
+from kaohe_cli.decisions import decided_scores
 from kaohe_cli.errors import NotFound
 
 _KEY = ("subject", "item", "level", "component", "kind", "quantity", "points", "evidence", "reason", "source")
@@ -27,7 +28,7 @@ def diff_period(db, period: str, scheme_id: str | None = None) -> Diff:
         if pair is None:
             raise NotFound(f"{period} 的评分记录少于两次，无法比较", "修改输入后再用 kaohe score 评分一次，即可比较")
         old, new = pair
-        s_old, s_new = arc.scores(old.id), arc.scores(new.id)
+        s_old, s_new = decided_scores(arc, old, arc.scores(old.id)), decided_scores(arc, new, arc.scores(new.id))
         l_old, l_new = arc.ledger(old.id), arc.ledger(new.id)
     a = s_old.set_index("subject")
     b = s_new.set_index("subject")

@@ -57,6 +57,18 @@ class UsageError(KaoheError):
     exit_code = 2
 
 
+class SeveralSchemes(UsageError):
+    """The archive holds runs of several schemes where one is needed; `--scheme` chooses."""
+
+
+class DecisionRefused(KaoheError):
+    """A committee decision names an unknown subject or grade, or would take a place unasked."""
+
+
+class Undecided(KaoheError):
+    """A 公示 was asked for a period whose result still holds 并列待定."""
+
+
 class OutputExists(KaoheError):
     """An output file exists and `--force` was not given."""
 

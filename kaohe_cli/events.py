@@ -499,9 +499,78 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
                         issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {num(Decimal(str(v[s])))}，按{num(comp.min)}至{num(comp.max)}截取",
                                                   "方案规定加减分最高10分；如属误填请更正", level="note"))
     for comp in scheme.components:
+        if comp.kind == "rank_band" and comp.column:
+            issues.extend(_out_of_range(ctx, ratings, comp.column, comp.column_max))
         for pen in comp.penalties:
+            issues.extend(_out_of_range(ctx, ratings, pen.column, pen.column_max))
+            if pen.also_column:
+                issues.extend(_out_of_range(ctx, ratings, pen.also_column, None, whole=True))
             parts.append(_penalty_lines(ctx, comp.name, pen, ratings))
+            issues.extend(_blank_ranking(ctx, pen, ratings))
     return L.concat(parts), issues
+
+
+def _out_of_range(ctx: Context, ratings: Ratings, column: str, top, *, whole: bool = False) -> list[Issue]:
+    """A ranked column (测评得分) outside 0..top, or a count (不称职票) that is not a whole number ≥ 0."""
+    vals, cells = ratings.values, ratings.cells
+    if column not in vals.columns:
+        return []
+    idx = ctx.subjects.index
+    v = vals[column].reindex(idx)
+    where = cells[column].reindex(idx).fillna("") if column in cells.columns else pd.Series("", index=idx)
+    x = v.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (x < 0) | (x != np.floor(x)) if whole else ((x < 0) | (x > float(top)) if top is not None else x != x)
+    bad &= ~np.isnan(x)
+    out = []
+    for s in v.index[bad]:
+        value = Decimal(str(v[s]))
+        if whole and (value < 0 or value != value.to_integral_value()):
+            out.append(_cell_issue(ctx, where[s], f"{_label(ctx, s)}的「{column}」为 {num(value)}，应为不小于0的整数",
+                                   f"请填写{column}（票数）"))
+        elif top is not None and not 0 <= value <= Decimal(str(top)):
+            out.append(_cell_issue(ctx, where[s], f"{_label(ctx, s)}的「{column}」为 {num(value)}，超出 0–{num(Decimal(str(top)))}",
+                                   f"请填写0–{num(Decimal(str(top)))}之间的分数"))
+    return out
+
+
+def _blank_ranking(ctx: Context, pen, ratings: Ratings) -> list[Issue]:
+    """A blank value in the column a bottom-N penalty ranks by is never dropped silently.
+
+    With the penalty's second condition met (不称职票 ≥ 2) the rule cannot be decided: an
+    error. Otherwise a warning says what happens: the person takes no part in the ranking.
+    A column blank for everyone means no rating this period (caizheng rates at quarter end).
+    """
+    vals, cells = ratings.values, ratings.cells
+    if pen.column not in vals.columns:
+        return []
+    idx = ctx.subjects.index
+    v = vals[pen.column].reindex(idx)
+    present = pd.Series([s in ratings.rows for s in idx], index=idx)
+    blank = v.isna() & present
+    if not blank.any() or blank.sum() == present.sum():  # nobody rated: no ranking this period
+        return []
+    where = cells[pen.column].reindex(idx).fillna("") if pen.column in cells.columns else pd.Series("", index=idx)
+    other = vals[pen.also_column].reindex(idx) if pen.also_column and pen.also_column in vals.columns else None
+    rule = pen.text or f"{pen.column}排名后{pen.bottom}名，扣{num(pen.points)}分"
+    group = f"「{pen.group_by}」组内" if pen.group_by else ""
+    out = []
+    for s in blank[blank].index:
+        votes = None if other is None or pd.isna(other[s]) else other[s]
+        if votes is not None and votes >= float(pen.also_min):
+            out.append(_cell_issue(
+                ctx, where[s],
+                f"{_label(ctx, s)}的「{pen.column}」为空，但「{pen.also_column}」为{num(Decimal(str(votes)))}："
+                f"无法判断是否适用「{rule}」",
+                f"请填写{pen.column}",
+            ))
+        else:
+            out.append(_cell_issue(
+                ctx, where[s],
+                f"{_label(ctx, s)}的「{pen.column}」为空：不参加{group}{pen.column}排名，「{rule}」对其不适用",
+                f"如属漏填，请填写{pen.column}", level="warning",
+            ))
+    return out
 
 
 def _penalty_lines(ctx: Context, comp_name: str, pen, ratings: Ratings) -> pd.DataFrame:

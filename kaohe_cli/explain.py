@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kaohe_cli.archive import open_archive
+from kaohe_cli.decisions import decided_scores
 from kaohe_cli.errors import NotFound
 from kaohe_cli.text import norm, num
 
@@ -41,7 +42,7 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
         run = arc.latest_run(period, scheme_id)
         if run is None:
             raise NotFound(f"档案中没有 {period} 的评分记录", "请先运行 kaohe score，或用 kaohe history 查看已有的考核期")
-        scores = arc.scores(run.id)
+        scores = decided_scores(arc, run, arc.scores(run.id))
         row = _find(scores, who)
         ledger = arc.ledger(run.id, row["subject"])
     comps = list((row.get("components") or {}).keys())

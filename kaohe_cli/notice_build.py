@@ -34,15 +34,18 @@ import pandas as pd
 from kaohe_cli.archive import RunInfo, open_archive
 from kaohe_cli.config import Config
 from kaohe_cli.engine.grading import NO_GRADE, TIED
-from kaohe_cli.errors import ConverterMissing, KaoheError, NotFound, OutputExists, SchemeError, UsageError
+from kaohe_cli.errors import (
+    ConverterMissing, KaoheError, NotFound, OutputExists, SchemeError, SeveralSchemes, Undecided, UsageError,
+)
 from kaohe_cli.fileout import check_target
 from kaohe_cli.packaged import templates_dir
+from kaohe_cli.decisions import apply_to_scores
 from kaohe_cli.period import Period, parse_period
 from kaohe_cli.run_scheme import resolve_ref, scheme_of_run, workspace_scheme
 from kaohe_cli.scheme import load_scheme
 from kaohe_cli.scheme.loader import builtin_ids, scheme_hash
 from kaohe_cli.scheme.model import Scheme
-from kaohe_cli.workdays import format_cn_date, publicity_period, uncovered_years
+from kaohe_cli.workdays import format_cn_date, format_cn_time, publicity_period, uncovered_years
 from kaohe_cli.writers import notices
 
 __all__ = [
@@ -82,6 +85,26 @@ class NoticeOptions:
     html: bool = False
     pdf: bool = False
     force: bool = False
+    draft: bool = False  # 公示 of a period with 并列待定: a copy marked 征求意见稿 for the committee
+    all_grades: bool = False  # 公示 of a year or quarter: every grade, not only the top grade(s)
+
+
+@dataclass
+class Source:
+    """Where a notice's grades come from: a period's run, or a `quota` result of a year/quarter."""
+
+    scheme_id: str
+    scheme_name: str
+    created_at: str
+    run: RunInfo | None = None
+    summary: object | None = None  # archive.SummaryInfo
+
+    @property
+    def label(self) -> str:
+        when = format_cn_time(self.created_at)
+        if self.run is not None:
+            return f"第 {self.run.id} 次评分记录，{when}"
+        return f"kaohe quota 的汇总结果，{when}"
 
 
 @dataclass
@@ -90,7 +113,7 @@ class NoticeOutcome:
 
     kind: str
     period: Period
-    run: RunInfo
+    source: Source
     template: Path
     out_dir: Path
     documents: list[Path] = field(default_factory=list)  # the .docx files written
@@ -233,12 +256,56 @@ def publicity_context(
     }
 
 
+def feedback_items(ledger: pd.DataFrame) -> dict[str, list[dict]]:
+    """Per subject: every deduction and bonus line counted in the period total, for 结果反馈."""
+    if ledger is None or ledger.empty:
+        return {}
+    counted = ledger["counted"].map(lambda v: str(v).lower() in ("1", "true")) if "counted" in ledger else True
+    annual = ledger["annual"].map(lambda v: str(v).lower() in ("1", "true")) if "annual" in ledger else False
+    lines = ledger[ledger["kind"].isin(["deduction", "bonus"]) & counted & ~annual]
+    out: dict[str, list[dict]] = {}
+    for rec in lines.to_dict("records"):
+        item = _text(rec.get("item"))
+        level = _text(rec.get("level"))
+        points = _text(rec.get("points"))
+        out.setdefault(_text(rec.get("subject")), []).append({
+            "item": f"{item}（{level}）" if level else item,
+            "count": _quantity(_text(rec.get("quantity"))),
+            "points": _signed(points),
+            "reason": _text(rec.get("reason")),
+            "evidence": _text(rec.get("evidence")),
+        })
+    return out
+
+
+def _quantity(text: str) -> str:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f").rstrip("0")
+
+
+def _signed(text: str) -> str:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text
+    shown = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f").rstrip("0")
+    return f"+{shown}" if value > 0 else shown
+
+
 def feedback_contexts(
-    scores: pd.DataFrame, cfg: Config, period: Period, sign_date: date, scheme: Scheme | None
+    scores: pd.DataFrame, cfg: Config, period: Period, sign_date: date, scheme: Scheme | None,
+    items: dict[str, list[dict]] | None = None,
 ) -> list[tuple[dict, dict]]:
     """One (subject record, 结果反馈 context) per scored person, in roster order."""
     maxima = {c.name: _number(c.max) for c in scheme.components} if scheme is not None else {}
     count = len(scores)
+    items = items or {}
+    contact = cfg.contact
+    holidays, workdays = cfg.calendar.extra_holidays, cfg.calendar.extra_workdays
+    _, last = publicity_period(sign_date, cfg.notice_days, extra_holidays=holidays, extra_workdays=workdays)
     out = []
     for rec in scores.to_dict("records"):
         comps = rec.get("components") or {}
@@ -250,13 +317,18 @@ def feedback_contexts(
             "components": [
                 {"name": name, "max": maxima.get(name, "—"), "score": _text(score) or "0"}
                 for name, score in comps.items()
-            ],
+            ] or ([{"name": "各期平均分", "max": "—", "score": _text(rec.get("mean"))}] if "mean" in rec else []),
             "bonus": _text(rec.get("bonus")) or "0",
             "deduction": _signed_deduction(_text(rec.get("deduction"))),
             "total": _text(rec.get("total")),
             "grade": _text(rec.get("grade")) or "未评定",
             "rank": rank if rank is not None else "—",
             "count": count,
+            "items": items.get(_text(rec.get("subject")), []),
+            "deadline": format_cn_date(last),
+            "contact_person": contact.person.strip(),
+            "contact_phone": contact.phone.strip(),
+            "contact_address": contact.address.strip(),
         }
         out.append((rec, ctx))
     return out
@@ -349,31 +421,46 @@ def _run_scheme(run: RunInfo, given: Scheme | None, cfg: Config, warnings: list[
     return found
 
 
-def _load(db: Path, period: Period, scheme_id: str | None) -> tuple[RunInfo, pd.DataFrame, dict]:
+def _load(db: Path, period: Period, scheme_id: str | None) -> tuple[Source, pd.DataFrame, dict]:
+    """The grades a notice is made from: (where from, scores, standing decisions).
+
+    A year or quarter that `kaohe quota` has summed is read from its newest result; a period
+    the scheme scores itself (a month, or the year of a yearly scheme) from its newest run,
+    unless a `quota` result of it is newer.
+    """
     with open_archive(db, create=False) as arc:
-        run = arc.latest_run(period.code, scheme_id)
-        if run is None:
-            which = f"方案 {scheme_id} " if scheme_id else ""
-            raise NotFound(
-                f"档案 {db.name} 中没有{which}{period.code}（{period.label}）的评分记录",
-                f"请先运行 kaohe score … --period {period.code}，或用 --db 指定档案库",
-            )
-        scores = arc.scores(run.id)
-        decisions = arc.decisions(run.scheme_id, run.period)
-    return run, scores, decisions
+        with arc.snapshot():
+            run = arc.latest_run(period.code, scheme_id)
+            summary = None
+            if period.kind != "month":
+                summary = _latest_summary(arc, period, scheme_id or (run.scheme_id if run else None))
+            if summary is not None and (run is None or summary.created_at >= run.created_at):
+                rows = arc.summary_rows(summary.id)
+                source = Source(summary.scheme_id, summary.scheme_name, summary.created_at, summary=summary)
+                return source, rows, {}
+            if run is None:
+                which = f"方案 {scheme_id} " if scheme_id else ""
+                if period.kind == "month":
+                    hint = f"请先运行 kaohe score … --period {period.code}，或用 --db 指定档案库"
+                else:
+                    flag = "--year" if period.kind == "year" else "--quarter"
+                    hint = f"请先运行 kaohe quota {flag} {period.code} 汇总该期，或用 --db 指定档案库"
+                raise NotFound(f"档案 {db.name} 中没有{which}{period.code}（{period.label}）的评分记录或汇总结果", hint)
+            scores = arc.scores(run.id)
+            decisions = arc.decisions(run.scheme_id, run.period)
+    return Source(run.scheme_id, run.scheme_name, run.created_at, run=run), scores, decisions
 
 
-def _apply_decisions(scores: pd.DataFrame, decisions: dict) -> pd.DataFrame:
-    """Ties at a quota edge take the committee's recorded grade, where there is one."""
-    if not decisions:
-        return scores
-    scores = scores.copy()
-    grades = list(scores["grade"])
-    for i, (subject, grade) in enumerate(zip(scores["subject"], grades)):
-        if _text(grade) == TIED and subject in decisions:
-            grades[i] = decisions[subject]["grade"]
-    scores["grade"] = pd.Series(grades, index=scores.index, dtype=object)
-    return scores
+def _latest_summary(arc, period: Period, scheme_id: str | None):
+    if scheme_id is not None:
+        return arc.latest_summary(period.code, scheme_id)
+    found = arc.summaries(period.code)
+    names = {s.scheme_id: s.scheme_name for s in found}
+    if len(names) > 1:
+        listing = "、".join(f"{k}（{v}）" for k, v in names.items())
+        raise SeveralSchemes(f"档案中{period.label}有{len(names)}个方案的汇总结果：{listing}",
+                             f"请加 --scheme 指定其一，例如 --scheme {next(iter(names))}")
+    return found[-1] if found else None
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -501,6 +588,55 @@ def _calendar_warnings(cfg: Config, first: date, last: date) -> list[str]:
     return out
 
 
+def _source_scheme(source: Source, given: Scheme | None, cfg: Config, warnings: list[str]) -> Scheme | None:
+    if source.run is not None:
+        return _run_scheme(source.run, given, cfg, warnings)
+    summary = source.summary
+    candidates = [s for s in (given, workspace_scheme(cfg)) if s is not None and s.id == summary.scheme_id]
+    if not candidates and summary.scheme_id in builtin_ids():
+        candidates.append(load_scheme(summary.scheme_id))
+    for s in candidates:
+        if scheme_hash(s) == summary.scheme_hash:
+            return s
+    return candidates[0] if candidates else None
+
+
+def _stale_summary(db: Path, period: Period, source: Source) -> list[str]:
+    """A warning when a period of the year was scored again after its `quota` result."""
+    from kaohe_cli.run_scheme import codes_within
+
+    codes = codes_within(period)
+    with open_archive(db, create=False) as arc:
+        newer = sorted({r.period for r in arc.runs(scheme_id=source.scheme_id)
+                        if r.period in codes and r.created_at > source.created_at})
+        decided = [d for d in arc.decision_log(source.scheme_id, period.code) if d["decided_at"] > source.created_at]
+    out = []
+    if newer:
+        flag = "--year" if period.kind == "year" else "--quarter"
+        out.append(f"{'、'.join(newer)} 在{period.label}汇总之后重新评分过，公示仍按汇总时的结果；"
+                   f"如需按新结果公示，请先重新运行 kaohe quota {flag} {period.code}")
+    if decided:
+        flag = "--year" if period.kind == "year" else "--quarter"
+        out.append(f"汇总之后又记录了集体研究决定，请先重新运行 kaohe quota {flag} {period.code}")
+    return out
+
+
+def _top_grades(scheme: Scheme | None, scores: pd.DataFrame) -> list[str]:
+    """The grade or grades an annual 公示 lists by default: the top one, or every designation."""
+    if scheme is not None:
+        grading = (scheme.annual.grading if scheme.annual and scheme.annual.grading else None) or scheme.grading
+        return list(grading.names) if grading.independent else grading.names[:1]
+    seen = [g for g in dict.fromkeys(_text(g) for g in scores["grade"]) if g and g not in UNGRADED]
+    return seen[:1]
+
+
+def _top_title(period: Period, top: list[str]) -> str:
+    names = "、".join(top)
+    if all(g.endswith("人选") for g in top):
+        return f"关于{period.label}考核{names}的公示"
+    return f"关于{period.label}考核拟确定为{names}等次人员的公示"
+
+
 def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
     """Render the notices `opts` asks for from the latest run of its period."""
     if opts.kind not in KINDS:
@@ -509,12 +645,17 @@ def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
         raise UsageError("公示只有一份文件，不需要 --merge", "--merge 用于 --feedback 或 --talk")
     period = parse_period(opts.period)
     scheme_id, given_scheme = _scheme_filter(opts.scheme, cfg)
-    run, scores, decisions = _load(Path(db), period, scheme_id)
-    scores = _apply_decisions(scores, decisions)
+    source, scores, decisions = _load(Path(db), period, scheme_id)
     warnings: list[str] = []
+    scheme = _source_scheme(source, given_scheme, cfg, warnings)
+    if source.run is not None:
+        if decisions and scheme is not None:
+            scores = apply_to_scores(scheme, source.run, scores, decisions)
+    else:
+        warnings.extend(_stale_summary(Path(db), period, source))
     template = _template(opts.kind, cfg, warnings)
     out_dir = Path(opts.out_dir) if opts.out_dir is not None else default_out_dir(cfg, period)
-    outcome = NoticeOutcome(kind=opts.kind, period=period, run=run, template=template, out_dir=out_dir)
+    outcome = NoticeOutcome(kind=opts.kind, period=period, source=source, template=template, out_dir=out_dir)
     if not cfg.unit_name.strip():
         warnings.append(
             "未设置单位名称：落款处留作下划线。请在 kaohe.toml 中填写 unit_name"
@@ -522,21 +663,33 @@ def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
         )
 
     if opts.kind == "publicize":
+        tied = [(_text(r["subject"]), _text(r["name"])) for r in scores.to_dict("records") if TIED in _text(r.get("grade"))]
+        if tied and not opts.draft:
+            who = "、".join(f"{n}（{s}）" if n and n != s else s for s, n in tied[:20])
+            more = f"等{len(tied)}人" if len(tied) > 20 else ""
+            raise Undecided(
+                f"{period.label}仍有{len(tied)}人并列待定：{who}{more}，未经集体研究决定不能公示",
+                f"请集体研究后记录决定：kaohe decide --period {period.code} 工号=等次 --note 会议纪要文号；"
+                "会前可加 --draft 生成征求意见稿",
+            )
+        title = None
+        if source.summary is not None and not opts.all_grades:
+            top = _top_grades(scheme, scores)
+            scores = scores[[any(part in top for part in _text(g).split("、")) for g in scores["grade"]]]
+            title = _top_title(period, top)
         days = opts.days if opts.days is not None else cfg.notice_days
         holidays, workdays = cfg.calendar.extra_holidays, cfg.calendar.extra_workdays
         start, end = publicity_period(opts.notice_date, days, extra_holidays=holidays, extra_workdays=workdays)
         warnings.extend(_calendar_warnings(cfg, opts.notice_date, end))
         ctx = publicity_context(scores, cfg, period, opts.notice_date, start, end, days)
-        tied = [p["name"] for p in ctx["people"] if p["grade"] == TIED]
-        if tied:
-            warnings.append(
-                f"{len(tied)}人等次为“并列待定”（{'、'.join(tied[:10])}{'等' if len(tied) > 10 else ''}），"
-                "须经集体研究确定等次后再张贴公示"
-            )
+        if title:
+            ctx["title"] = title
+        if opts.draft:
+            ctx["title"] += "（征求意见稿）"
         if not ctx["people"]:
             outcome.nobody = f"{period.label}没有已确定等次的考核对象，未生成公示"
         else:
-            stem = f"公示-{safe_filename(period.code)}"
+            stem = f"公示-{safe_filename(period.code)}" + ("-征求意见稿" if opts.draft else "")
             outcome.documents, outcome.previews, outcome.pdfs = _render_all(
                 template, [(stem, ctx)], opts, stem, out_dir
             )
@@ -545,19 +698,24 @@ def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
         outcome.warnings = warnings
         return outcome
 
-    if run.subject_kind == "unit":
+    if source.summary is not None and source.summary.subject_kind == "unit" or (
+        source.run is not None and source.run.subject_kind == "unit"
+    ):
         raise UsageError(
-            f"方案 {run.scheme_name} 考核的是单位，没有个人的{KIND_NAMES[opts.kind]}",
+            f"方案 {source.scheme_name} 考核的是单位，没有个人的{KIND_NAMES[opts.kind]}",
             "单位考核只生成公示：kaohe notice --publicize",
         )
-    scheme = _run_scheme(run, given_scheme, cfg, warnings)
     if opts.kind == "feedback":
-        pairs = feedback_contexts(scores, cfg, period, opts.notice_date, scheme)
+        ledger = None
+        if source.run is not None:
+            with open_archive(Path(db), create=False) as arc:
+                ledger = arc.ledger(source.run.id)
+        pairs = feedback_contexts(scores, cfg, period, opts.notice_date, scheme, feedback_items(ledger))
     else:
         lowest = scheme.grading.names[-1] if scheme is not None else TALK_GRADE
         if lowest != TALK_GRADE:
             outcome.nobody = (
-                f"方案 {run.scheme_name} 的等次中没有“{TALK_GRADE}”（最低等次为“{lowest}”），"
+                f"方案 {source.scheme_name} 的等次中没有“{TALK_GRADE}”（最低等次为“{lowest}”），"
                 "未生成诫勉谈话通知"
             )
             outcome.warnings = warnings

@@ -18,7 +18,9 @@ from kaohe_cli import events as E
 from kaohe_cli import normalize as N
 from kaohe_cli.engine import ledger as L
 from kaohe_cli.engine.core import Prepared
+from kaohe_cli.errors import InputErrors
 from kaohe_cli.issues import Issue, error, note, warning
+from kaohe_cli.normalize import get
 from kaohe_cli.period import Period
 from kaohe_cli.readers import attendance_exports as X
 from kaohe_cli.readers.tables import find_sheet, read_table
@@ -105,6 +107,11 @@ def prepare(
         people = roster.people
         subjects = people[people["参评"].astype(bool)] if len(people) else people
     ctx = E.Context(scheme, period, subjects, roster, units, file)
+
+    # ---- the scheme the workbook was made for -------------------------------------------
+    wrong = _wrong_scheme(wb, scheme, [tables[c] for c in EVENT_SHEETS if c in tables])
+    if wrong is not None:
+        raise InputErrors([wrong], "工作簿与所选考核方案不符")
 
     # ---- events ------------------------------------------------------------------------
     parts: list[pd.DataFrame] = []
@@ -262,6 +269,70 @@ def is_export(sheet: RawSheet) -> bool:
         _DETECTED.clear()
     _DETECTED[id(sheet)] = (sheet, found)
     return found
+
+
+def _wrong_scheme(wb: Workbook, scheme: Scheme, event_tables: list) -> Issue | None:
+    """One clear error when the workbook belongs to another scheme, instead of a flood of
+    unknown items: the scheme its template recorded, or the built-in scheme that knows most
+    of its 事项 while the chosen one knows fewer than half."""
+    from kaohe_cli.scheme import load_scheme
+    from kaohe_cli.scheme.loader import builtin_ids
+    from kaohe_cli.template_book import TEMPLATE_SCHEME_HEADER
+
+    recorded = _template_scheme(wb, TEMPLATE_SCHEME_HEADER)
+    if recorded and recorded != scheme.id:
+        other = _builtin_name(recorded)
+        return error(
+            f"这个工作簿是用方案 {recorded}{other}的模板生成的，现在选用的却是方案 {scheme.id}（{scheme.name}）",
+            f"请改用 --scheme {recorded}；如确实要按 {scheme.id} 考核，请用 kaohe template --scheme {scheme.id} 重新生成模板后填写",
+            file=wb.file,
+        )
+    items = [str(get(t, vals, "事项") or "").strip() for t in event_tables for _, vals in t.records]
+    items = [i for i in items if i]
+    if len(items) < 3 or recorded == scheme.id:
+        return None
+    known = sum(scheme.item(i) is not None for i in items)
+    if known * 2 >= len(items):
+        return None
+    best, best_known = None, known
+    for sid in builtin_ids():
+        if sid == scheme.id:
+            continue
+        other = load_scheme(sid)
+        k = sum(other.item(i) is not None for i in items)
+        if k > best_known and k * 5 >= len(items) * 4:
+            best, best_known = other, k
+    if best is None:
+        return None
+    return error(
+        f"这个工作簿的{len(items)}个事项中，方案 {scheme.id}（{scheme.name}）只认识{known}个，"
+        f"方案 {best.id}（{best.name}）认识{best_known}个：看起来是按 {best.id} 填写的",
+        f"请改用 --scheme {best.id}；如确实要按 {scheme.id} 考核，请按 kaohe template --scheme {scheme.id} 的事项填写",
+        file=wb.file,
+    )
+
+
+def _template_scheme(wb: Workbook, header: str) -> str:
+    for sheet in wb.sheets:
+        if sheet.name != "_选项":
+            continue
+        rows = sheet.rows
+        if not rows:
+            return ""
+        for c, h in enumerate(rows[0]):
+            if str(h or "").strip() == header and len(rows) > 1 and c < len(rows[1]):
+                return str(rows[1][c] or "").strip()
+    return ""
+
+
+def _builtin_name(scheme_id: str) -> str:
+    from kaohe_cli.errors import SchemeError
+    from kaohe_cli.scheme import load_scheme
+
+    try:
+        return f"（{load_scheme(scheme_id).name}）"
+    except SchemeError:
+        return ""
 
 
 def _find(wb: Workbook, canonical: str) -> tuple[RawSheet | None, list[Issue]]:

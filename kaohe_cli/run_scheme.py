@@ -16,7 +16,7 @@ import contextlib
 from pathlib import Path
 
 from kaohe_cli.archive import RunInfo, open_archive
-from kaohe_cli.errors import NotFound, SchemeError, UsageError
+from kaohe_cli.errors import NotFound, SchemeError, SeveralSchemes
 from kaohe_cli.period import Period
 from kaohe_cli.scheme import load_scheme
 from kaohe_cli.scheme.loader import builtin_ids, scheme_hash
@@ -91,7 +91,7 @@ def scheme_for(db: Path, target: Period, ref: str | None, cfg) -> Scheme:
         chosen = workspace.id
     if chosen is None:
         first = next(iter(schemes))
-        raise UsageError(
+        raise SeveralSchemes(
             f"档案中{target.label}有{len(schemes)}个考核方案的评分记录：{_listing(schemes)}",
             f"请加 --scheme 指定其一，例如 --scheme {first}",
         )

@@ -133,18 +133,59 @@ _ROSTER_EXTRA = ("年休假天数", "参加工作时间", "入职日期", "职�
 
 
 def _extras(r: Result) -> list[dict]:
-    """What the annual step needs later: the exact total, rules that acted, roster facts."""
+    """What later steps need: the exact total, rules that acted, roster facts, and what the
+    grades were given from (so a committee decision can grade the period again exactly)."""
     t, subj = r.table, r.subjects.reindex(r.table.index)
     roster = {col: subj[col].to_numpy() for col in _ROSTER_EXTRA if col in subj.columns}
+    grading = grading_inputs(r)
     out = []
     for i, (total, flags, rules) in enumerate(zip(fmt_micro_many(t["total"]), t["flags"], t["rules"])):
         extra = {"exact": total, "flags": list(flags), "rules": list(rules)}
+        if grading is not None:
+            extra["grading"] = grading[i]
         for col, values in roster.items():
             v = values[i]
             if v is None or (isinstance(v, float) and v != v):
                 continue
             extra[col] = v.isoformat() if hasattr(v, "isoformat") else (str(v) if not isinstance(v, (int, float)) else v)
         out.append(extra)
+    return out
+
+
+def grading_inputs(r: Result) -> list[dict] | None:
+    """Per subject, in table order: the rule outcomes and quota groups the grades came from.
+
+    Only what differs from the default is kept ({} for most people): a forced grade, 不确定等次,
+    a ceiling (index of the lowest grade allowed), grades not eligible for, and the labels of
+    the roster columns the scheme's quotas are grouped by.
+    """
+    inputs = r.grade_inputs
+    if inputs is None:
+        return None
+    idx = r.table.index
+    grading = r.scheme.grading
+    cols = [c for c in dict.fromkeys([grading.quota_group, *(g.quota_group for g in grading.grades)]) if c]
+    subj = r.subjects.reindex(idx)
+    labels = {c: subj[c].fillna("").astype(str).to_numpy() for c in cols if c in subj.columns}
+    forced = inputs["forced"].reindex(idx).fillna("").to_numpy()
+    no_grade = inputs["no_grade"].reindex(idx).fillna(False).to_numpy(dtype=bool)
+    ceiling = inputs["ceiling"].reindex(idx).fillna(-1).to_numpy(dtype="int64")
+    blocked = {g: m.reindex(idx, fill_value=False).to_numpy(dtype=bool) for g, m in inputs["not_eligible"].items()}
+    out = []
+    for i in range(len(idx)):
+        one: dict = {}
+        if forced[i]:
+            one["forced"] = str(forced[i])
+        if no_grade[i]:
+            one["no_grade"] = True
+        if ceiling[i] >= 0:
+            one["ceiling"] = int(ceiling[i])
+        ne = [g for g, m in blocked.items() if m[i]]
+        if ne:
+            one["not_eligible"] = ne
+        if labels:
+            one["groups"] = {c: str(v[i]) for c, v in labels.items()}
+        out.append(one)
     return out
 
 

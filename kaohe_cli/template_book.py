@@ -80,6 +80,10 @@ def template_sheets(scheme: Scheme) -> list[tuple[str, list[str]]]:
     return sheets
 
 
+TEMPLATE_SCHEME_HEADER = "方案编号"
+"""Header of the cell on the template's hidden `_选项` sheet that records the scheme id."""
+
+
 def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, roster: pd.DataFrame | None = None) -> None:
     import xlsxwriter
 
@@ -94,6 +98,9 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
         lists.write_string(0, c, name)
         for r, v in enumerate(values, 1):
             lists.write_string(r, c, v)
+    # The scheme the template was made for, so scoring it with another one is caught at once.
+    lists.write_string(0, len(options), TEMPLATE_SCHEME_HEADER)
+    lists.write_string(1, len(options), scheme.id)
     lists.hide()
     refs = {name: f"=_选项!${_col(c)}$2:${_col(c)}${max(len(v), 1) + 1}" for c, (name, v) in enumerate(options.items())}
 

@@ -164,3 +164,16 @@ def format_cn_date(d: date) -> str:
     """`2023年9月27日`: Arabic numerals, no zero padding (GB/T 9704 成文日期)."""
     d = _as_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def format_cn_time(stamp: str) -> str:
+    """An archive time (ISO-8601 with offset) as local Chinese text: `2024年1月10日 15:02`."""
+    import datetime as _dt
+
+    try:
+        moment = _dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour:02d}:{moment.minute:02d}"

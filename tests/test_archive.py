@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli import archive as archive_mod
+from kaohe_cli.errors import SeveralSchemes
 from kaohe_cli.archive import APPLICATION_ID, SCHEMA_VERSION, RunInfo, open_archive
 from kaohe_cli.errors import ArchiveError, ArchiveTooNew, NotFound
 from kaohe_cli.issues import error, warning
@@ -209,11 +210,12 @@ def test_several_schemes_in_a_period_need_scheme(db: Path):
         other = arch.record_run(
             make_meta(scheme_id="gonghui", subject_kind="unit"), make_scores(), make_ledger(1), []
         )
-        with pytest.raises(ArchiveError) as caught:
+        with pytest.raises(SeveralSchemes) as caught:
             arch.latest_run("2023-03")
-        assert "caizheng" in caught.value.text() and "gonghui" in caught.value.text()
+        assert caught.value.exit_code == 2
+        assert "caizheng（财政局量化考核）" in caught.value.text() and "gonghui" in caught.value.text()
         assert "--scheme" in caught.value.hint
-        with pytest.raises(ArchiveError):
+        with pytest.raises(SeveralSchemes):
             arch.last_two_runs("2023-03")
         assert arch.latest_run("2023-03", scheme_id="gonghui").id == other
         assert arch.periods(scheme_id="gonghui") == ["2023-03"]
@@ -255,7 +257,7 @@ def test_quota_queries_take_each_subjects_last_row_and_every_acted_rule(db: Path
         acted = arch.acted_rules(ids)
         empty = (arch.period_scores([]), arch.latest_details([]), arch.acted_rules([]))
 
-    assert list(lean.columns) == ["run_id", "subject", "total", "grade"]
+    assert list(lean.columns) == ["run_id", "subject", "total", "grade", "bonus", "deduction"]
     assert lean["subject"].tolist() == ["A001", "A002", "A003", "A002", "A001", "A004"]
     assert lean["total"].tolist() == ["80.00", "81.00", "82.00", "83.00", "84.00", "85.00"]
     # last rows, in the order drop_duplicates(keep="last") gives: A003 (run 1), A002, A001 (run 2), A004
@@ -403,17 +405,18 @@ def test_migration_framework_runs_new_steps_after_a_backup(db: Path, monkeypatch
     with open_archive(db) as arch:
         run_id = arch.record_run(make_meta(), make_scores(), make_ledger(5), [])
 
-    monkeypatch.setattr(archive_mod, "SCHEMA_VERSION", 2)
+    now = SCHEMA_VERSION
+    monkeypatch.setattr(archive_mod, "SCHEMA_VERSION", now + 1)
     monkeypatch.setattr(archive_mod, "MIGRATIONS", [*archive_mod.MIGRATIONS, _add_reviewer_column])
     with open_archive(db) as arch:
-        assert arch.schema_version == 2
+        assert arch.schema_version == now + 1
         assert len(arch.ledger(run_id)) == 5
     with open_archive(db):  # already current: no second backup
         pass
 
-    assert sorted(p.name for p in db.parent.glob("*.bak-v*")) == ["kaohe.db.bak-v1"]
-    backup = db.with_name("kaohe.db.bak-v1")
-    assert _count(backup, "PRAGMA user_version") == 1
+    assert sorted(p.name for p in db.parent.glob("*.bak-v*")) == [f"kaohe.db.bak-v{now}"]
+    backup = db.with_name(f"kaohe.db.bak-v{now}")
+    assert _count(backup, "PRAGMA user_version") == now
     assert _count(backup, "SELECT count(*) FROM ledger") == 5
     assert _count(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'reviewer'") == 1
 
@@ -426,13 +429,13 @@ def test_failed_migration_changes_nothing(db: Path, monkeypatch):
         conn.execute("ALTER TABLE runs ADD COLUMN half_done TEXT")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(archive_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(archive_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     monkeypatch.setattr(archive_mod, "MIGRATIONS", [*archive_mod.MIGRATIONS, broken])
     with pytest.raises(RuntimeError):
         open_archive(db)
-    assert _count(db, "PRAGMA user_version") == 1
+    assert _count(db, "PRAGMA user_version") == SCHEMA_VERSION
     assert _count(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'half_done'") == 0
-    assert db.with_name("kaohe.db.bak-v1").exists()
+    assert db.with_name(f"kaohe.db.bak-v{SCHEMA_VERSION}").exists()
 
 
 def test_not_a_database_names_the_file(tmp_path: Path):

@@ -253,9 +253,9 @@ def test_several_schemes_in_a_period_need_scheme(tmp_path):
         res = run("score", src, "--scheme", sid, "--period", PERIOD, "-o", tmp_path / f"{sid}.xlsx", "--db", db)
         assert res.exit_code == 0, res.output
     res = run("explain", "甲", "--period", PERIOD, "--db", db)
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # a usage error: --scheme chooses
     text = flat(res.output)
-    assert "caizheng" in text and "zhujian" in text and "--scheme" in text
+    assert "caizheng（财政局平时考核积分制）" in text and "zhujian（住建局干部职工量化考核）" in text and "--scheme" in text
     res = run("explain", "甲", "--period", PERIOD, "--db", db, "--scheme", "zhujian")
     assert res.exit_code == 0, res.output
     assert "住建局" in res.output and "99.00" in res.output and "基础分" in res.output

@@ -266,7 +266,7 @@ def test_feedback_one_document_per_person(ws):
     assert "2023年3月考核结果反馈" in text
     assert "你的考核总分为70.00分，在参加考核的5人中列第4名，考核等次为基本称职。" in text
     assert data_rows(doc) == [
-        ["考核项目", "分值", "得分"], ["基础分", "100", "70"], ["加分", "—", "0"],
+        ["考核项目", "满分", "得分"], ["基础分", "100", "70"], ["加分", "—", "0"],
         ["扣分", "—", "0"], ["总分", "—", "70.00"],
     ]
     assert "2023年4月3日" in text and "某某县住房和城乡建设局" in text
@@ -279,6 +279,13 @@ def test_feedback_shows_each_component_with_its_maximum(ws):
     rows = data_rows(doc)
     assert [r[:2] for r in rows[1:5]] == [["考勤工作", "30"], ["常规工作", "25"], ["重点工作", "30"], ["民主测评", "15"]]
     assert rows[1][2] == "27"  # 迟到 3 × 1
+    assert ["迟到", "3", "-3"] in [r[:3] for r in _items_rows(doc)]  # the reason for the 3 points
+
+
+def _items_rows(doc) -> list[list[str]]:
+    """The second bordered table of a 结果反馈: 事项, 次数, 分值, 事由, 文号."""
+    bordered = [t for t in doc.tables if t._tbl.tblPr.find(qn("w:tblBorders")) is not None]
+    return [[c.text for c in row.cells] for row in bordered[1].rows]
     assert "在参加考核的3人中列第2名，考核等次为良好" in body_text(doc)
 
 
@@ -471,8 +478,13 @@ def test_no_archive(tmp_path, monkeypatch):
 
 
 def test_ties_take_the_committee_decision_and_ungraded_people_are_left_out(ws):
-    """Grades edited in the archive: 1001 并列待定 with a recorded decision, 1002 并列待定
-    without one (listed, with a warning), 1004 不确定等次 (not on the 公示, still gets feedback)."""
+    """Grades edited in the archive, as an older kaohe recorded them (no grading inputs, so
+    decisions replace 并列待定 only): 1001 并列待定 with a recorded decision, 1002 并列待定 without
+    one, 1004 不确定等次 (not on the 公示, still gets feedback).
+
+    The 公示 is refused while 1002 (李娜) is undecided, naming her and the decide command;
+    `--draft` writes the committee's copy, marked 征求意见稿, with 李娜 still 并列待定."""
+    import json
     import sqlite3
 
     from kaohe_cli.archive import open_archive
@@ -480,15 +492,25 @@ def test_ties_take_the_committee_decision_and_ungraded_people_are_left_out(ws):
     with sqlite3.connect(ws / "kaohe.db") as conn:
         conn.execute("UPDATE scores SET grade = '并列待定' WHERE subject IN ('1001', '1002')")
         conn.execute("UPDATE scores SET grade = '不确定等次' WHERE subject = '1004'")
+        for subject, extra in conn.execute("SELECT subject, extra FROM scores").fetchall():
+            data = json.loads(extra)
+            data.pop("grading", None)
+            conn.execute("UPDATE scores SET extra = ? WHERE subject = ?", (json.dumps(data), subject))
     conn.close()
     with open_archive(ws / "kaohe.db") as arc:
         arc.record_decision("zhujian", "2023-03", "1001", "优秀", "局党组会议研究")
-    result = notice("--publicize", "--period", "2023-03", "--date", "2023-09-27")
+    refused = notice("--publicize", "--period", "2023-03", "--date", "2023-09-27")
+    assert refused.exit_code == 1
+    assert "仍有1人并列待定：李娜（1002）" in flat(refused.output)
+    assert "kaohedecide--period2023-03" in flat(refused.output) and "--draft" in refused.output
+    assert not out_dir(ws).exists() or not list(out_dir(ws).iterdir())
+    result = notice("--publicize", "--period", "2023-03", "--date", "2023-09-27", "--draft")
     assert result.exit_code == 0, result.output
-    assert "1人等次为“并列待定”（李娜）" in flat(result.output)
-    rows = data_rows(Document(str(out_dir(ws) / "公示-2023-03.docx")))
+    draft = Document(str(out_dir(ws) / "公示-2023-03-征求意见稿.docx"))
+    rows = data_rows(draft)
     assert rows[1:] == [["1", "张伟", "办公室", "优秀"], ["2", "李娜", "办公室", "并列待定"],
                         ["3", "张&<三>", "规划股", "基本称职"], ["4", "黄强", "质监站", "不称职"]]
+    assert "征求意见稿" in body_text(draft)
     assert "共4人" in flat(result.output)
     feedback = notice("--feedback", "--period", "2023-03")
     assert feedback.exit_code == 0, feedback.output

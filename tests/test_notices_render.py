@@ -71,6 +71,15 @@ FEEDBACK = {
     "rank": 3,
     "count": 58,
     "sign_date": "2023年4月3日",
+    "items": [
+        {"item": "迟到", "count": "3", "points": "-1.5", "reason": "", "evidence": ""},
+        {"item": "通报表扬（市级）", "count": "1", "points": "+2", "reason": "全市财政工作先进个人",
+         "evidence": "市财〔2023〕12号"},
+    ],
+    "deadline": "2023年4月10日",
+    "contact_person": "王建华",
+    "contact_phone": "0000-12345678",
+    "contact_address": "局机关三楼人事科",
 }
 
 TALK = {
@@ -212,7 +221,7 @@ def test_title_body_and_table_fonts(tmp_path, name):
         assert run.font.size == Pt(16)
 
     tables = data_tables(doc)
-    assert len(tables) == (0 if name == "诫勉谈话通知.docx" else 1)
+    assert len(tables) == {"诫勉谈话通知.docx": 0, "公示.docx": 1, "结果反馈.docx": 2}[name]
     cells = [p for t in tables for row in t.rows for c in row.cells for p in c.paragraphs]
     for run in nonempty_runs(cells):
         assert east_asia(run) == BODY_FONT
@@ -425,9 +434,12 @@ def test_feedback_text_and_table(tmp_path):
     text = texts(doc)
     assert doc.paragraphs[0].text == "2023年3月考核结果反馈"
     assert "办公室张三同志：" in text
-    assert "你的考核总分为93.00分，在参加考核的58人中列第3名，考核等次为优秀。" in text
-    assert table_rows(doc) == [
-        ["考核项目", "分值", "得分"],
+    assert "你的考核总分为93.00分，在参加考核的58人中列第3名，考核等次为优秀。加分、扣分的事项和依据如下：" in text
+    assert "如对考核结果有异议，请于2023年4月10日前以书面形式向王建华提出（联系电话：0000-12345678；书面材料请送局机关三楼人事科）。" in text
+    assert "考核工作办公室" not in text
+    rows = table_rows(doc) + table_rows(doc, 1)
+    assert rows[:7] == [
+        ["考核项目", "满分", "得分"],
         ["工作实绩", "60", "55.5"],
         ["工作作风", "20", "18"],
         ["考勤", "20", "19"],
@@ -435,6 +447,18 @@ def test_feedback_text_and_table(tmp_path):
         ["扣分", "—", "-1.5"],
         ["总分", "—", "93.00"],
     ]
+    assert rows[7:] == [
+        ["事项", "数量", "分值", "事由", "文号"],
+        ["迟到", "3", "-1.5", "", ""],
+        ["通报表扬（市级）", "1", "+2", "全市财政工作先进个人", "市财〔2023〕12号"],
+    ]
+
+
+def test_feedback_without_items_says_so(tmp_path):
+    doc = render(tmp_path, "结果反馈.docx", dict(FEEDBACK, items=[], contact_person="", contact_address=""))
+    text = texts(doc)
+    assert "本期没有加分、扣分事项。" in text
+    assert "向________提出（联系电话：0000-12345678）。" in text
 
 
 def test_talk_text(tmp_path):
@@ -638,7 +662,7 @@ def test_merge_three_documents_has_two_page_breaks(tmp_path):
     assert _page_breaks(doc) == 2
     text = texts(doc)
     assert [n for n in ("张三", "李四", "王五") if f"办公室{n}同志" in text] == ["张三", "李四", "王五"]
-    assert len(data_tables(doc)) == 3
+    assert len(data_tables(doc)) == 6  # 考核项目 and 加减分事项 for each of the three
     assert len(signature_blocks(doc)) == 3
     assert len(doc.sections) == 1
     section = doc.sections[0]

@@ -442,7 +442,7 @@ def build_feedback(doc) -> None:
     _body(doc, "根据考核有关规定，现将你{{ period_label }}的考核结果反馈如下：")
     _table(
         doc,
-        ["考核项目", "分值", "得分"],
+        ["考核项目", "满分", "得分"],
         [80, 38, 38],
         "for c in components",
         ["{{ c.name }}", "{{ c.max }}", "{{ c.score }}"],
@@ -455,9 +455,22 @@ def build_feedback(doc) -> None:
     _body(
         doc,
         "你的考核总分为{{ total }}分，在参加考核的{{ count }}人中列第{{ rank }}名，"
-        "考核等次为{{ grade }}。",
+        "考核等次为{{ grade }}。"
+        "{% if items %}加分、扣分的事项和依据如下：{% else %}本期没有加分、扣分事项。{% endif %}",
     )
-    _body(doc, "如对考核结果有异议，请在公示期内向本单位考核工作办公室书面提出。")
+    _table(
+        doc,
+        ["事项", "数量", "分值", "事由", "文号"],
+        [34, 16, 18, 48, 40],
+        "for i in items",
+        ["{{ i.item }}", "{{ i.count }}", "{{ i.points }}", "{{ i.reason }}", "{{ i.evidence }}"],
+    )
+    _body(
+        doc,
+        "如对考核结果有异议，请于{{ deadline }}前以书面形式向"
+        f"{_default('contact_person')}提出（联系电话：{_default('contact_phone')}"
+        "{% if contact_address %}；书面材料请送{{ contact_address }}{% endif %}）。",
+    )
     _closing(doc, "特此通知。")
 
 

@@ -38,7 +38,9 @@ def history(
                           " ".join(str(f.get("sha256", ""))[:12] for f in files), r.created_at)
             t.print()
             return
-        frame = arc.subject_history(who)
+        from kaohe_cli.decisions import with_decided_grades
+
+        frame = with_decided_grades(arc, arc.subject_history(who))
         ranks, flags = _multi_year(arc, frame)
     if as_json:
         print_json({"records": frame.to_dict("records"),

@@ -26,6 +26,8 @@ def notice(
     merge: bool = typer.Option(False, "--merge", help="把每人一份的通知合并为一个文档（每人另起一页，页码各自从 1 起）"),
     pdf: bool = typer.Option(False, "--pdf", help="同时转换为 PDF（需要安装 LibreOffice）"),
     html: bool = typer.Option(False, "--html", help="同时在每个 .docx 旁写出 .html 预览"),
+    draft: bool = typer.Option(False, "--draft", help="公示征求意见稿：仍有并列待定时供集体研究会议使用，标题注明“征求意见稿”"),
+    all_grades: bool = typer.Option(False, "--all", help="年度（季度）公示列出全部等次；缺省只列拟确定为最高等次（如优秀）的人员"),
     force: bool = C.ForceOpt,
 ) -> None:
     """生成公示、结果反馈或诫勉谈话通知（Word 文档，版式依 GB/T 9704-2012），依据档案库中该考核期最近一次评分。"""
@@ -52,13 +54,15 @@ def notice(
         html=html,
         pdf=pdf,
         force=force,
+        draft=draft,
+        all_grades=all_grades,
     )
     out = make_notices(cfg, C.db_path(db, cfg), opts)
 
     for warning in out.warnings:
         err_console.print(f"[yellow]警告：[/]{escape(warning)}")
     name = KIND_NAMES[out.kind]
-    console.print(f"{out.period.label} {escape(out.run.scheme_name)}（第 {out.run.id} 次评分记录，{out.run.created_at}）")
+    console.print(f"{out.period.label} {escape(out.source.scheme_name)}（{out.source.label}）")
     if out.start is not None:
         console.print(f"公示期：{format_cn_date(out.start)}至{format_cn_date(out.end)}（{out.days}个工作日），共 {out.people} 人")
     if out.nobody:

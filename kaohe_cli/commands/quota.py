@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_issues, print_json
+from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues, print_json
 
 
 @handle_errors
@@ -16,15 +16,16 @@ def quota(
     quarter: str = typer.Option(None, "--quarter", help="汇总的季度，如 2023Q1"),
     scheme: str = typer.Option(None, "--scheme", "-s", help="档案中该年度（季度）有多个方案的评分记录时指定方案编号（或方案文件）；缺省取档案中的方案"),
     quota_: list[str] = typer.Option(None, "--quota", "-q", help="人事部门下达的名额，替换方案名额：优秀=15% 或 先进=3（可重复）"),
-    decide: list[str] = typer.Option(None, "--decide", help="记录集体研究决定：工号=等次（可重复），用于名额边缘的并列待定"),
+    decide: list[str] = typer.Option(None, "--decide", help="记录集体研究决定：工号=等次（可重复），用于名额边缘的并列待定；同 kaohe decide --period 年度"),
     decide_note: str = typer.Option("", "--note", help="集体研究决定的说明，如 会议纪要文号"),
+    displace: bool = typer.Option(False, "--displace", help="确认 --decide 使排名更前且未并列者失去名额（双方备注中写明）"),
     db: Path = C.DbOpt,
     output: Path = typer.Option(None, "--output", "-o", help="年度结果工作簿，缺省为 <年度>-年度汇总.xlsx"),
     force: bool = C.ForceOpt,
     as_json: bool = C.JsonOpt,
 ) -> None:
     """汇总档案中各期评分：年度（季度）得分、资格审查、一票否决、名额与并列待定，写出年度结果工作簿。"""
-    from kaohe_cli.annual import compute
+    from kaohe_cli.annual import compute, record_summary
     from kaohe_cli.errors import UsageError
     from kaohe_cli.fileout import atomic_output, check_target
     from kaohe_cli.period import Period, parse_period
@@ -47,9 +48,15 @@ def quota(
         decisions[who.strip()] = grade.strip()
     out = output or (cfg.output_path() or Path.cwd()) / f"{target.code}-{s.id}-年度汇总.xlsx"
     check_target(out, force)
-    result = compute(archive, s, target, quotas=quotas, decide=decisions, decide_note=decide_note)
+    if decisions:  # checked and recorded as `kaohe decide --period` would
+        from kaohe_cli.decisions import decide as run_decide
+
+        run_decide(archive, cfg, target.code, decisions, scheme_ref=scheme, note=decide_note, displace=displace,
+                   quotas=quotas)
+    result = compute(archive, s, target, quotas=quotas)
     with atomic_output(out, force=force) as tmp:
-        write_annual(result, tmp, {"名额参数": quotas or "方案缺省"})
+        write_annual(result, tmp, {"名额": "，".join(f"{k} {v}" for k, v in quotas.items()) or "按方案规定"})
+    record_summary(archive, result, quotas)
     t = result.table
     counts = t["grade"].replace("", "（无）").value_counts()
     if as_json:
@@ -68,7 +75,6 @@ def quota(
 
 def _print(result, counts, out) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     t = result.table
     console.print(f"[bold]{escape(result.target.label)} {escape(result.scheme.name)}[/]：{len(t)} 个考核对象，"
@@ -76,13 +82,11 @@ def _print(result, counts, out) -> None:
     console.print("建议等次：" + escape("，".join(f"{k} {v}" for k, v in counts.items())))
     top = t[t["grade"].fillna("") != ""].sort_values("rank", kind="mergesort")
     if len(top):
-        tab = Table(title="有建议等次者")
-        for c in ("名次", "名称", "总分", "建议等次", "资格"):
-            tab.add_column(c)
+        tab = Listing("有建议等次者", ["名次", "名称", "总分", "建议等次", "资格"], short=["名次", "总分"])
         for s in top.index[:40]:
-            tab.add_row(str(t.at[s, "rank"]), escape(f"{t.at[s, 'name']}（{s}）"), f"{int(t.at[s, 'cents']) / 100:.2f}",
-                        escape(str(t.at[s, "grade"])), escape(str(t.at[s, "eligibility"])))
-        console.print(tab)
+            tab.add_row(str(t.at[s, "rank"]), f"{t.at[s, 'name']}（{s}）", f"{int(t.at[s, 'cents']) / 100:.2f}",
+                        str(t.at[s, "grade"]), str(t.at[s, "eligibility"]))
+        tab.print()
     for g, members in result.ties:
         names = "、".join(f"{t.at[s, 'name']}（{s}）" for s in members)
         console.print(f"[yellow]并列待定[/]（{escape(g)}）：{escape(names)} — 请集体研究后用 --decide 工号=等次 记录")

@@ -58,6 +58,7 @@ class Result:
     issues: list[Issue]
     quota_uses: list[QuotaUse]
     file: str = ""
+    grade_inputs: dict | None = None  # forced, no_grade, ceiling, not_eligible: to grade again with decisions
 
     @property
     def components(self) -> list[str]:
@@ -185,7 +186,7 @@ def score_period(
             names = _names(subjects, use.tied)
             issues.append(warning(
                 f"「{use.grade}」名额边缘有并列：{use.group} 名额{use.places}人，{names} 同分并列，均标为并列待定",
-                "请集体研究决定后用 kaohe quota --decide 工号=等次 记录",
+                f"请集体研究决定后用 kaohe decide --period {prep.period.code} 工号=等次 记录",
             ))
     if scheme.grading.quota_group:
         col = scheme.grading.quota_group
@@ -207,7 +208,8 @@ def score_period(
     table["flags"] = pd.Series([flags.get(s, []) for s in idx], index=idx, dtype=object)
     table["rules"] = pd.Series([acted.get(s, []) for s in idx], index=idx, dtype=object)
     lines = lines.reset_index(drop=True)
-    return Result(scheme, prep.period, subjects, table, lines, prep.issues + issues, graded.uses, prep.file)
+    inputs = {"forced": forced, "no_grade": no_grade, "ceiling": ceiling, "not_eligible": not_eligible}
+    return Result(scheme, prep.period, subjects, table, lines, prep.issues + issues, graded.uses, prep.file, inputs)
 
 
 # ---- component pieces --------------------------------------------------------------------

@@ -11,6 +11,21 @@ The algorithm (SCHEMES.md, "Rules shared by every scheme"):
   not drop into a lower grade. The quota is never exceeded.
 - Whoever is left gets the catch-all grade (the last grade when it has no threshold and no
   quota), or `grading.none`.
+
+Committee decisions (`preset`, from `kaohe decide`) are exact:
+
+- A decision for a grade fills a place of that grade's quota in the subject's group. Places
+  go first to the decided, then to the others in rank order as above, so a decision for
+  someone tied at the edge fills a contested place; the rest of the tie, once the places are
+  filled, go on down the grade order, and lower grades' quotas are filled again after them.
+- A decision that leaves fewer places than the subjects ranked strictly above the edge takes a
+  place from a higher-ranked, untied subject. The grades are still computed (that subject drops
+  to the next grade), and the loss is reported in `conflicts`, so the caller can refuse it or,
+  when the committee insists (`--displace`), record it and note it for both people.
+- A decision for more subjects than the quota has places is reported the same way.
+- A decision cannot lift a subject over a threshold, an eligibility rule or a ceiling, and
+  cannot change a grade set by a rule (forced, 不确定等次): those are reported as
+  `conflicts` of kind "unqualified" or "fixed".
 """
 
 from __future__ import annotations
@@ -42,11 +57,24 @@ class QuotaUse:
 
 
 @dataclass
+class DecisionConflict:
+    """A committee decision that takes a place from someone, exceeds a quota or cannot apply."""
+
+    kind: str  # displaces | over_quota | unqualified | fixed
+    grade: str
+    group: str
+    decided: list[str]  # the subjects whose decision is in conflict
+    losers: list[str] = field(default_factory=list)  # higher-ranked subjects who lose their place
+    places: int = 0
+
+
+@dataclass
 class GradeResult:
     grades: pd.Series  # subject → grade text
     uses: list[QuotaUse]
     notes: dict[str, list[str]]  # subject → remarks
     missing_quota: list[str]  # grades whose required quota was not given
+    conflicts: list[DecisionConflict] = field(default_factory=list)
 
 
 def quota_places(spec: str, n: int, rounding: str = "floor") -> int:
@@ -84,12 +112,17 @@ def assign_grades(
     uses: list[QuotaUse] = []
     missing: list[str] = []
 
+    conflicts: list[DecisionConflict] = []
+
     result[no_grade.to_numpy()] = NO_GRADE
     has_forced = (forced != "") & ~no_grade
     result[has_forced.to_numpy()] = forced[has_forced]
     graded = ~no_grade  # counted in N
     open_ = ~no_grade & ~has_forced  # still to be placed
     preset = preset.reindex(idx).fillna("") if preset is not None else pd.Series("", index=idx)
+    fixed = (preset != "") & ~open_ & (preset != result)
+    for grade_name in dict.fromkeys(preset[fixed]):
+        conflicts.append(DecisionConflict("fixed", grade_name, "", [str(x) for x in idx[fixed & (preset == grade_name)]]))
     decided = (preset != "") & open_
     result[decided.to_numpy()] = preset[decided]
     open_ &= ~decided
@@ -105,19 +138,40 @@ def assign_grades(
     graded_a = graded.to_numpy(dtype=bool)
     score_a = score.to_numpy(dtype="int64")
     ceiling_a = ceiling.reindex(idx).to_numpy(dtype="int64")
+    decided_a = decided.to_numpy(dtype=bool)
+    preset_a = preset.to_numpy(dtype=object)
 
     last = grading.grades[-1]
     catch_all = last.min is None and last.quota is None and not last.quota_required
 
+    def fill(cand, places):
+        """(chosen, tied) positions: the best `places` of `cand`, a tie across the edge held back."""
+        if len(cand) == 0 or places <= 0:
+            return cand[:0], cand[:0]
+        # best first; a stable sort keeps roster order among full ties
+        cand = cand[np.lexsort(tuple(-key_matrix[cand, j] for j in reversed(range(key_matrix.shape[1]))))]
+        if places >= len(cand):
+            return cand, cand[:0]
+        edge = key_matrix[cand[places - 1]]
+        if (key_matrix[cand[places]] == edge).all():
+            at_edge = (key_matrix[cand] == edge).all(axis=1)
+            return cand[: int(np.argmax(at_edge))], cand[at_edge]  # strictly better than the edge; the tie
+        return cand[:places], cand[:0]
+
     for pos, grade in enumerate(grading.grades):
         if catch_all and pos == len(grading.grades) - 1:
             break
-        pool = open_a.copy()
+        qualifies = np.ones(len(idx), dtype=bool)
         if grade.min is not None:
-            pool &= score_a >= _cents(grade.min)
+            qualifies &= score_a >= _cents(grade.min)
         if grade.name in not_eligible:
-            pool &= ~not_eligible[grade.name].reindex(idx, fill_value=False).to_numpy(dtype=bool)
-        pool &= (ceiling_a < 0) | (ceiling_a <= pos)
+            qualifies &= ~not_eligible[grade.name].reindex(idx, fill_value=False).to_numpy(dtype=bool)
+        qualifies &= (ceiling_a < 0) | (ceiling_a <= pos)
+        pool = open_a & qualifies
+        preset_here = decided_a & (preset_a == grade.name)
+        unqualified = preset_here & ~qualifies
+        if unqualified.any():
+            conflicts.append(DecisionConflict("unqualified", grade.name, "", [str(x) for x in idx[unqualified]]))
         spec = quotas.get(grade.name, grade.quota)
         if spec is None and grade.quota_required:
             missing.append(grade.name)
@@ -127,32 +181,27 @@ def assign_grades(
             open_a &= ~pool
             continue
         group_col = grade.quota_group or grading.quota_group
-        preset_here = (decided & (preset == grade.name)).to_numpy(dtype=bool)
         for gname, members in _group_positions(idx, groups, group_col):
             n = int(graded_a[members].sum())
             places = quota_places(spec, n, grade.rounding)
-            taken = int(preset_here[members].sum())
-            use = QuotaUse(grade.name, gname, n, spec, places, taken)
+            mine = members[preset_here[members]]
+            use = QuotaUse(grade.name, gname, n, spec, places, len(mine))
             uses.append(use)
-            places -= taken
-            cand = members[pool[members]]  # in roster order
-            if len(cand) == 0 or places <= 0:
-                continue
-            # best first; a stable sort keeps roster order among full ties
-            cand = cand[np.lexsort(tuple(-key_matrix[cand, j] for j in reversed(range(key_matrix.shape[1]))))]
-            tied = cand[:0]
-            if places >= len(cand):
-                chosen = cand
-            else:
-                edge = key_matrix[cand[places - 1]]
-                if (key_matrix[cand[places]] == edge).all():
-                    at_edge = (key_matrix[cand] == edge).all(axis=1)
-                    chosen = cand[: int(np.argmax(at_edge))]  # strictly better than the edge
-                    tied = cand[at_edge]
-                else:
-                    chosen = cand[:places]
+            left = places - len(mine)
+            chosen, tied = fill(members[pool[members]], left)
+            if len(mine):
+                # Who would hold a place without the decisions: anyone of them who loses it is displaced.
+                natural, _ = fill(members[(pool | (preset_here & qualifies))[members]], places)
+                losers = np.setdiff1d(natural, np.concatenate([chosen, mine]))
+                if left < 0:
+                    conflicts.append(DecisionConflict("over_quota", grade.name, gname, [str(idx[m]) for m in mine],
+                                                      [str(idx[x]) for x in losers], places))
+                elif len(losers):
+                    newcomers = np.setdiff1d(mine, natural)
+                    conflicts.append(DecisionConflict("displaces", grade.name, gname, [str(idx[m]) for m in newcomers],
+                                                      [str(idx[x]) for x in losers], places))
             grades_a[chosen] = grade.name
-            use.granted = taken + len(chosen)
+            use.granted = len(mine) + len(chosen)
             if len(tied):
                 grades_a[tied] = TIED
                 use.tied = [str(idx[t]) for t in tied]
@@ -164,7 +213,7 @@ def assign_grades(
             open_a[tied] = False
 
     grades_a[open_a] = last.name if catch_all else grading.none
-    return GradeResult(pd.Series(grades_a, index=idx, dtype=object), uses, notes, missing)
+    return GradeResult(pd.Series(grades_a, index=idx, dtype=object), uses, notes, missing, conflicts)
 
 
 def group_labels(frame: pd.DataFrame | None, column: str | None, idx: pd.Index) -> pd.Series:

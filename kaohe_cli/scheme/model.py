@@ -135,6 +135,7 @@ class BottomRankPenalty(_Strict):
     also_min: Num | None = None
     points: Num
     text: str = ""
+    column_max: Num | None = None  # `column` must lie in 0..column_max (e.g. a 测评得分 out of 100)
 
 
 class Component(_Strict):
@@ -154,6 +155,7 @@ class Component(_Strict):
     clip: bool = False  # input values outside [min, max] are clipped with a note
     # rank_band
     column: str | None = None  # rating column ranked (e.g. 测评得分)
+    column_max: Num | None = None  # the ranked column must lie in 0..column_max
     group_by: str | None = None  # roster column ranked within (e.g. 类别)
     bands: list[BandRule] = []
     otherwise: Num | None = None
@@ -292,6 +294,7 @@ class Annual(_Strict):
     bottom_flag: dict[str, str] = {}  # e.g. {"share": "20%", "flag": "不得推荐评优"}
     awards: dict[str, Num] = {}  # grade → money per person (gonghui)
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
+    default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)
     note: str = ""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe_cli.annual import AnnualResult
+from kaohe_cli.workdays import format_cn_time
 from kaohe_cli.writers.result_xlsx import _Formats, _mean_of, _page, _write_table, close_book, write_pairs
 
 
@@ -103,15 +104,23 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
 
     ws = wb.add_worksheet("说明")
     pairs = [("方案", f"{r.scheme.name}（{r.scheme.id}）"), ("汇总期", f"{r.target.label}（{r.target.code}）"),
-             ("汇总方法", (r.scheme.annual.note if r.scheme.annual and r.scheme.annual.note else "各期得分平均"))]
+             ("汇总方法", (r.scheme.annual.note if r.scheme.annual and r.scheme.annual.note else "各期得分平均")),
+             ("加分、扣分", "全年各期的加分、扣分之和，另加年终计分事项；总分为各期平均分加年终加分、减年终扣分")]
+    if not r.scheme.is_unit:
+        default = r.scheme.annual.default_grade if r.scheme.annual else "称职"
+        pairs.append(("建议等次", f"未进入名额、也未被取消资格的人员为{default}"))
     for run in r.runs:
-        files = "、".join(f"{f.get('name')}（SHA-256 {str(f.get('sha256'))[:16]}…）" for f in (run.input_files or []))
-        pairs.append((f"考核期 {run.period}", f"第{run.id}次评分记录，{run.created_at}，{files}"))
+        files = "、".join(str(f.get("name")) for f in (run.input_files or []))
+        pairs.append((f"考核期 {run.period}", f"第{run.id}次评分记录（{format_cn_time(run.created_at)}），输入文件 {files}"))
     for code in r.missing:
         pairs.append((f"考核期 {code}", "缺少评分记录"))
     for text in r.quota_text:
-        pairs.append(("名额", text))
+        pairs.append(("名额使用", text))
     for k, v in meta.items():
         pairs.append((k, str(v)))
+    pairs.append(("技术信息", "以下为核对用的文件指纹，一般无需阅读"))
+    for run in r.runs:
+        for f in run.input_files or []:
+            pairs.append((f"{run.period} {f.get('name')}", f"SHA-256 {f.get('sha256')}"))
     write_pairs(ws, fmt, pairs, "说明")
     close_book(wb)

@@ -24,8 +24,12 @@ formatted for print, dates as `2023年9月27日` (`kaohe_cli.workdays.format_cn_
 
 结果反馈 (`结果反馈.docx`, one document per person)
     unit_name, period_label, name, dept
-    components       list of {name, max, score}: 考核项目, 分值, 得分
+    components       list of {name, max, score}: 考核项目, 满分, 得分
     bonus, deduction, total, grade, rank, count, sign_date
+    items            list of {item, count, points, reason, evidence}: every deduction and bonus
+                     with its 事项 (and 级别), 数量, signed 分值, 事由 and 文号
+    deadline         last day to object (the end of the publicity period from the notice date)
+    contact_person, contact_phone, contact_address   as for 公示
 
 诫勉谈话通知 (`诫勉谈话通知.docx`, one per person graded 不称职)
     unit_name, period_label, name, dept, total, grade,
@@ -90,7 +94,8 @@ CONTEXT_KEYS: dict[str, frozenset[str]] = {
     "结果反馈.docx": frozenset(
         {
             "unit_name", "period_label", "name", "dept", "components", "bonus",
-            "deduction", "total", "grade", "rank", "count", "sign_date",
+            "deduction", "total", "grade", "rank", "count", "sign_date", "items",
+            "deadline", "contact_person", "contact_phone", "contact_address",
         }
     ),
     "诫勉谈话通知.docx": frozenset(

@@ -4,7 +4,7 @@ Written from shared/SCHEMES.md and shared/DESIGN.md only, never from the impleme
 (kaohe_cli/annual.py, kaohe_cli/engine/).  Each case lists its periods (one workbook each),
 scored into one archive with `kaohe score`, then one or more `kaohe quota --year` runs with
 their options and the expected JSON: every subject's `total` (2-decimal text) and `grade`
-(建议等次 text, "" when no annual grade), and, where given, `ties` (the subjects that must
+(建议等次 text; a person with none of the annual grades gets the default 称职, a unit ""), and, where given, `ties` (the subjects that must
 appear in the tie report; [] = no ties) and `missing` (the periods of the year not archived).
 
 Rules used throughout (SCHEMES.md, "Rules shared by every scheme"):
@@ -82,7 +82,8 @@ Annual score = mean + min(30, bonuses) − deductions, rounded once, half up:
   1003: 99.33666… + 5 − 3                  = 101.33666… -> 101.34
   1004: 99.333… + (5+1) − 3                = 102.333… -> 102.33
   1005: 99.505 + 1 − 8                     = 92.505 -> 92.51 (half up; banker's rounding would give 92.50)
-N = 6 -> floor(30% × 6) = floor(1.8) = 1 优秀预备人选: 1001 (129.00).  Everyone else "".""",
+N = 6 -> floor(30% × 6) = floor(1.8) = 1 优秀预备人选: 1001 (129.00).  Everyone else 称职, the
+default annual grade of a person with none of the annual grades (issue 14).""",
     "periods": [
         {
             "period": "2023-01",
@@ -160,12 +161,12 @@ N = 6 -> floor(30% × 6) = floor(1.8) = 1 优秀预备人选: 1001 (129.00).  Ev
         {
             "args": [],
             "expect": {
-                "9001": {"total": "98.67", "grade": ""},
+                "9001": {"total": "98.67", "grade": "称职"},
                 "1001": {"total": "129.00", "grade": "优秀预备人选"},
-                "1002": {"total": "111.67", "grade": ""},
-                "1003": {"total": "101.34", "grade": ""},
-                "1004": {"total": "102.33", "grade": ""},
-                "1005": {"total": "92.51", "grade": ""},
+                "1002": {"total": "111.67", "grade": "称职"},
+                "1003": {"total": "101.34", "grade": "称职"},
+                "1004": {"total": "102.33", "grade": "称职"},
+                "1005": {"total": "92.51", "grade": "称职"},
             },
             "ties": [],
             "missing": _months_except("2023-01", "2023-05", "2023-09"),
@@ -249,12 +250,12 @@ N = 7 -> floor(2.1) = 2 优秀预备人选: 2004 (130.00) and 2007 (110.00).""",
         {
             "args": [],
             "expect": {
-                "2001": {"total": "103.50", "grade": ""},
-                "2002": {"total": "97.50", "grade": ""},
-                "2003": {"total": "105.00", "grade": ""},
+                "2001": {"total": "103.50", "grade": "称职"},
+                "2002": {"total": "97.50", "grade": "称职"},
+                "2003": {"total": "105.00", "grade": "称职"},
                 "2004": {"total": "130.00", "grade": "优秀预备人选"},
-                "2005": {"total": "98.50", "grade": ""},
-                "2006": {"total": "98.00", "grade": ""},
+                "2005": {"total": "98.50", "grade": "称职"},
+                "2006": {"total": "98.00", "grade": "称职"},
                 "2007": {"total": "110.00", "grade": "优秀预备人选"},
             },
             "ties": [],
@@ -302,7 +303,7 @@ def _z3_expect(g3003, g3004):
         "3004": {"total": "98.00", "grade": g3004},
     }
     for i, t in zip(range(5, 11), ["97.00", "96.00", "95.00", "94.00", "93.00", "92.00"]):
-        exp[f"30{i:02d}"] = {"total": t, "grade": ""}
+        exp[f"30{i:02d}"] = {"total": t, "grade": "称职"}
     return exp
 
 
@@ -329,8 +330,8 @@ ZHUJIAN_TIE_DECIDE = {
     
     "why": _Z3_WHY + """
 Then quota run 1 without options (the tie, as in annual-zhujian-tie-at-edge) and quota run 2 with
---decide 3004=优秀预备人选 (the 集体研究决定): 3004 gets it, the quota (3) is full, so 3003 gets ""
-and no tie is left to report.""",
+--decide 3004=优秀预备人选 (the 集体研究决定): 3004 gets it, the quota (3) is full, so 3003 gets
+称职 (the default annual grade) and no tie is left to report.""",
     "periods": _Z3_PERIODS,
     "runs": [
         {
@@ -340,7 +341,7 @@ and no tie is left to report.""",
         },
         {
             "args": ["--decide", "3004=优秀预备人选"],
-            "expect": _z3_expect("", "优秀预备人选"),
+            "expect": _z3_expect("称职", "优秀预备人选"),
             "ties": [],
         },
     ],
@@ -431,14 +432,14 @@ Annual points (mean of the rounded monthly totals):
             "expect": {
                 "C101": {"total": "96.33", "grade": "先进工作者"},
                 "C102": {"total": "95.00", "grade": "优秀"},
-                "C103": {"total": "95.00", "grade": ""},
-                "C104": {"total": "93.33", "grade": ""},
-                "C105": {"total": "92.67", "grade": ""},
-                "C106": {"total": "92.00", "grade": ""},
-                "C107": {"total": "88.00", "grade": ""},
-                "C108": {"total": "87.00", "grade": ""},
-                "C109": {"total": "86.00", "grade": ""},
-                "C110": {"total": "85.00", "grade": ""},
+                "C103": {"total": "95.00", "grade": "称职"},
+                "C104": {"total": "93.33", "grade": "称职"},
+                "C105": {"total": "92.67", "grade": "称职"},
+                "C106": {"total": "92.00", "grade": "称职"},
+                "C107": {"total": "88.00", "grade": "称职"},
+                "C108": {"total": "87.00", "grade": "称职"},
+                "C109": {"total": "86.00", "grade": "称职"},
+                "C110": {"total": "85.00", "grade": "称职"},
             },
             "ties": [],
             "missing": _months_except("2023-01", "2023-02", "2023-03"),
@@ -516,16 +517,16 @@ Annual points: D201 287/3 = 95.67, D202 291/3 = 97.00, D203 100.00, D204 99.00, 
         {
             "args": [],
             "expect": {
-                "D201": {"total": "95.67", "grade": ""},
-                "D202": {"total": "97.00", "grade": ""},
-                "D203": {"total": "100.00", "grade": ""},
+                "D201": {"total": "95.67", "grade": "称职"},
+                "D202": {"total": "97.00", "grade": "称职"},
+                "D203": {"total": "100.00", "grade": "称职"},
                 "D204": {"total": "99.00", "grade": "优秀、先进工作者"},
-                "D205": {"total": "96.67", "grade": ""},
-                "D206": {"total": "97.00", "grade": ""},
-                "D207": {"total": "96.00", "grade": ""},
-                "D208": {"total": "94.00", "grade": ""},
-                "D209": {"total": "88.00", "grade": ""},
-                "D210": {"total": "87.00", "grade": ""},
+                "D205": {"total": "96.67", "grade": "称职"},
+                "D206": {"total": "97.00", "grade": "称职"},
+                "D207": {"total": "96.00", "grade": "称职"},
+                "D208": {"total": "94.00", "grade": "称职"},
+                "D209": {"total": "88.00", "grade": "称职"},
+                "D210": {"total": "87.00", "grade": "称职"},
             },
             "ties": [],
         }
@@ -604,10 +605,10 @@ N = 7.  --quota 优秀=2 (a count): 3302 (99.00) is 优秀; 3303 and 3304 tie on
                 "3302": {"total": "99.00", "grade": "优秀"},
                 "3303": {"total": "97.00", "grade": "并列待定（优秀）"},
                 "3304": {"total": "97.00", "grade": "并列待定（优秀）"},
-                "3305": {"total": "95.67", "grade": ""},
-                "3306": {"total": "85.00", "grade": ""},
-                "3307": {"total": "84.00", "grade": ""},
-                "3308": {"total": "83.00", "grade": ""},
+                "3305": {"total": "95.67", "grade": "称职"},
+                "3306": {"total": "85.00", "grade": "称职"},
+                "3307": {"total": "84.00", "grade": "称职"},
+                "3308": {"total": "83.00", "grade": "称职"},
             },
             "ties": ["3303", "3304"],
             "missing": _months_except("2023-10", "2023-11", "2023-12"),
@@ -644,11 +645,11 @@ as 好 would leave them tied -> 并列待定.)  先进工作者: floor(10% × 5)
         {
             "args": ["--quota", "优秀=1"],
             "expect": {
-                "3401": {"total": "97.00", "grade": ""},
+                "3401": {"total": "97.00", "grade": "称职"},
                 "3402": {"total": "97.00", "grade": "优秀"},
-                "3403": {"total": "93.33", "grade": ""},
-                "3404": {"total": "85.00", "grade": ""},
-                "3405": {"total": "84.00", "grade": ""},
+                "3403": {"total": "93.33", "grade": "称职"},
+                "3404": {"total": "85.00", "grade": "称职"},
+                "3405": {"total": "84.00", "grade": "称职"},
             },
             "ties": [],
         }
