@@ -349,7 +349,7 @@ def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligi
     ties, uses, conflicts = [], [], []
     for g in grading.grades:
         one = Grading(grades=[g], quota_group=grading.quota_group, none="")
-        mine = preset.where(preset == g.name, "")
+        mine = preset.map(lambda v, name=g.name: name if name in str(v).split("、") else "")
         r = assign_grades(one, cents, groups=groups, forced=forced.where(forced == "", "x"), no_grade=no_grade,
                           not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=mine)
         uses.extend(r.uses)

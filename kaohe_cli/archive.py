@@ -536,13 +536,14 @@ class Archive:
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._create = create
         self._check_path(create)
         try:
             self._conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True
             )
         except sqlite3.Error as exc:
-            raise ArchiveError(f"无法打开档案 {self.path}：{exc}", _HINT_DB) from exc
+            raise self._error("打开", exc) from exc
         try:
             self._prepare()
         except BaseException:
@@ -578,7 +579,10 @@ class Archive:
         except sqlite3.Error as exc:
             raise self._error("打开", exc) from exc
         self._check_state(*state)
-        app_id, version, _ = state
+        app_id, version, tables = state
+        if not self._create and app_id != APPLICATION_ID and not tables and not version:
+            raise NotFound(f"档案 {self.path} 是空文件，还没有任何评分记录",
+                           "请先运行 kaohe score 评分，或用 --db 指定档案路径")
         try:
             self._wal()
             if version != SCHEMA_VERSION or app_id != APPLICATION_ID:
@@ -712,14 +716,19 @@ class Archive:
             return self._not_a_database(exc)
         if code.startswith("SQLITE_FULL"):
             return ArchiveError(f"磁盘已满，无法{doing}档案 {self.path}", "请清理磁盘空间后重试")
-        if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) or (
+                "unable to open" in text or "readonly" in text):
             return ArchiveError(
-                f"无法{doing}档案 {self.path}：没有读写权限（{text}）",
-                "档案和它所在的文件夹都须可写；请检查权限，或用 --db 指定其他路径",
+                f"无法{doing}档案 {self.path}：没有读写权限，或所在文件夹不可写",
+                "档案和它所在的文件夹都须可写（SQLite 要在旁边建日志文件）；请检查权限，或用 --db 指定其他路径",
             )
+        if code.startswith("SQLITE_IOERR") or "disk I/O" in text:
+            return ArchiveError(f"读写档案 {self.path} 时磁盘出错，无法{doing}",
+                                "请检查磁盘（或网络盘的连接）后重试；网络盘上的档案请先复制到本机")
         if isinstance(exc, sqlite3.IntegrityError):
-            return ArchiveError(f"无法{doing}档案 {self.path}：数据不完整（{text}）", "这是程序错误，请反馈")
-        return ArchiveError(f"无法{doing}档案 {self.path}：{text}", "请检查磁盘空间和文件权限")
+            return ArchiveError(f"无法{doing}档案 {self.path}：数据不完整", "这是程序错误，请反馈")
+        return ArchiveError(f"无法{doing}档案 {self.path}（SQLite 错误 {code or type(exc).__name__}）",
+                            "请检查磁盘空间和文件权限")
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         conn = self._connection()

@@ -303,9 +303,12 @@ def _resolve(who: str, subjects: list[str], names: dict[str, str], period: Perio
 
 
 def _check_grades(new: dict[str, str], grading: Grading, scheme: Scheme, period: Period, names) -> None:
+    """Each grade must be declared; with independent designations (优秀、先进工作者) several may be
+    joined with 、."""
     declared = [g for g in grading.names]
     for s, g in new.items():
-        if g in (TIED, NO_GRADE) or g not in declared:
+        parts = g.split("、") if grading.independent else [g]
+        if any(p in (TIED, NO_GRADE) or p not in declared for p in parts) or len(set(parts)) != len(parts):
             raise DecisionRefused(
                 f"等次「{g}」不是方案 {scheme.id}（{scheme.name}）{period.label}的等次（{_label(s, names)}）",
                 f"可选：{'、'.join(declared)}",

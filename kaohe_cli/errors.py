@@ -95,3 +95,28 @@ class TemplateError(KaoheError):
 
 class ConverterMissing(KaoheError):
     """An external converter (LibreOffice) needed for `--pdf` is not installed."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Chinese (the system's own text may be English)."""
+    import errno
+
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有权限，或文件正被其他程序（如 Excel、WPS）打开"
+    reasons = {
+        errno.ENOSPC: "磁盘已满",
+        errno.EROFS: "磁盘或文件夹是只读的",
+        errno.ENOENT: "文件夹不存在",
+        errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+        errno.EEXIST: "路径中有同名的文件，挡住了要建的文件夹",
+        errno.EISDIR: "这是一个文件夹",
+        errno.ENAMETOOLONG: "文件名或路径太长",
+        errno.EBUSY: "文件正被其他程序占用",
+        errno.EINVAL: "文件名中有系统不允许的字符",
+    }
+    found = reasons.get(exc.errno or -1)
+    if found:
+        return found
+    if getattr(exc, "winerror", None) == 32:  # ERROR_SHARING_VIOLATION
+        return "文件正被其他程序（如 Excel、WPS）打开"
+    return f"系统拒绝了这次操作（错误号 {exc.errno}）"

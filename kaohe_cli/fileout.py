@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from kaohe_cli.errors import OutputExists, UnsafePath
+from kaohe_cli.errors import OutputExists, UnsafePath, os_reason
 
 # When this process (first) imported this module: a temp file last modified before then
 # belongs to an earlier run. A live writer touches its temp file while it writes.
@@ -114,8 +114,8 @@ def _not_written(path: Path, exc: OSError, started: bool = True) -> OutputExists
             "请确认只有一次运行在写该文件后重试",
         )
     return OutputExists(
-        f"无法写出 {path.name}（{exc.strerror or exc}）",
-        "请检查磁盘空间和文件夹的写入权限后重试；原有文件未被改动",
+        f"无法写出 {path.name}：{os_reason(exc)}",
+        f"请检查 {path.parent} 是否存在、可写，磁盘是否有空间，或用 -o 指定另一个位置；原有文件未被改动",
     )
 
 

@@ -36,6 +36,7 @@ from kaohe_cli.config import Config
 from kaohe_cli.engine.grading import NO_GRADE, TIED
 from kaohe_cli.errors import (
     ConverterMissing, KaoheError, NotFound, OutputExists, SchemeError, SeveralSchemes, Undecided, UsageError,
+    os_reason,
 )
 from kaohe_cli.fileout import check_target
 from kaohe_cli.packaged import templates_dir
@@ -486,7 +487,7 @@ def _staging(out_dir: Path) -> Iterator[Path]:
         stage.mkdir()
     except OSError as exc:
         raise KaoheError(
-            f"无法创建输出文件夹 {out_dir}（{exc.strerror or exc}）", "请确认目录可写，或用 -o 指定其他文件夹"
+            f"无法创建输出文件夹 {out_dir}：{os_reason(exc)}", "请确认目录可写，或用 -o 指定其他文件夹"
         ) from exc
     ok = False
     try:

@@ -203,3 +203,19 @@ def test_the_annual_notice_lists_the_proposed_top_grade(year):
 def test_a_mistyped_id_is_suggested_with_its_leading_zeros():
     assert similar_subjects("101", ["0101", "0102", "1010"], {}) == ["0101"]
     assert similar_subjects("张三", ["0101", "0102"], {"0101": "张三", "0102": "李四"}) == ["0101"]
+
+
+def test_independent_designations_are_decided_together(tmp_path, monkeypatch):
+    """caizheng's first quarter (packaged sample): 优秀 and 先进工作者 are independent designations.
+    梁学新 (1004) is tied at both edges; one decision can give both, joined with 、; a part
+    that is not declared is refused whole."""
+    from kaohe_cli.packaged import sample_dir
+
+    monkeypatch.chdir(tmp_path)
+    for m in ("2023-01", "2023-02", "2023-03"):
+        assert run("score", sample_dir() / "caizheng" / f"{m}.xlsx", "--scheme", "caizheng", "-o", f"{m}.xlsx")[0] == 0
+    code, out = run("decide", "--period", "2023Q1", "1004=优秀、特等奖")
+    assert code == 1 and "特等奖" in out
+    code, out = run("decide", "--period", "2023Q1", "1004=优秀、先进工作者", "--note", "纪要5号")
+    assert code == 0, out
+    assert "梁学新（1004）：并列待定（优秀）、并列待定（先进工作者）→优秀、先进工作者" in out

@@ -44,7 +44,7 @@ _OTHERS = [
 def demo(
     folder: Path = typer.Argument(Path("kaohe-示例"), help="演示文件夹（须不存在或为空）；缺省为当前目录下的 kaohe-示例", show_default=False),
 ) -> None:
-    """把内置示例工作簿复制到演示文件夹，在那里依次运行模板、检查、批量评分、说明、更正后比较、公示与通知、年度汇总和集体研究决定，并列出每一步写出的文件。"""
+    """把内置示例工作簿复制到演示文件夹，在那里依次运行模板、检查、批量评分、说明、更正后比较、公示与通知、年度汇总、集体研究决定和年度公示，并列出每一步写出的文件。"""
     from kaohe_cli.errors import OutputExists
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -101,6 +101,7 @@ class _Demo:
                  "--date", "2023-04-03", "--merge")
         self.run("十一月不称职人员的诫勉谈话通知", "notice", "--talk", "--period", "2023-11", "--date", "2023-12-04")
         self.run("年终：汇总全年、确定优秀预备人选（方案取自档案）", "quota", "--year", "2023")
+        self.run("公示年度优秀预备人选", "notice", "--publicize", "--period", "2023", "--date", "2024-01-10")
         self.run("查看某人的考核记录", "history", "梁婉馨")
 
     def other_unit(self, u: _Unit) -> None:
@@ -119,7 +120,11 @@ class _Demo:
             self.run("用钉钉考勤导出代替考勤表评分三月（不存档）", "score", "数据/2023-03.xlsx", "--attendance",
                      f"数据/{export.name}", "--no-archive", "-o", "结果/2023-03-钉钉考勤-考核结果.xlsx")
             self.run("一季度汇总：名额与并列待定", "quota", "--quarter", "2023Q1")
+            self.run("名额边缘仍有并列待定：先生成公示征求意见稿，供集体研究会议使用", "notice", "--publicize",
+                     "--period", "2023Q1", "--date", "2023-04-03", "--draft")
             self._decide_ties("2023Q1")
+            self.run("查看已记录的集体研究决定", "decide", "--period", "2023Q1", "--list")
+            self.run("公示一季度拟确定的优秀、先进工作者", "notice", "--publicize", "--period", "2023Q1", "--date", "2023-04-06")
         elif u.scheme in ("jinjiang", "gonghui"):
             self.run("年度汇总", "quota", "--year", "2023")
 
@@ -180,7 +185,11 @@ class _Demo:
         return f"记实!第{row}行：{what}"
 
     def _decide_ties(self, period: str) -> None:
-        """Record a committee decision for each tie at a quota edge (the demo takes the first tied)."""
+        """Record the committee's decision for every tie at a quota edge of `period`.
+
+        The demo plays the committee: it gives each contested place to the first of the tied
+        (roster order), as many as the places, then records them all in one `kaohe decide`.
+        """
         from kaohe_cli.annual import compute
         from kaohe_cli.config import load_config
         from kaohe_cli.period import parse_period
@@ -189,14 +198,22 @@ class _Demo:
         cfg = load_config()
         target = parse_period(period)
         db = cfg.archive_path()
-        result = compute(db, scheme_for(db, target, None, cfg), target, quotas=dict(cfg.quotas))
-        decisions = [f"{members[0]}={grade}" for grade, members in result.ties if members]
-        if not decisions:
+        scheme = scheme_for(db, target, None, cfg)
+        chosen: dict[str, list[str]] = {}
+        for _ in range(50):  # each round settles one tie; a tie needs at most its size in rounds
+            trial = {s: {"grade": "、".join(g)} for s, g in chosen.items()}
+            result = compute(db, scheme, target, quotas=dict(cfg.quotas), decisions=trial)
+            open_ties = [(g, [m for m in members if g not in chosen.get(m, [])]) for g, members in result.ties]
+            open_ties = [(g, m) for g, m in open_ties if m]
+            if not open_ties:
+                break
+            grade, members = open_ties[0]
+            chosen.setdefault(members[0], []).append(grade)
+        if not chosen:
             return
-        args = ["quota", "--quarter", period]
-        for d in decisions:
-            args += ["--decide", d]
-        self.run("集体研究决定名额边缘的并列待定（演示假定决定给排在第一的人）", *args, "--note", "局党组会议纪要〔2023〕5号", "--force")
+        choices = [f"{s}={'、'.join(g)}" for s, g in chosen.items()]
+        self.run("集体研究决定名额边缘的并列待定（演示中由排在前面的人获得名额）",
+                 "decide", "--period", period, *choices, "--note", "局党组会议纪要〔2023〕5号")
 
     def _files(self) -> dict[Path, float]:
         return {p: p.stat().st_mtime for p in self.root.rglob("*") if p.is_file() and not _hidden(p, self.root)}

@@ -89,7 +89,7 @@ def _print(result, counts, out) -> None:
         tab.print()
     for g, members in result.ties:
         names = "、".join(f"{t.at[s, 'name']}（{s}）" for s in members)
-        console.print(f"[yellow]并列待定[/]（{escape(g)}）：{escape(names)} — 请集体研究后用 --decide 工号=等次 记录")
+        console.print(f"[yellow]并列待定[/]（{escape(g)}）：{escape(names)} — 请集体研究后用 kaohe decide --period {result.target.code} 工号=等次 记录")
     for who, amount in result.leader_awards:
         console.print(f"{escape(who)} 考核奖（人均）：{amount} 元")
     console.print(f"[green]✓ 已写出 {escape(str(out))}[/]")
