@@ -676,7 +676,8 @@ def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
         title = None
         if source.summary is not None and not opts.all_grades:
             top = _top_grades(scheme, scores)
-            scores = scores[[any(part in top for part in _text(g).split("、")) for g in scores["grade"]]]
+            shown = set(top) | {f"{TIED}（{g}）" for g in top} | ({TIED} if opts.draft else set())
+            scores = scores[[any(part in shown for part in _text(g).split("、")) for g in scores["grade"]]]
             title = _top_title(period, top)
         days = opts.days if opts.days is not None else cfg.notice_days
         holidays, workdays = cfg.calendar.extra_holidays, cfg.calendar.extra_workdays

@@ -219,3 +219,22 @@ def test_independent_designations_are_decided_together(tmp_path, monkeypatch):
     code, out = run("decide", "--period", "2023Q1", "1004=优秀、先进工作者", "--note", "纪要5号")
     assert code == 0, out
     assert "梁学新（1004）：并列待定（优秀）、并列待定（先进工作者）→优秀、先进工作者" in out
+
+
+def test_the_draft_of_a_year_lists_the_tied_with_the_proposed(tmp_path, monkeypatch):
+    """caizheng's first quarter: the draft 公示 lists the 优秀/先进工作者 people and the three tied
+    at the 优秀 edge (梁学新, 周丽韵, 蔡祥俊), marked 并列待定, for the committee's meeting."""
+    from kaohe_cli.packaged import sample_dir
+
+    monkeypatch.chdir(tmp_path)
+    for m in ("2023-01", "2023-02", "2023-03"):
+        assert run("score", sample_dir() / "caizheng" / f"{m}.xlsx", "--scheme", "caizheng", "-o", f"{m}.xlsx")[0] == 0
+    assert run("quota", "--quarter", "2023Q1")[0] == 0
+    code, out = run("notice", "--publicize", "--period", "2023Q1", "--date", "2023-04-03")
+    assert code == 1 and "梁学新（1004）" in out and "蔡祥俊（1112）" in out
+    code, out = run("notice", "--publicize", "--period", "2023Q1", "--date", "2023-04-03", "--draft")
+    assert code == 0, out
+    rows = table_rows(tmp_path / "notices" / "2023Q1" / "公示-2023Q1-征求意见稿.docx")
+    tied = {r[1]: r[3] for r in rows if "并列待定" in r[3]}
+    assert set(tied) == {"梁学新", "周丽韵", "蔡祥俊"}
+    assert all(r[3].split("、")[0] in ("优秀", "先进工作者", "并列待定（优秀）") for r in rows)

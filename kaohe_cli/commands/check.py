@@ -12,7 +12,7 @@ from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues
 
 @handle_errors
 def check(
-    files: list[Path] = typer.Argument(..., help="要检查的输入工作簿（可多个）", show_default=False),
+    files: list[Path] = typer.Argument(..., metavar="工作簿", help="要检查的输入工作簿（可多个）", show_default=False),
     scheme: str = C.SchemeOpt,
     period: str = C.PeriodOpt,
     attendance: list[Path] = typer.Option(None, "--attendance", "-a", help="钉钉/企业微信考勤导出文件（可多个）"),

@@ -12,7 +12,7 @@ from kaohe_cli.commands._ui import console, handle_errors, print_json
 
 @handle_errors
 def decide(
-    choices: list[str] = typer.Argument(None, metavar="工号=等次...", help="集体研究决定：工号=等次（可多个），如 1004=优秀", show_default=False),
+    choices: list[str] = typer.Argument(None, metavar="工号=等次", help="集体研究决定：工号=等次（可多个），如 1004=优秀", show_default=False),
     period: str = typer.Option(..., "--period", "-p", help="考核期：月度 2023-03，季度 2023Q2，年度 2023", show_default=False),
     note: str = typer.Option("", "--note", "-n", help="决定的依据，如 会议纪要文号「局党组会议纪要〔2024〕2号」", show_default=False),
     displace: bool = typer.Option(False, "--displace", help="确认决定使排名更前且未并列者失去名额（或超出名额）；双方备注中写明"),

@@ -42,7 +42,7 @@ _OTHERS = [
 
 @handle_errors
 def demo(
-    folder: Path = typer.Argument(Path("kaohe-示例"), help="演示文件夹（须不存在或为空）；缺省为当前目录下的 kaohe-示例", show_default=False),
+    folder: Path = typer.Argument(Path("kaohe-示例"), metavar="[文件夹]", help="演示文件夹（须不存在或为空）；缺省为当前目录下的 kaohe-示例", show_default=False),
 ) -> None:
     """把内置示例工作簿复制到演示文件夹，在那里依次运行模板、检查、批量评分、说明、更正后比较、公示与通知、年度汇总、集体研究决定和年度公示，并列出每一步写出的文件。"""
     from kaohe_cli.errors import OutputExists

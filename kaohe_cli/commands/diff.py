@@ -30,7 +30,10 @@ def diff(
         data["old_run"], data["new_run"] = d.old_run.id, d.new_run.id
         print_json(data)
         return
-    console.print(f"{d.period}：第 {d.old_run.id} 次（{d.old_run.created_at}）→ 第 {d.new_run.id} 次（{d.new_run.created_at}）")
+    from kaohe_cli.workdays import format_cn_time
+
+    console.print(f"{d.period}：第 {d.old_run.id} 次（{format_cn_time(d.old_run.created_at)}）"
+                  f"→ 第 {d.new_run.id} 次（{format_cn_time(d.new_run.created_at)}）")
     if not d.changed and not d.added and not d.removed:
         console.print("[green]两次评分结果相同。[/]")
         return

@@ -12,7 +12,7 @@ from kaohe_cli.commands._ui import console, handle_errors, plain_output, print_j
 
 @handle_errors
 def explain(
-    who: str = typer.Argument(..., help="工号、姓名或单位名称"),
+    who: str = typer.Argument(..., metavar="工号或姓名", help="工号、姓名或单位名称"),
     period: str = typer.Option(..., "--period", "-p", help="考核期，如 2023-03、2023Q2、2023"),
     scheme: str = typer.Option(None, "--scheme", "-s", help="档案中同一考核期有多个方案时指定方案编号"),
     db: Path = C.DbOpt,
@@ -78,7 +78,9 @@ def explain(
             for sub in under:
                 node.add(sub)
         console.print(tree)
-    console.print(f"[dim]依据第 {ex.run_id} 次评分记录（{ex.created_at}）[/]")
+    from kaohe_cli.workdays import format_cn_time
+
+    console.print(f"[dim]依据第 {ex.run_id} 次评分记录（{format_cn_time(ex.created_at)}）[/]")
 
 
 def _flat(markup: str) -> str:

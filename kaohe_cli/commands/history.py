@@ -12,7 +12,7 @@ from kaohe_cli.commands._ui import Listing, console, handle_errors, print_json
 
 @handle_errors
 def history(
-    who: str = typer.Argument(None, help="工号、姓名或单位名称；省略则列出全部评分记录"),
+    who: str = typer.Argument(None, metavar="[工号或姓名]", help="工号、姓名或单位名称；省略则列出全部评分记录"),
     db: Path = C.DbOpt,
     as_json: bool = C.JsonOpt,
 ) -> None:
@@ -22,6 +22,7 @@ def history(
     from rich.markup import escape
 
     from kaohe_cli.archive import open_archive
+    from kaohe_cli.workdays import format_cn_time
 
     cfg = C.config()
     with open_archive(C.db_path(db, cfg), create=False) as arc:
@@ -35,7 +36,7 @@ def history(
             for r in runs:
                 files = r.input_files or []
                 t.add_row(str(r.id), r.period, r.scheme_id, "、".join(f.get("name", "") for f in files),
-                          " ".join(str(f.get("sha256", ""))[:12] for f in files), r.created_at)
+                          " ".join(str(f.get("sha256", ""))[:12] for f in files), format_cn_time(r.created_at))
             t.print()
             return
         from kaohe_cli.decisions import with_decided_grades

@@ -11,7 +11,7 @@ from kaohe_cli.commands._ui import console, err_console, handle_errors
 
 @handle_errors
 def init(
-    folder: Path = typer.Argument(Path("."), metavar="DIR", help="工作区文件夹，缺省为当前文件夹；不存在时自动创建", show_default=False),
+    folder: Path = typer.Argument(Path("."), metavar="[文件夹]", help="工作区文件夹，缺省为当前文件夹；不存在时自动创建", show_default=False),
     unit_name: str = typer.Option("", "--unit-name", help="单位名称，用于公示和通知的落款，如 某某县财政局", show_default=False),
     scheme: str = typer.Option("", "--scheme", "-s", help="默认考核方案：内置编号（kaohe schemes list）或方案文件路径", show_default=False),
     contact_person: str = typer.Option("", "--contact-person", help="受理异议的联系人", show_default=False),

@@ -29,7 +29,7 @@ def list_() -> None:
 
 @app.command("show")
 @handle_errors
-def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）或方案文件路径")) -> None:
+def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号（如 caizheng）或方案文件路径")) -> None:
     """显示方案的考核项目、事项、封顶和等次。"""
     from rich.markup import escape
 
@@ -87,7 +87,7 @@ def show(scheme: str = typer.Argument(..., help="方案编号（如 caizheng）�
 
 @app.command("export")
 @handle_errors
-def export(scheme: str = typer.Argument(..., help="内置方案编号")) -> None:
+def export(scheme: str = typer.Argument(..., metavar="方案编号", help="内置方案编号")) -> None:
     """把内置方案原样输出为 TOML（重定向到文件后即可修改使用）。"""
     from kaohe_cli.scheme.loader import builtin_text
 

@@ -12,7 +12,7 @@ from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues
 
 @handle_errors
 def score(
-    files: list[Path] = typer.Argument(..., help="输入工作簿（可多个，如 data/2023-*.xlsx）", show_default=False),
+    files: list[Path] = typer.Argument(..., metavar="工作簿", help="输入工作簿（可多个，如 data/2023-*.xlsx）", show_default=False),
     scheme: str = C.SchemeOpt,
     period: str = C.PeriodOpt,
     output: Path = typer.Option(None, "--output", "-o", help="结果工作簿路径；多个输入时为输出文件夹。缺省写在输入文件旁：<文件名>-考核结果.xlsx"),
