@@ -132,7 +132,7 @@ def test_bad_notice_days_in_kaohe_toml_is_reported(tmp_path, monkeypatch):
     assert "notice_days" in result.output and "1–60" in result.output
 
 
-def test_help_is_chinese_and_shows_dir():
+def test_help_is_chinese_and_shows_the_folder():
     result = invoke("init", "--help")
     assert result.exit_code == 0
-    assert "DIR" in result.output and "工作区" in result.output
+    assert "[文件夹]" in result.output and "工作区" in result.output
