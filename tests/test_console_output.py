@@ -27,6 +27,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.helpers import write_book
+from tests.test_cli_check import ROSTER  # the same four people: 张三 001, 李四, 王五, 赵六 (leader)
 
 REPO = Path(__file__).resolve().parent.parent
 WAIT = 180.0
@@ -34,13 +35,6 @@ WAIT = 180.0
 RARE = "张\U00020000"  # 张𠀀: U+20000 (CJK Extension B) is not in GBK
 DUP_HINT = "请改填工号：张三（工号001，办公室）、张三（工号005，预算科）"
 
-ROSTER = [
-    ["工号", "姓名", "科室", "类别", "分管领导"],
-    ["001", "张三", "办公室", "机关", "004"],
-    ["002", "李四", "办公室", "机关", "004"],
-    ["003", "王五", "预算科", "机关", "004"],
-    ["004", "赵六", "局领导", "机关", ""],
-]
 ATTENDANCE = [["工号", "姓名", "迟到", "早退"], ["001", "张三", 1, 0], ["002", "李四", 0, 0],
               ["003", "王五", 0, 1], ["004", "赵六", 0, 0]]
 WORKLOG = [["工号", "姓名", "事项", "次数", "日期", "说明"], ["001", "张三", "月记逾期", 1, "2023-03-05", ""]]
