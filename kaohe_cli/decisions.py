@@ -30,7 +30,7 @@ from kaohe_cli.text import norm, suggest
 from kaohe_cli.workdays import format_cn_time
 
 __all__ = [
-    "Decided", "apply_to_scores", "decide", "decided_scores", "decision_remark", "is_summed", "regrade_run",
+    "Decided", "apply_to_result", "apply_to_scores", "decide", "decided_scores", "decision_remark", "is_summed", "regrade_run",
     "similar_subjects", "with_decided_grades",
 ]
 
@@ -52,6 +52,7 @@ class Decided:
     displace: bool = False
     conflicts: list[DecisionConflict] = field(default_factory=list)  # allowed by displace
     log: list[dict] = field(default_factory=list)  # every decision of the period, oldest first
+    input_files: list[str] = field(default_factory=list)  # the scored period's workbook(s), to score again
 
     @property
     def changed(self) -> list[str]:
@@ -278,8 +279,9 @@ def decide(
 
         # The year's (quarter's) result as it now stands, for its 公示 and letters.
         record_summary(db, compute(db, scheme, period, quotas=quotas), quotas or {})
+    files = [] if summed else [str(f.get("name", "")) for f in (run.input_files or [])]
     return Decided(period, scheme, names, before, after, changes, note, displace,
-                   [c for c in mine if c.kind in ("displaces", "over_quota")], log)
+                   [c for c in mine if c.kind in ("displaces", "over_quota")], log, files)
 
 
 def _resolve(who: str, subjects: list[str], names: dict[str, str], period: Period) -> str:
@@ -381,3 +383,44 @@ def with_decided_grades(arc, frame: pd.DataFrame) -> pd.DataFrame:
         mine = out["run_id"] == run_id
         out.loc[mine, "grade"] = [grade_of.get(str(s), g) for s, g in zip(out.loc[mine, "subject"], out.loc[mine, "grade"])]
     return out
+
+
+def apply_to_result(result, options: dict, decisions: dict[str, dict]) -> list:
+    """A freshly scored period (`engine.core.Result`) as the committee decided it: its grades
+    and 备注 are set as `apply_to_scores` would give them on reading the archive, so the graded
+    workbook of a period scored again shows the standing decisions. Returns warnings for
+    decisions that no longer fit (the input changed since they were taken)."""
+    from kaohe_cli.issues import warning
+    from kaohe_cli.scoring import scores_frame
+
+    if not decisions or result.grade_inputs is None:
+        return []
+    scores = scores_frame(result)
+    run = _Options(options)
+    regraded = regrade_run(result.scheme, run, scores, decisions)
+    fixed = apply_to_scores(result.scheme, run, scores, decisions)
+    by_subject = dict(zip((str(s) for s in fixed["subject"]), zip(fixed["grade"], fixed["remarks"])))
+    table = result.table
+    table["grade"] = [by_subject.get(str(s), (g, ""))[0] for s, g in zip(table.index, table["grade"])]
+    table["remarks"] = [by_subject.get(str(s), ("", r))[1] for s, r in zip(table.index, table["remarks"])]
+    names = dict(zip((str(s) for s in scores["subject"]), (str(n) for n in scores["name"])))
+    out = []
+    for c in regraded.conflicts if regraded is not None else []:
+        if all(decisions.get(d, {}).get("displace") for d in c.decided):
+            continue
+        who = "、".join(_label(s, names) for s in c.decided)
+        out.append(warning(
+            f"集体研究决定（{who}定为{c.grade}）与本次评分结果不再相符：输入改动后，该决定会使他人失去名额或超出名额",
+            f"请集体研究后重新记录：kaohe decide --period {result.period.code} --revoke 工号，再按新结果决定",
+        ))
+    missing = [s for s in decisions if s not in names]
+    if missing:
+        out.append(warning(f"集体研究决定中的 {'、'.join(missing)} 不在本次评分结果中", "请核对工号，或撤销该决定"))
+    return out
+
+
+@dataclass
+class _Options:
+    """The part of a `RunInfo` that grading again needs: the run's options (its quotas)."""
+
+    options: dict

@@ -122,7 +122,12 @@ class Roster:
             options = "、".join(f"{self.people.at[i, '姓名']}（工号{i}，{self.people.at[i, '科室']}）" for i in ids)
             return error(f"姓名「{ref}」在人员表中有{len(ids)}人重名", f"请改填工号：{options}", **loc)
         names = list(self.by_name)
-        near = suggest(ref, names + list(self.people.index))
+        key = str(ref).strip()
+        zeros = [i for i in self.people.index if key.isdigit() and str(i).lstrip("0") == key.lstrip("0") and str(i) != key]
+        if zeros:  # 101 typed for 0101: Excel drops leading zeros of a number
+            near = [f"{i}（{self.people.at[i, '姓名']}）" for i in zeros[:3]]
+        else:
+            near = suggest(ref, names + list(self.people.index))
         hint = f"是否为：{'、'.join(near)}？" if near else ""
         return error(
             f"{what}「{ref}」不在人员表中", (hint + "请核对姓名或工号，或在人员表中补充此人").lstrip(), **loc

@@ -72,7 +72,19 @@ def default_output(path: Path, period_code: str, out_dir: Path | None = None) ->
 
 
 def write_outputs(scored: Scored, output: Path, db: Path | None, *, force: bool = False) -> Scored:
-    """Write the graded workbook atomically, then record the run in the archive."""
+    """Write the graded workbook atomically, then record the run in the archive.
+
+    Committee decisions already recorded for the period are applied first, so scoring a period
+    again (after a decision, or a correction) writes the workbook as the period now stands.
+    """
+    if db is not None and db.is_file():
+        from kaohe_cli.archive import open_archive
+        from kaohe_cli.decisions import apply_to_result
+
+        r = scored.result
+        with open_archive(db) as arc:
+            decisions = arc.decisions(r.scheme.id, r.period.code)
+        r.issues.extend(apply_to_result(r, scored.run.options, decisions))
     with atomic_output(output, force=force, inputs=[scored.path]) as tmp:
         write_result(scored.result, tmp, scored.run)
     scored.output = output

@@ -238,3 +238,23 @@ def test_the_draft_of_a_year_lists_the_tied_with_the_proposed(tmp_path, monkeypa
     tied = {r[1]: r[3] for r in rows if "并列待定" in r[3]}
     assert set(tied) == {"梁学新", "周丽韵", "蔡祥俊"}
     assert all(r[3].split("、")[0] in ("优秀", "先进工作者", "并列待定（优秀）") for r in rows)
+
+
+def test_scoring_the_period_again_writes_the_decision_into_the_workbook(quarter):
+    """After deciding 孙三 = 优秀, scoring 2023Q2 again (the clerk's "updated workbook") shows
+    孙三 优秀 with the decision in 备注, 钱二 良好, and no 并列待定 in 汇总."""
+    from openpyxl import load_workbook
+
+    code, out = run("decide", "--period", "2023Q2", "J03=优秀", "--note", "纪要7号")
+    assert code == 0 and "kaohescore2023Q2.xlsx--period2023Q2--force" in out
+    code, out = run("score", "2023Q2.xlsx", "--scheme", "jinjiang", "--force")
+    assert code == 0, out
+    rows = list(load_workbook(quarter / "2023Q2-考核结果.xlsx")["汇总"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and "工号" in r)
+    cols = rows[head]
+    by_id = {r[cols.index("工号")]: r for r in rows[head + 1:] if r and r[cols.index("工号")]}
+    assert by_id["J03"][cols.index("等次")] == "优秀" and "纪要7号" in by_id["J03"][cols.index("备注")]
+    assert by_id["J02"][cols.index("等次")] == "良好"
+    assert "并列待定" not in [r[cols.index("等次")] for r in by_id.values()]
+    code, out = run("notice", "--publicize", "--period", "2023Q2", "--date", "2023-07-03")
+    assert code == 0, out

@@ -84,3 +84,16 @@ def test_a_workbook_filled_for_another_scheme_is_named_once(tmp_path):
     assert len(data["issues"]) == 1
     assert "看起来是按 caizheng 填写的" in data["issues"][0]["message"]
     assert "未知事项" not in res.stdout
+
+
+def test_an_id_that_lost_its_leading_zeros_is_suggested(tmp_path):
+    """奖惩 names 101; the roster has 0101 (甲): Excel dropped the zero, the hint says so."""
+    book = write_book(tmp_path / "2023-03.xlsx", {
+        "人员": [["工号", "姓名", "科室"], ["0101", "甲", "预算科"], ["0102", "乙", "预算科"]],
+        "奖惩": [["对象", "对象类型", "事项", "级别", "文号", "事由", "日期"],
+                 [101, "个人", "个人受奖", "市", "市财〔2023〕1号", "先进", "2023-03-05"]],
+    })
+    res = CliRunner().invoke(app, ["check", str(book), "--scheme", "caizheng", "--json"])
+    data = json.loads(res.stdout[res.stdout.index("{"):])
+    [hit] = [i for i in data["issues"] if "不在人员表中" in i["message"]]
+    assert "是否为：0101（甲）？" in hit["hint"]

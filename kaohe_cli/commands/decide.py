@@ -80,6 +80,13 @@ def _print(done) -> None:
         console.print(f"[yellow]仍有并列待定[/]：{escape('、'.join(label(s) for s in still))}")
     else:
         console.print(f"下一步：kaohe notice --publicize --period {done.period.code}")
+    if done.input_files:
+        files = " ".join(done.input_files[:1])
+        console.print(f"结果工作簿按决定更新：重新评分该期即可（kaohe score {escape(files)} --period {done.period.code} --force），"
+                      "决定会写入等次和备注")
+    else:
+        flag = "--year" if done.period.kind == "year" else "--quarter"
+        console.print(f"年度汇总工作簿按决定更新：kaohe quota {flag} {done.period.code} --force")
 
 
 def _list(archive: Path, cfg, period: str, scheme, as_json: bool) -> None:
