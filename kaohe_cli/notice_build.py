@@ -715,7 +715,8 @@ def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
         pairs = feedback_contexts(scores, cfg, period, opts.notice_date, scheme, feedback_items(ledger))
     else:
         lowest = scheme.grading.names[-1] if scheme is not None else TALK_GRADE
-        if lowest != TALK_GRADE:
+        # A year's 不称职 comes from the rules (a veto forces it), not from the annual grades.
+        if lowest != TALK_GRADE and source.summary is None:
             outcome.nobody = (
                 f"方案 {source.scheme_name} 的等次中没有“{TALK_GRADE}”（最低等次为“{lowest}”），"
                 "未生成诫勉谈话通知"
