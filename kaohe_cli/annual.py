@@ -79,7 +79,7 @@ def compute(
     issues: list[Issue] = []
     wanted = periods_for(scheme, target)
     codes = [p.code for p in wanted]
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         with arc.snapshot():  # the runs found and all that is read of them: one state of the archive
             runs, missing = [], []
             for code in codes:

@@ -512,12 +512,24 @@ def _meta_row(meta: Mapping[str, Any]) -> tuple:
 # --------------------------------------------------------------------------------------
 
 
-def open_archive(path: Path | str, *, create: bool = True) -> Archive:
+def open_archive(path: Path | str, *, create: bool = True, readonly: bool = False) -> Archive:
     """Open the archive at `path`, creating it (and upgrading an older one) as needed.
 
-    With `create=False` a missing file is `NotFound` (for read-only commands such as diff).
+    With `create=False` a missing file is `NotFound`. With `readonly=True` (explain, diff,
+    history, notice) nothing is created or written: the file is opened read-only, so it works on
+    a read-only file or in a read-only folder; only an archive of an older format, which must
+    be upgraded first, is opened for writing.
     """
-    return Archive(Path(path), create=create)
+    return Archive(Path(path), create=create and not readonly, readonly=readonly)
+
+
+KEEP_BACKUPS = 3
+"""How many `kaohe.db.bak-*` copies (made before each format upgrade) are kept; older ones go."""
+
+STAMP_SUFFIX = "-verified"
+"""`kaohe.db-verified` records the size and time of the archive as kaohe last left it. When the
+file has changed since (another program, a damaged disk), the next write first runs SQLite's
+quick integrity check."""
 
 
 def backup_path(path: Path, version: int) -> Path:
@@ -530,18 +542,54 @@ def backup_path(path: Path, version: int) -> Path:
     return candidate
 
 
+def _stamp_of(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    wal = path.with_name(path.name + "-wal")
+    wal_size = wal.stat().st_size if wal.exists() else 0
+    return [st.st_size, st.st_mtime_ns, wal_size]
+
+
+def _read_stamp(path: Path) -> list[int] | None:
+    try:
+        data = json.loads(path.with_name(path.name + STAMP_SUFFIX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, list) else None
+
+
+def _write_stamp(path: Path) -> None:
+    """Best effort: without a stamp the next write only checks the file once more."""
+    stamp = _stamp_of(path)
+    if stamp is None:
+        return
+    with contextlib.suppress(OSError):
+        path.with_name(path.name + STAMP_SUFFIX).write_text(json.dumps(stamp), encoding="utf-8")
+
+
+def _prune_backups(path: Path) -> None:
+    """Keep the newest `KEEP_BACKUPS` copies made before format upgrades."""
+    backups = sorted(path.parent.glob(f"{path.name}.bak-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in backups[KEEP_BACKUPS:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
 class Archive:
     """An open archive. Use as a context manager, or call `close()`."""
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
+    def __init__(self, path: Path, *, create: bool = True, readonly: bool = False) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
         self._create = create
+        self._readonly = readonly
+        self._verified = False  # checked (or known unchanged) before this connection's first write
+        self._wrote = False
         self._check_path(create)
         try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True
-            )
+            self._conn = self._connect()
         except sqlite3.Error as exc:
             raise self._error("打开", exc) from exc
         try:
@@ -551,6 +599,21 @@ class Archive:
             raise
 
     # -- opening -----------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self._readonly:
+            return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True)
+        uri = self.path.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            # A WAL archive in a read-only folder cannot get its shared-memory file: read it
+            # as an unchanging file (nobody can write there either).
+            if "unable to open" not in str(exc) and "readonly" not in str(exc):
+                raise
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
     def _check_path(self, create: bool) -> None:
         path = self.path
@@ -583,12 +646,27 @@ class Archive:
         if not self._create and app_id != APPLICATION_ID and not tables and not version:
             raise NotFound(f"档案 {self.path} 是空文件，还没有任何评分记录",
                            "请先运行 kaohe score 评分，或用 --db 指定档案路径")
+        if self._readonly:
+            if version == SCHEMA_VERSION:
+                return
+            self._reopen_to_upgrade()
         try:
             self._wal()
             if version != SCHEMA_VERSION or app_id != APPLICATION_ID:
                 self._upgrade()
         except sqlite3.Error as exc:
             raise self._error("打开", exc) from exc
+
+    def _reopen_to_upgrade(self) -> None:
+        """An archive of an older format, opened to read: it must be upgraded (a write) first."""
+        if self._conn is not None:
+            self._conn.close()
+        self._readonly = False
+        try:
+            self._conn = self._connect()
+            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        except sqlite3.Error as exc:
+            raise self._error("升级", exc) from exc
 
     def _wal(self) -> None:
         """Switch to WAL. On a brand-new file two processes may race for it: SQLite answers
@@ -641,6 +719,7 @@ class Archive:
             if version < SCHEMA_VERSION:
                 if tables:
                     self._backup(backup_path(self.path, version))
+                    _prune_backups(self.path)
                 for step in range(version, SCHEMA_VERSION):
                     try:
                         migrate = MIGRATIONS[step]
@@ -684,6 +763,31 @@ class Archive:
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
+            if self._wrote:
+                _write_stamp(self.path)
+
+    def _verify(self) -> None:
+        """Before the first write: SQLite's quick check, when the file has changed since kaohe
+        last left it (or was never stamped). A damaged archive is refused before anything is
+        appended to it."""
+        if self._verified:
+            return
+        if _read_stamp(self.path) != _stamp_of(self.path):
+            try:
+                rows = self._connection().execute("PRAGMA quick_check").fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged() from exc
+            if [r[0] for r in rows] != ["ok"]:
+                raise self._damaged()
+        self._verified = True
+
+    def _damaged(self) -> ArchiveError:
+        backups = sorted(self.path.parent.glob(f"{self.path.name}.bak-*"), key=lambda p: p.stat().st_mtime)
+        hint = (f"请先备份损坏的 {self.path.name}，再用最近的备份 {backups[-1].name} 替换它，然后重新评分备份之后的各期"
+                if backups else
+                f"请先备份损坏的 {self.path.name}；可用 sqlite3 {self.path.name} \".recover\" 导出能读的数据，"
+                "或换一个新档案并重新评分各期")
+        return ArchiveError(f"档案 {self.path} 已损坏（SQLite 完整性检查未通过），未写入任何内容", hint)
 
     def __enter__(self) -> Archive:
         return self
@@ -755,6 +859,7 @@ class Archive:
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run `work` in one `BEGIN IMMEDIATE` transaction; roll back on any failure."""
         conn = self._connection()
+        self._verify()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -762,6 +867,7 @@ class Archive:
         try:
             result = work(conn)
             conn.execute("COMMIT")
+            self._wrote = True
             return result
         except BaseException as exc:
             if conn.in_transaction:
@@ -851,6 +957,10 @@ class Archive:
             return run_id
 
         return self._write(work)
+
+    def withdraw_run(self, run_id: int) -> None:
+        """Remove a run that was never published (its workbook could not be put in place)."""
+        self._write(lambda conn: conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)))
 
     def record_decisions(
         self, scheme_id: str, period: str, grades: Mapping[str, str], note: str = "", *, displace: bool = False

@@ -205,7 +205,7 @@ def decide(
     scheme = scheme_for(db, period, scheme_ref, cfg)
     summed = is_summed(scheme, period)
     revoke = list(revoke or [])
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         standing_now = arc.decisions(scheme.id, period.code)
         if summed:
             summary = arc.latest_summary(period.code, scheme.id)

@@ -23,7 +23,7 @@ class Diff:
 
 
 def diff_period(db, period: str, scheme_id: str | None = None) -> Diff:
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         pair = arc.last_two_runs(period, scheme_id)
         if pair is None:
             raise NotFound(f"{period} 的评分记录少于两次，无法比较", "修改输入后再用 kaohe score 评分一次，即可比较")

@@ -38,7 +38,7 @@ class Explanation:
 
 
 def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanation:
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         run = arc.latest_run(period, scheme_id)
         if run is None:
             raise NotFound(f"档案中没有 {period} 的评分记录", "请先运行 kaohe score，或用 kaohe history 查看已有的考核期")

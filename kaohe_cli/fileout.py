@@ -62,6 +62,7 @@ def atomic_output(path: Path, *, force: bool = False, inputs: list[Path] | tuple
         os.close(fd)
         remove_stale_temps(path, keep=tmp)
         yield tmp
+        hold_for_tests("before-rename")
         if path.exists() and not force:
             # Another run wrote it meanwhile: never clobber silently.
             raise OutputExists(f"输出文件 {path} 已被另一次运行写出", "如要覆盖请加 --force")
@@ -75,6 +76,23 @@ def atomic_output(path: Path, *, force: bool = False, inputs: list[Path] | tuple
         if isinstance(exc, OSError):
             raise _not_written(path, exc) from None
         raise
+
+
+def hold_for_tests(point: str) -> None:
+    """A hook for signal tests: with KAOHE_TEST_HOLD=<point> the process says so on stderr
+    (`KAOHE-HOLD <point>`) and waits there, up to a minute, for the signal the test sends.
+    A test then waits for that line instead of guessing with a sleep."""
+    if os.environ.get("KAOHE_TEST_HOLD") != point:
+        return
+    import sys
+    import threading
+
+    sys.stderr.write(f"KAOHE-HOLD {point}\n")
+    sys.stderr.flush()
+    pause = threading.Event()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # short waits: Ctrl-C still arrives on Windows
+        pause.wait(0.05)
 
 
 def _sync(target: Path, flags: int) -> None:

@@ -429,7 +429,7 @@ def _load(db: Path, period: Period, scheme_id: str | None) -> tuple[Source, pd.D
     the scheme scores itself (a month, or the year of a yearly scheme) from its newest run,
     unless a `quota` result of it is newer.
     """
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         with arc.snapshot():
             run = arc.latest_run(period.code, scheme_id)
             summary = None
@@ -607,7 +607,7 @@ def _stale_summary(db: Path, period: Period, source: Source) -> list[str]:
     from kaohe_cli.run_scheme import codes_within
 
     codes = codes_within(period)
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         newer = sorted({r.period for r in arc.runs(scheme_id=source.scheme_id)
                         if r.period in codes and r.created_at > source.created_at})
         decided = [d for d in arc.decision_log(source.scheme_id, period.code) if d["decided_at"] > source.created_at]
@@ -710,7 +710,7 @@ def make_notices(cfg: Config, db: Path, opts: NoticeOptions) -> NoticeOutcome:
     if opts.kind == "feedback":
         ledger = None
         if source.run is not None:
-            with open_archive(Path(db), create=False) as arc:
+            with open_archive(Path(db), readonly=True) as arc:
                 ledger = arc.ledger(source.run.id)
         pairs = feedback_contexts(scores, cfg, period, opts.notice_date, scheme, feedback_items(ledger))
     else:

@@ -26,7 +26,7 @@ from kaohe_cli.readers import attendance_exports as X
 from kaohe_cli.readers.tables import find_sheet, read_table
 from kaohe_cli.readers.workbook import BackgroundRead, RawSheet, Workbook, read_in_background, read_workbook
 from kaohe_cli.scheme.model import Scheme
-from kaohe_cli.text import join_names, norm, num, suggest
+from kaohe_cli.text import a1, join_names, norm, num, suggest
 
 EVENT_SHEETS = ("记实", "奖惩")
 
@@ -246,7 +246,7 @@ def prepare(
     parts.extend(rating_parts)
 
     _DETECTED.clear()  # do not keep the raw sheets alive through the engine and the writers
-    issues[0:0] = reader.finish().issues  # the file's own warnings first, as read
+    issues[0:0] = _formulas_in_use(reader.finish().issues, sheets, tables)  # the file's own, as read
     ledger = L.concat(parts)
     if scheme.same_reason_highest and len(ledger):
         ledger = E.dedupe_same_reason(ledger)
@@ -269,6 +269,39 @@ def is_export(sheet: RawSheet) -> bool:
         _DETECTED.clear()
     _DETECTED[id(sheet)] = (sheet, found)
     return found
+
+
+def _formulas_in_use(file_issues: list[Issue], sheets: dict, tables: dict) -> list[Issue]:
+    """A formula with no cached value inside a table the score reads is an error (it would be
+    read as blank: a 评分 of `=88+0` written by a script silently dropping out of a rank rule);
+    elsewhere in the file it stays a warning."""
+    out: list[Issue] = []
+    for issue in file_issues:
+        if issue.code != "formula-without-value":
+            out.append(issue)
+            continue
+        table = next((t for t in tables.values() if getattr(t, "sheet", None) == issue.sheet), None)
+        raw = next((sh for sh in sheets.values() if sh.name == issue.sheet), None)
+        if table is None or raw is None:
+            out.append(issue)
+            continue
+        used_cols = set(table.columns.values()) | set(table.extra_columns.values())
+        rows = {r for r, _ in table.records}
+        cells = sorted(raw.formula_without_value)
+        used = [(r, c) for r, c in cells if r in rows and c in used_cols]
+        if not used:
+            out.append(issue)
+            continue
+        shown = "、".join(a1(r, c) for r, c in used[:5]) + (f"等 {len(used)} 个" if len(used) > 5 else "")
+        out.append(error(
+            f"表中{len(used)}个公式单元格没有计算结果（{shown}）：读取时只能按空白处理，会改变得分",
+            "这通常是程序生成、从未在 Excel 或 WPS 中打开过的文件；请在 Excel 或 WPS 中打开、保存后重新运行",
+            file=issue.file, sheet=issue.sheet, cell=a1(*used[0]), code="formula-without-value",
+        ))
+        rest = [rc for rc in cells if rc not in set(used)]
+        if rest:
+            out.append(issue)
+    return out
 
 
 def _wrong_scheme(wb: Workbook, scheme: Scheme, event_tables: list) -> Issue | None:

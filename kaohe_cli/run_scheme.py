@@ -77,7 +77,7 @@ def scheme_for(db: Path, target: Period, ref: str | None, cfg) -> Scheme:
     if ref:
         return load_scheme(resolve_ref(ref, cfg.root))
     codes = codes_within(target)
-    with open_archive(db, create=False) as arc:
+    with open_archive(db, readonly=True) as arc:
         runs = [r for r in arc.runs() if r.period in codes]
     if not runs:
         raise NotFound(

@@ -82,15 +82,37 @@ def write_outputs(scored: Scored, output: Path, db: Path | None, *, force: bool 
         from kaohe_cli.decisions import apply_to_result
 
         r = scored.result
-        with open_archive(db) as arc:
+        with open_archive(db, readonly=True) as arc:
             decisions = arc.decisions(r.scheme.id, r.period.code)
         r.issues.extend(apply_to_result(r, scored.run.options, decisions))
-    with atomic_output(output, force=force, inputs=[scored.path]) as tmp:
-        write_result(scored.result, tmp, scored.run)
+    # The run is committed to the archive while the workbook is still a hidden temporary
+    # file, and the workbook is renamed into place only then. If the archive cannot be
+    # written, no workbook appears; if the rename fails (or Ctrl-C comes between), the run
+    # is withdrawn. Exit 1 leaves nothing new; exit 0 leaves both.
+    run_id = None
+    try:
+        with atomic_output(output, force=force, inputs=[scored.path]) as tmp:
+            write_result(scored.result, tmp, scored.run)
+            if db is not None:
+                run_id = archive_result(scored, db)
+    except BaseException:
+        if run_id is not None:
+            _withdraw(db, run_id)
+        raise
     scored.output = output
-    if db is not None:
-        scored.run_id = archive_result(scored, db)
+    scored.run_id = run_id
     return scored
+
+
+def _withdraw(db: Path, run_id: int) -> None:
+    from kaohe_cli.archive import open_archive
+    from kaohe_cli.errors import KaoheError
+
+    try:
+        with open_archive(db) as arc:
+            arc.withdraw_run(run_id)
+    except KaoheError:  # pragma: no cover - the archive failing twice in a row
+        pass  # the original failure is what the clerk needs to see
 
 
 def archive_result(scored: Scored, db: Path) -> int:

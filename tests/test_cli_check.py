@@ -407,7 +407,8 @@ def test_roster_person_without_attendance_row_is_a_warning(work):
     assert "警告" in row and "没有考勤记录" in row and "2023-03.xlsx:考勤" in row
 
 
-def test_formula_without_cached_value_is_a_warning(work):
+def test_formula_without_cached_value_in_a_scored_cell_is_an_error(work):
+    """考勤!C3 is 李四's 迟到: read as blank it would change the score, so it is an error."""
     import openpyxl
 
     caizheng_book(work / "plain.xlsx")
@@ -415,8 +416,20 @@ def test_formula_without_cached_value_is_a_warning(work):
     wb["考勤"]["C3"] = "=1+1"  # openpyxl writes the formula with no cached value
     wb.save(work / "2023-03.xlsx")
     (work / "plain.xlsx").unlink()
+    out = check(work, expect_exit=1)
+    assert_issue(out, "2023-03.xlsx:考勤!C3", "错误", "公式单元格没有计算结果（C3）", "在 Excel 或 WPS 中打开、保存")
+
+
+def test_formula_without_cached_value_outside_the_tables_is_a_warning(work):
+    import openpyxl
+
+    caizheng_book(work / "plain.xlsx")
+    wb = openpyxl.load_workbook(work / "plain.xlsx")
+    wb["考勤"]["Z1"] = "=1+1"  # a note beside the table, under no header the score reads
+    wb.save(work / "2023-03.xlsx")
+    (work / "plain.xlsx").unlink()
     out = check(work, expect_exit=0)
-    assert_issue(out, "2023-03.xlsx:考勤!C3", "警告", "公式单元格没有缓存值")
+    assert_issue(out, "2023-03.xlsx:考勤!Z1", "警告", "公式单元格没有缓存值")
 
 
 def test_unscored_attendance_column_is_a_note(work):

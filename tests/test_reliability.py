@@ -73,10 +73,13 @@ def small_book(path: Path) -> Path:
     })
 
 
-def kaohe(cwd: Path, *args: str, **popen) -> subprocess.Popen:
-    """`python -m kaohe_cli ARGS` in `cwd`, as a separate process."""
+def kaohe(cwd: Path, *args: str, hold: str = "", **popen) -> subprocess.Popen:
+    """`python -m kaohe_cli ARGS` in `cwd`, as a separate process; `hold` names a point where
+    it stops and says `KAOHE-HOLD <point>` on stderr (kaohe_cli.fileout.hold_for_tests)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
                PYTHONIOENCODING="utf-8", COLUMNS="200")
+    if hold:
+        env["KAOHE_TEST_HOLD"] = hold
     return subprocess.Popen([sys.executable, "-m", "kaohe_cli", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
@@ -147,7 +150,7 @@ def test_killed_writer_never_leaves_a_partial_output(tmp_path):
     runs = run_count(db)
     assert runs == 1
 
-    allowed = {book.name, out.name, db.name, db.name + "-wal", db.name + "-shm"}
+    allowed = {book.name, out.name, db.name, db.name + "-wal", db.name + "-shm", db.name + "-verified"}
     outcomes = {}
     # Kill once right after the rename (the archive is being written then), then at several
     # points of the write.
@@ -363,17 +366,23 @@ def test_disk_full_while_writing_is_a_chinese_error(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process is POSIX")
 def test_ctrl_c_while_writing_stops_cleanly(tmp_path):
-    book = big_book(tmp_path / "2023-03.xlsx", 2000)
+    """Ctrl-C at the last moment: the workbook is complete but still hidden, and its run is
+    already in the archive. The process holds there (test hook) until the signal arrives, so
+    the test does not depend on timing: the run is withdrawn and nothing new is visible."""
+    book = big_book(tmp_path / "2023-03.xlsx", 200)
     out = tmp_path / "结果.xlsx"
-    proc = kaohe(tmp_path, "score", book.name, *SCHEME, "-o", out.name, "--db", "kaohe.db")
-    wait_for(lambda: temps(tmp_path, out), proc, "the temp file appears")
+    proc = kaohe(tmp_path, "score", book.name, *SCHEME, "-o", out.name, "--db", "kaohe.db",
+                 hold="before-rename")
+    line = proc.stderr.readline().decode("utf-8", "replace")
+    assert line.strip() == "KAOHE-HOLD before-rename", line
+    db = tmp_path / "kaohe.db"
+    assert run_count(db) == 1 and temps(tmp_path, out)  # committed, not yet renamed
     proc.send_signal(signal.SIGINT)
     code, text = finish(proc)
     assert code == 130, text
     assert "已中断" in text and "Traceback" not in text
     assert not out.exists() and temps(tmp_path, out) == []
-    db = tmp_path / "kaohe.db"
-    assert not db.exists() or run_count(db) == 0
+    assert run_count(db) == 0
 
 
 def test_console_entry_flushes_everything_and_keeps_the_exit_code(tmp_path):

@@ -64,9 +64,28 @@ def parse_quotas(items: list[str] | None, cfg) -> dict[str, str]:
     return out
 
 
-def input_files(files: list[Path]) -> list[Path]:
-    from kaohe_cli.errors import UnreadableFile
+# Files a batch such as data/*.xlsx catches that are no workbooks of the clerk's: the owner
+# files Excel and WPS keep beside an open workbook (~$2023-03.xlsx, .~2023-03.xlsx), and
+# hidden or system files (.DS_Store, Thumbs.db, desktop.ini).
+_NOT_WORKBOOKS = ("~$", ".~", ".")
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
+
+def input_files(files: list[Path]) -> list[Path]:
+    """The input files as given, less owner, hidden and system files (skipped with one line)."""
+    from kaohe_cli.errors import UnreadableFile, UsageError
+
+    skipped = [f for f in files if f.name.startswith(_NOT_WORKBOOKS) or f.name.lower() in _SYSTEM_FILES]
+    if skipped:
+        from rich.markup import escape
+
+        from kaohe_cli.commands._ui import err_console
+
+        names = "、".join(f.name for f in skipped[:5]) + (f"等{len(skipped)}个" if len(skipped) > 5 else "")
+        err_console.print(f"已跳过 {escape(names)}：这是 Excel/WPS 打开工作簿时留下的临时文件或系统文件，不是考核工作簿")
+        files = [f for f in files if f not in skipped]
+        if not files:
+            raise UsageError("给出的文件都是 Excel/WPS 的临时文件或系统文件", "请给出考核工作簿，例如 data/2023-03.xlsx")
     out = []
     for f in files:
         if not f.exists():

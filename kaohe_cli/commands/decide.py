@@ -99,7 +99,7 @@ def _list(archive: Path, cfg, period: str, scheme, as_json: bool) -> None:
 
     target = parse_period(period)
     s = scheme_for(archive, target, scheme, cfg)
-    with open_archive(archive, create=False) as arc:
+    with open_archive(archive, readonly=True) as arc:
         log = arc.decision_log(s.id, target.code)
     if as_json:
         print_json({"period": target.code, "scheme": s.id, "decisions": log})

@@ -233,5 +233,5 @@ class _Demo:
 def _hidden(path: Path, root: Path) -> bool:
     """The archive's journal files and temporary folders are not what a step made."""
     rel = path.relative_to(root)
-    return any(part.startswith(".") for part in rel.parts) or path.name.endswith(("-wal", "-shm", "-journal"))
+    return any(part.startswith(".") for part in rel.parts) or path.name.endswith(("-wal", "-shm", "-journal", "-verified"))
 

@@ -25,7 +25,7 @@ def history(
     from kaohe_cli.workdays import format_cn_time
 
     cfg = C.config()
-    with open_archive(C.db_path(db, cfg), create=False) as arc:
+    with open_archive(C.db_path(db, cfg), readonly=True) as arc:
         if who is None:
             runs = arc.runs()
             if as_json:
