@@ -18,7 +18,7 @@ import pandas as pd
 
 from kaohe_cli.archive import open_archive
 from kaohe_cli.decisions import apply_to_scores, decision_remark, displacement_remarks
-from kaohe_cli.engine.grading import NO_GRADE, TIED, assign_grades, competition_rank
+from kaohe_cli.engine.grading import NO_GRADE, TIED, apply_grade_action, assign_grades, competition_rank
 from kaohe_cli.errors import ArchiveError, NotFound, PeriodError
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.period import KIND_NAMES, Period
@@ -307,16 +307,14 @@ def _cents_of(totals: pd.Series) -> pd.Series:
 
 
 def _apply(rule, mask, grading, forced, no_grade, ceiling, block, remarks) -> None:
+    """A rule's grade action, as the period engine applies it (`apply_grade_action`); a
+    not_eligible rule is also written in the 资格 column."""
     for s in mask[mask].index:
         remarks.setdefault(s, []).append(rule.flag or rule.name)
-    if rule.action == "force_grade":
-        forced[mask & (forced == "")] = rule.grade
-    elif rule.action == "no_grade":
-        no_grade |= mask
-    elif rule.action == "ceiling" and rule.grade in grading.names:
-        ceiling[mask] = grading.names.index(rule.grade)
-    elif rule.action == "not_eligible":
-        block(mask, rule.flag or rule.name, rule.grades or None)
+    scratch: dict[str, pd.Series] = {}
+    blocked = apply_grade_action(rule, mask, grading.names, forced, no_grade, ceiling, scratch)
+    if blocked:
+        block(mask, rule.flag or rule.name, blocked)
 
 
 def _annual_condition(rule, lines: pd.DataFrame, idx: pd.Index) -> pd.Series:

@@ -20,6 +20,7 @@ from kaohe_cli.engine.grading import (
     UNGROUPED,
     GradeResult,
     QuotaUse,
+    apply_grade_action,
     assign_grades,
     band_points,
     competition_rank,
@@ -149,19 +150,8 @@ def score_period(
                 remarks.setdefault(s, []).append(rule.flag or rule.name)
             flags.setdefault(s, []).append(rule.flag or rule.name)
             acted.setdefault(s, []).append(rule.name)
-        if rule.action == "force_grade":
-            forced[mask & (forced == "")] = rule.grade
-        elif rule.action == "no_grade":
-            no_grade |= mask
-        elif rule.action == "ceiling":
-            pos = grade_names.index(rule.grade) if rule.grade in grade_names else len(grade_names) - 1
-            ceiling[mask] = np.maximum(ceiling[mask], pos)
-        elif rule.action == "not_eligible":
-            for g in rule.grades or grade_names[:1]:
-                prev = not_eligible.get(g, pd.Series(False, index=idx))
-                not_eligible[g] = prev | mask
-        elif rule.action == "zero_total":
-            pass  # applied above as lines when period-scoped; see _zero_total
+        # zero_total and zero_component act on points, above, as ledger lines.
+        apply_grade_action(rule, mask, grade_names, forced, no_grade, ceiling, not_eligible)
     groups = subjects.copy()
     graded: GradeResult = assign_grades(
         scheme.grading,

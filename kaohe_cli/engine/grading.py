@@ -216,6 +216,35 @@ def assign_grades(
     return GradeResult(pd.Series(grades_a, index=idx, dtype=object), uses, notes, missing, conflicts)
 
 
+def apply_grade_action(rule, mask: pd.Series, names: list[str], forced: pd.Series, no_grade: pd.Series,
+                       ceiling: pd.Series, not_eligible: dict[str, pd.Series]) -> list[str]:
+    """What a rule that acts on grades does to the subjects in `mask`, in place: the one place
+    both the period engine and the annual step apply `force_grade`, `no_grade`, `ceiling` and
+    `not_eligible` (scheme/model.py documents them).
+
+    - force_grade: the rule's grade, unless an earlier rule forced one;
+    - no_grade: 不确定等次;
+    - ceiling: no better than the rule's grade; with several ceilings the stricter wins; a grade
+      the grading does not have means the lowest grade;
+    - not_eligible: the rule's grades, by default the top grade.
+    Returns the grades a not_eligible rule blocks ([] for other actions), for the 资格 column.
+    """
+    if rule.action == "force_grade":
+        forced[mask & (forced == "")] = rule.grade
+    elif rule.action == "no_grade":
+        no_grade[mask] = True
+    elif rule.action == "ceiling":
+        pos = names.index(rule.grade) if rule.grade in names else len(names) - 1
+        ceiling[mask] = np.maximum(ceiling[mask], pos)
+    elif rule.action == "not_eligible":
+        blocked = list(rule.grades) or names[:1]
+        for g in blocked:
+            prev = not_eligible.get(g, pd.Series(False, index=mask.index))
+            not_eligible[g] = prev | mask
+        return blocked
+    return []
+
+
 def group_labels(frame: pd.DataFrame | None, column: str | None, idx: pd.Index) -> pd.Series:
     """Each subject's group by a roster column; blank → 未指定; no column → one group 全体."""
     if not column or frame is None or column not in frame.columns:
