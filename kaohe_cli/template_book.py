@@ -92,16 +92,10 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
     text = wb.add_format({"num_format": "@", "font_name": "宋体"})
     plain = wb.add_format({"font_name": "宋体"})
 
-    lists = wb.add_worksheet("_选项")
+    # Sheet order: 填写说明 first (the book opens on it), the data sheets, the dropdown lists
+    # `_选项` hidden and last. The lists' ranges are known before their sheet exists.
+    _guide(wb, scheme, period, head)
     options = _option_lists(scheme)
-    for c, (name, values) in enumerate(options.items()):
-        lists.write_string(0, c, name)
-        for r, v in enumerate(values, 1):
-            lists.write_string(r, c, v)
-    # The scheme the template was made for, so scoring it with another one is caught at once.
-    lists.write_string(0, len(options), TEMPLATE_SCHEME_HEADER)
-    lists.write_string(1, len(options), scheme.id)
-    lists.hide()
     refs = {name: f"=_选项!${_col(c)}$2:${_col(c)}${max(len(v), 1) + 1}" for c, (name, v) in enumerate(options.items())}
 
     for sheet_name, headers in template_sheets(scheme):
@@ -136,7 +130,15 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
         ws.repeat_rows(0)
         if roster is not None and len(roster):
             _prefill(ws, sheet_name, headers, roster, scheme)
-    _guide(wb, scheme, period, head)
+    lists = wb.add_worksheet("_选项")
+    for c, (name, values) in enumerate(options.items()):
+        lists.write_string(0, c, name)
+        for r, v in enumerate(values, 1):
+            lists.write_string(r, c, v)
+    # The scheme the template was made for, so scoring it with another one is caught at once.
+    lists.write_string(0, len(options), TEMPLATE_SCHEME_HEADER)
+    lists.write_string(1, len(options), scheme.id)
+    lists.hide()
     from kaohe_cli.writers.result_xlsx import close_book
 
     close_book(wb)
@@ -196,6 +198,7 @@ def _prefill(ws, sheet_name: str, headers: list[str], roster: pd.DataFrame, sche
 
 def _guide(wb, scheme: Scheme, period: Period | None, head) -> None:
     ws = wb.add_worksheet("填写说明")
+    ws.activate()  # the book opens here; the data sheets follow, each with its header frozen
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": "宋体"})
     ws.write_string(0, 0, f"{scheme.name}（{scheme.id}）输入工作簿" + (f" — {period.label}" if period else ""), head)
     lines = [

@@ -551,3 +551,28 @@ def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, m
     if source == "caizheng-hand-case":
         names = {row[2] for row in plain["汇总"][2:]}
         assert set(FORMULA_LIKE) <= names  # written as text on the plain path too
+
+
+def test_rows_with_wrapped_text_get_the_height_they_need(tmp_path):
+    """A 备注 longer than its 40-character column wraps: its row is made tall enough, so the
+    text does not overlap the rows below (Excel and WPS do not grow such rows by themselves)."""
+    from kaohe_cli.writers.result_xlsx import LINE_HEIGHT, _wrapped_lines
+
+    assert _wrapped_lines("短", 40) == 1
+    assert _wrapped_lines("与3人同分并列于「好」名额边缘（彭梅菊：名额8人），待集体研究决定", 40) == 2
+    assert _wrapped_lines("一\n二\n三", 40) == 3
+    import openpyxl
+
+    from kaohe_cli.packaged import sample_dir
+    from kaohe_cli.scoring import score_file
+    from kaohe_cli.writers.result_xlsx import write_result
+
+    scored = score_file(sample_dir() / "caizheng" / "2023-01.xlsx", load_scheme("caizheng"), None)
+    out = tmp_path / "r.xlsx"
+    write_result(scored.result, out, scored.run)
+    ws = openpyxl.load_workbook(out)["汇总"]
+    cols = [c.value for c in ws[2]]
+    tall = [r for r in range(3, ws.max_row + 1) if len(str(ws.cell(r, cols.index("备注") + 1).value or "")) > 20]
+    assert tall
+    for r in tall:
+        assert ws.row_dimensions[r].height >= 2 * LINE_HEIGHT, r

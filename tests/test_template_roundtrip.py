@@ -347,3 +347,18 @@ def test_check_roster_csv(tmp_path):
     (tmp_path / "人员.csv").write_text("工号,姓名,科室\n0007,张三,办公室\n", encoding="utf-8")
     report = check_json(tmp_path / "人员.csv", "caizheng", "2023-03")
     assert report["errors"] == 0, report
+
+
+def test_the_template_opens_on_its_guide_with_the_lists_hidden_and_last(tmp_path):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli import app
+
+    out = tmp_path / "模板.xlsx"
+    assert CliRunner().invoke(app, ["template", "--scheme", "caizheng", "-o", str(out)]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "填写说明" and wb.sheetnames[-1] == "_选项"
+    assert wb.active.title == "填写说明"
+    assert wb["_选项"].sheet_state == "hidden"
+    assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])

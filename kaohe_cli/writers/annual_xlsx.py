@@ -86,6 +86,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
         chart = wb.add_chart({"type": "column"})
         chart.add_series({"name": "平均分", "categories": ["科室", 1, 0, n, 0], "values": ["科室", 1, 2, n, 2]})
         chart.set_title({"name": "各科室年度平均分"})
+        chart.set_y_axis({"name": "平均分（纵轴从0起）", "min": 0})
         chart.set_legend({"none": True})
         ws.insert_chart(n + 3, 0, chart)
 

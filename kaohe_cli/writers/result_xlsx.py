@@ -168,13 +168,45 @@ def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: i
             else:
                 ws.write_number(r, c, v, styles[kind])
     sample = rows[:500]
+    widths = []
     for c, h in enumerate(heads):
         w = _width([h] + [row[c] for row in sample if row[c] not in (None, "")])
         if kinds[c] == "wrap":
             w = min(w, 40)
+        widths.append(w)
         ws.set_column(c, c, w)
+    _fit_wrapped_rows(ws, rows_iter, start + 1, [c for c, k in enumerate(kinds) if k == "wrap"], widths)
     if rows:
         ws.autofilter(start, 0, start + len(rows), len(heads) - 1)
+
+
+LINE_HEIGHT = 14.25  # points per line of 10.5 pt 宋体, as Excel and WPS lay it out
+
+
+def _fit_wrapped_rows(ws, rows, first_row: int, wrap_cols: list[int], widths: list[float]) -> None:
+    """Rows whose wrapped text needs several lines get the height for them: Excel and WPS do
+    not grow a row for wrapped text written by a program, and the text then overlaps the rows
+    below on screen and on paper. (Large plain sheets do not wrap, so they are left alone.)"""
+    if not wrap_cols:
+        return
+    for r, row in enumerate(rows, first_row):
+        lines = 1
+        for c in wrap_cols:
+            v = row[c]
+            if v and (len(str(v)) * 2 > widths[c] - 1 or "\n" in str(v)):
+                lines = max(lines, _wrapped_lines(str(v), widths[c]))
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * lines)
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines a text takes in a column `width` characters wide (CJK characters count two)."""
+    room = max(width - 1.5, 1)
+    total = 0
+    for part in text.split("\n"):
+        cells = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, -(-int(cells) // int(room)))
+    return total
 
 
 def _summary_sheet(wb, fmt: _Formats, result: Result, title: str) -> None:
@@ -269,8 +301,8 @@ def _dept_sheet(wb, fmt: _Formats, result: Result) -> None:
                      "y2_axis": True, "marker": {"type": "circle"}})
     chart.combine(line)
     chart.set_title({"name": "各科室等次人数与平均分"})
-    chart.set_y_axis({"name": "人数"})
-    line.set_y2_axis({"name": "平均分"})
+    chart.set_y_axis({"name": "人数", "min": 0})
+    line.set_y2_axis({"name": "平均分（纵轴从0起）", "min": 0})  # a 1-point gap must not look like a chasm
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 380})
     ws.insert_chart(n + 3, 0, chart)
@@ -324,6 +356,7 @@ def write_pairs(ws, fmt: _Formats, pairs: list[tuple[str, str]], title: str) -> 
         ws.write_string(r, 1, v, fmt.wrap)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 95)
+    _fit_wrapped_rows(ws, [list(p) for p in pairs], 1, [1], [18, 95])
     _page(ws, 0, 2, title)
 
 
