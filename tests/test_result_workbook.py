@@ -353,7 +353,12 @@ def test_about_sheet_has_input_and_scheme_hashes(books, name):
     assert digest in text
     assert src.name in text
     assert scheme_hash(load_scheme(CASES[name]["scheme"])) in text
-    assert "方案哈希" in text
+    # Fingerprints and versions only in the 技术信息 block at the end; times local and Chinese.
+    keys = [a for a, _ in ws.iter_rows(values_only=True)]
+    tech = keys.index("技术信息")
+    before = "\n".join(f"{a}\t{b}" for a, b in list(ws.iter_rows(values_only=True))[:tech])
+    assert digest not in before and "SHA" not in before and "方案指纹" in keys[tech:]
+    assert re.search(r"生成时间\t\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", text)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -320,19 +320,19 @@ def _issues_sheet(wb, fmt: _Formats, issues: list[Issue]) -> None:
 def _about_sheet(wb, fmt: _Formats, result: Result, run: RunInfo) -> None:
     ws = wb.add_worksheet("说明")
     s = result.scheme
+    from kaohe_cli.workdays import format_cn_time
+
     pairs: list[tuple[str, str]] = [
         ("方案", f"{s.name}（{s.id}）"),
         ("方案来源", s.source),
-        ("方案版本", s.version),
-        ("方案哈希", run.scheme_hash),
         ("考核期", f"{result.period.label}（{result.period.code}）"),
         ("考核对象数", str(len(result.subjects))),
+        ("输入文件", "、".join(name for name, _ in run.input_files)),
+        ("生成时间", format_cn_time(run.created_at)),
     ]
-    for name, digest in run.input_files:
-        pairs.append(("输入文件", f"{name}  SHA-256 {digest}"))
-    pairs += [("kaohe 版本", run.tool_version), ("生成时间", run.created_at)]
-    for k, v in run.options.items():
-        pairs.append((f"参数 {k}", str(v)))
+    quotas = (run.options or {}).get("quotas") or {}
+    if quotas:
+        pairs.append(("名额", "，".join(f"{k} {v}" for k, v in quotas.items()) + "（评分时指定，替换方案名额）"))
     for c in s.components:
         extra = f"，权重{_dec(c.weight * 100)}%" if c.weight != 1 else ""
         pairs.append((f"考核项目 {c.name}", f"{_kind(c.kind)}，满分{_dec(c.max)}{extra}"))
@@ -345,6 +345,12 @@ def _about_sheet(wb, fmt: _Formats, result: Result, run: RunInfo) -> None:
     for use in result.quota_uses:
         tied = f"，并列待定{len(use.tied)}人" if use.tied else ""
         pairs.append((f"名额 {use.grade}", f"{use.group}：N={use.n}，{use.quota} → {use.places}人，实评{use.granted}人{tied}"))
+    # Fingerprints and versions, for checking a file against the archive: last, for whoever needs them.
+    pairs.append(("技术信息", "以下用于核对文件与档案记录，一般无需阅读"))
+    pairs += [("方案版本", s.version), ("方案指纹", run.scheme_hash)]
+    for name, digest in run.input_files:
+        pairs.append((f"文件指纹 {name}", f"SHA-256 {digest}"))
+    pairs.append(("kaohe 版本", run.tool_version))
     write_pairs(ws, fmt, pairs, "考核说明")
 
 
