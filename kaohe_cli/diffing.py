@@ -48,6 +48,7 @@ def diff_period(db, period: str, scheme_id: str | None = None) -> Diff:
         return Counter(rows)
 
     bo, bn = bag(l_old), bag(l_new)
-    added = [dict(zip(keep, r)) for r in (bn - bo).elements()]
-    removed = [dict(zip(keep, r)) for r in (bo - bn).elements()]
+    names = {**dict(zip(a.index, a["name"])), **dict(zip(b.index, b["name"]))}
+    added = [{**dict(zip(keep, r)), "name": str(names.get(r[0], "") or "")} for r in (bn - bo).elements()]
+    removed = [{**dict(zip(keep, r)), "name": str(names.get(r[0], "") or "")} for r in (bo - bn).elements()]
     return Diff(period, old, new, changed, added, removed)
