@@ -1,18 +1,21 @@
 """The workspace configuration, `kaohe.toml`, validated with pydantic.
 
 Unknown keys are errors that suggest the nearest valid key. Paths in the file are
-confined to the workspace (the folder holding kaohe.toml).
+confined to the workspace (the folder holding kaohe.toml). Like a scheme file, kaohe.toml is
+refused before parsing when it is over 1 MB or nested deeper than 32 levels, and every error
+(tomllib's, pydantic's) is reported in Chinese with its line or key (`kaohe_cli.scheme.loader`).
 """
 
 from __future__ import annotations
 
 import difflib
-import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
 
 from kaohe_cli.errors import ConfigError
 from kaohe_cli.fileout import confined
@@ -38,8 +41,8 @@ class Attendance(_Strict):
     @field_validator("hours_per_day")
     @classmethod
     def _positive(cls, v: Decimal) -> Decimal:
-        if v <= 0 or v > 24:
-            raise ValueError("每天工作小时数应在 0–24 之间")
+        if not v.is_finite() or v <= 0 or v > 24:
+            raise ValueError("每天工作小时数应大于 0、不超过 24")
         return v
 
 
@@ -48,13 +51,20 @@ class Calendar(_Strict):
     extra_workdays: list[date] = []  # 调休上班日
 
 
+def _quota(value: str) -> str:
+    from kaohe_cli.scheme.model import parse_quota
+
+    parse_quota(value)  # a ValueError in Chinese names the value
+    return value
+
+
 class Config(_Strict):
     unit_name: str = ""  # 单位名称（公示落款）
     scheme: str = ""  # 默认方案编号或方案文件路径
     archive: str = "kaohe.db"
     output_dir: str = ""
     contact: Contact = Contact()
-    quotas: dict[str, str] = {}  # 等次 → "15%" / "4"
+    quotas: dict[str, Annotated[str, AfterValidator(_quota)]] = {}  # 等次 → "15%" / "4"
     attendance: Attendance = Attendance()
     calendar: Calendar = Calendar()
     notice_days: int = 5
@@ -64,8 +74,9 @@ class Config(_Strict):
     @classmethod
     def _days(cls, v: int) -> int:
         if not 1 <= v <= 60:
-            raise ValueError("公示期工作日数应在 1–60 之间")
+            raise ValueError(f"公示期工作日数应在 1–60 之间（实为 {v}）")
         return v
+
 
     # set after loading
     root: Path | None = None
@@ -92,15 +103,13 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def load_config(path: Path | None = None) -> Config:
     """kaohe.toml from `path`, or from the current folder; defaults when there is none."""
+    from kaohe_cli.scheme.loader import read_toml_file, toml_data
+
     path = path or find_config()
     if path is None:
         return Config(root=Path.cwd())
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name} 不是合法的 TOML：{exc}", "请按报错的行列修改") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"无法读取 {path.name}：{exc}", "请确认文件为 UTF-8 编码") from None
+    text = read_toml_file(path, path.name, ConfigError, "配置文件")
+    data = toml_data(text, path.name, ConfigError)
     data.pop("root", None)
     try:
         cfg = Config.model_validate(data)
@@ -111,17 +120,32 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _describe(exc: ValidationError, label: str) -> str:
+    from kaohe_cli.scheme.loader import pydantic_message
+
     lines = [f"{label} 有 {exc.error_count()} 处错误："]
     for err in exc.errors()[:10]:
-        loc = ".".join(str(x) for x in err.get("loc", ()))
+        loc = _key_path(err.get("loc", ()))
         if err.get("type") == "extra_forbidden":
             key = str(err["loc"][-1])
             near = difflib.get_close_matches(key, _all_keys(), n=1, cutoff=0.5)
             what = f"未知的键「{key}」" + (f"，是否想写「{near[0]}」？" if near else "")
         else:
-            what = str(err.get("msg", "")).removeprefix("Value error, ")
-        lines.append(f"  - {loc}：{what}")
+            what = pydantic_message(err)
+        lines.append(f"  - {loc or '（整个文件）'}：{what}")
+    if exc.error_count() > 10:
+        lines.append(f"  - ……另有 {exc.error_count() - 10} 处")
     return "\n".join(lines)
+
+
+def _key_path(loc: tuple) -> str:
+    """A pydantic location as a TOML key path: calendar.extra_holidays[2]."""
+    out = ""
+    for key in loc:
+        if isinstance(key, int):
+            out += f"[{key + 1}]"
+        elif not str(key).startswith(("function-", "tuple[")):
+            out += ("." if out else "") + str(key)
+    return out
 
 
 def _all_keys() -> list[str]:

@@ -120,3 +120,12 @@ def os_reason(exc: OSError) -> str:
     if getattr(exc, "winerror", None) == 32:  # ERROR_SHARING_VIOLATION
         return "文件正被其他程序（如 Excel、WPS）打开"
     return f"系统拒绝了这次操作（错误号 {exc.errno}）"
+
+
+class PointsOverflow(KaoheError):
+    """An amount of points lies beyond the engine's exact range (`kaohe_cli.points.MAX_POINTS`).
+
+    Raised instead of letting int64 micro-points wrap around. Input bounds
+    (`kaohe_cli.readers.values.LIMITS`) keep valid input far inside the range, so this names
+    an input those checks did not see, or a bug; it is never silent.
+    """

@@ -18,7 +18,7 @@ from kaohe_cli.engine.grading import group_labels
 from kaohe_cli.issues import Issue, error, note, warning
 from kaohe_cli.normalize import Ratings, Roster, get, gid, resolve_unit, source_text, text, where
 from kaohe_cli.period import Period
-from kaohe_cli.points import SCALE, to_micro
+from kaohe_cli.points import SCALE, int_micro, micro_array, to_micro
 from kaohe_cli.readers import values as V
 from kaohe_cli.readers.tables import Table
 from kaohe_cli.scheme.model import Item, Scheme
@@ -69,7 +69,7 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
         if problem:
             issues.append(problem)
             continue
-        qty, problem = _quantity(item, table, r, vals)
+        qty, problem = _quantity(item, table, r, vals, ctx.period)
         if problem:
             issues.append(problem)
             continue
@@ -222,9 +222,12 @@ def _level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str,
         given, problem = V.parse_number(raw_value, **loc)
         if problem:
             return level_name, None, problem
+        too_big = V.beyond_limit(given, V.LIMITS["points"], why=f"每次最多 {V.LIMITS['points']} 分", column="分值", **loc)
+        if too_big:
+            return level_name, None, too_big
         if given < 0:
             return level_name, None, error(
-                "分值应填正数（加分或扣分由事项决定）", f"请填写 {abs(given)}", **loc
+                "分值应填正数（加分或扣分由事项决定）", f"请填写 {num(abs(given))}", **loc
             )
     what = f"「{item.name}{'（' + level_name + '）' if level_name else ''}」"
     if points is not None:
@@ -248,14 +251,23 @@ def _level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str,
     return level_name, given, None
 
 
-def _quantity(item: Item, table: Table, r: int, vals: list) -> tuple[Decimal, Issue | None]:
+def _quantity(item: Item, table: Table, r: int, vals: list, period: Period | None = None) -> tuple[Decimal, Issue | None]:
+    """The row's 次数 (天数 for a day item): 1 when blank; positive, whole (halves for days) and
+    within `readers.values.LIMITS` (a count, or the days of the period)."""
     raw = get(table, vals, "次数")
     if raw is None and item.unit == "天":
         raw = get(table, vals, "天数")
     if raw in (None, "") or (isinstance(raw, str) and not raw.strip()):
         return Decimal(1), None
-    loc = where(table, r, "次数" if "次数" in table.columns else "天数")
-    n, problem = V.parse_number(raw, **loc)
+    column = "次数" if "次数" in table.columns else "天数"
+    loc = where(table, r, column)
+    n, problem = V.parse_number(raw, column=column, **loc)
+    if problem:
+        return Decimal(0), problem
+    if item.unit == "天":
+        problem = V.beyond_limit(n, V.days_limit(period), why=V.days_why(period), unit="天", column=column, **loc)
+    else:
+        problem = V.beyond_limit(n, V.LIMITS["count"], why=V.count_why(), column=column, **loc)
     if problem:
         return Decimal(0), problem
     if n <= 0:
@@ -411,7 +423,8 @@ def attendance_lines(ctx: Context, att, table: Table) -> pd.DataFrame:
     unit_micro = np.array([to_micro(items[i].points) if items[i].points is not None else 0 for i in att.item], dtype="int64")
     halves = np.array([2 if items[i].per_half_day else 1 for i in att.item], dtype="int64")
     sign = np.array([-1 if items[i].kind == "deduction" else (1 if items[i].kind == "bonus" else 0) for i in att.item])
-    pts = np.rint(q * halves * unit_micro).astype("int64") * sign
+    with np.errstate(over="ignore", invalid="ignore"):
+        pts = int_micro(q * halves * unit_micro) * sign  # PointsOverflow, never a wrapped value
     kinds = [items[i].kind for i in att.item]
     rules = {name: _rule_text(it, "", it.points) for name, it in items.items()}
     return L.make(
@@ -465,7 +478,7 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
                 if other in vals.columns:
                     other_blank = vals[other].reindex(idx).isna()
                     cap[other_blank] = to_micro(alt)
-            micro = np.rint(v.fillna(0).to_numpy() * SCALE).astype("int64")
+            micro = micro_array(v.fillna(0).to_numpy())
             bad = has & ((micro < 0) | (micro > cap.to_numpy()))
             for s in bad[bad].index:
                 hi = Decimal(int(cap[s])) / SCALE
@@ -479,7 +492,7 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
                                     points=micro[ok.to_numpy()], quantity=v[ok].to_numpy(), rule=rule,
                                     source=c[ok].to_numpy(), file=ctx.file))
         else:  # input
-            micro = np.rint(v.fillna(0).to_numpy() * SCALE).astype("int64")
+            micro = micro_array(v.fillna(0).to_numpy())
             lo, hi = to_micro(comp.min), to_micro(comp.max)
             if has.any():
                 parts.append(L.make(subject=list(v.index[has]), component=comp.name, kind="input",

@@ -6,6 +6,7 @@ sheet and A1 cell, with a concrete fix. Nothing raises for bad data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import date
@@ -242,16 +243,22 @@ def _yes_no_value(v) -> tuple[bool, bool]:
 
 
 def _leave_value(v) -> tuple[Decimal | None, bool]:
-    """(年休假天数, has a problem) for one cell: blank → None; a negative number is kept, and reported."""
+    """(年休假天数, has a problem) for one cell: blank → None; a negative number or one beyond
+    `LIMITS["allowance"]` is kept, and reported."""
     if v is None or v == "":
         return None, False
     n, issue = V.parse_number(v)
-    return n, issue is not None or n < 0
+    return n, issue is not None or n < 0 or n > V.LIMITS["allowance"]
 
 
 def _leave_issue(v, loc: dict) -> Issue:
     n, issue = V.parse_number(v, **loc)
-    return issue if issue is not None else error("年休假天数不能为负数", "请填0或正数", **loc)
+    if issue is not None:
+        return issue
+    if n > V.LIMITS["allowance"]:
+        return V.beyond_limit(n, V.LIMITS["allowance"], why=f"一年最多 {V.LIMITS['allowance']} 天", unit="天",
+                              column="年休假天数", hint="年休假天数是每年可休的天数，通常为 5、10 或 15", **loc)
+    return error("年休假天数不能为负数", "请填0或正数", **loc)
 
 
 def _leader_id(roster: Roster, label: str) -> str:
@@ -288,7 +295,10 @@ def read_units(table: Table) -> tuple[pd.DataFrame, list[Issue]]:
         raw = get(table, vals, "人数")
         rec["人数"] = None
         if raw not in (None, ""):
-            n, issue = V.parse_number(raw, **where(table, r, "人数"))
+            n, issue = V.parse_number(raw, column="人数", **where(table, r, "人数"))
+            if issue is None:
+                issue = V.beyond_limit(n, V.LIMITS["count"], why=f"最多 {V.LIMITS['count']} 人", column="人数",
+                                       **where(table, r, "人数"))
             if issue:
                 issues.append(issue)
             elif n < 0 or n != n.to_integral_value():
@@ -391,7 +401,7 @@ def read_ratings(table: Table, columns: list[str], resolve, subject_col: str) ->
         bad = _take([b for _, b in parsed], codes, blank=False, dtype=bool)
         for k in np.flatnonzero(bad):
             i = use[k]
-            _, issue = V.parse_number(raw[i], file=table.file, sheet=table.sheet, cell=f"{letters}{int(sheet_rows[i]) + 1}")
+            issue = _rating_issue(raw[i], c, file=table.file, sheet=table.sheet, cell=f"{letters}{int(sheet_rows[i]) + 1}")
             found.append((int(sheet_rows[i]), order, issue))
         filled = np.flatnonzero(numbers != None)  # noqa: E711
         data[c] = dict(zip([sids[k] for k in filled], numbers[filled].tolist()))
@@ -402,11 +412,23 @@ def read_ratings(table: Table, columns: list[str], resolve, subject_col: str) ->
 
 
 def _rating_value(v) -> tuple[float | None, bool]:
-    """(number, unreadable) for one rating cell; blank → None."""
+    """(number, unreadable) for one rating cell; blank → None. A number beyond
+    `LIMITS["rating"]` is unreadable too: it is reported and not used."""
     if v is None or (isinstance(v, str) and v.strip() == ""):
         return None, False
     n, issue = V.parse_number(v)
-    return (None, True) if issue is not None else (float(n), False)
+    if issue is not None or abs(n) > V.LIMITS["rating"]:
+        return None, True
+    return float(n), False
+
+
+def _rating_issue(v, column: str, **loc) -> Issue:
+    """The error of a rating cell `_rating_value` refused."""
+    n, issue = V.parse_number(v, **loc)
+    if issue is None:
+        issue = V.beyond_limit(n, V.LIMITS["rating"], why=f"评分表的分数和票数绝对值最大 {V.LIMITS['rating']}",
+                               column=column, **loc)
+    return issue
 
 
 def _subject_ref(table: Table, vals: list, subject_col: str) -> str:
@@ -441,7 +463,7 @@ def read_attendance(table: Table, scheme, roster: Roster, period=None) -> tuple[
     """Summary or detail attendance → lines; `period` (when given) checks detail dates."""
     if is_detail(table):
         return _attendance_detail(table, scheme, roster, period)
-    return _attendance_summary(table, scheme, roster)
+    return _attendance_summary(table, scheme, roster, period)
 
 
 _ID_COLUMNS = {"工号", "姓名", "科室", "部门", "类别", "序号", "职务", "岗位", "备注", "分管领导", "考勤组", "出勤天数", "应出勤天数", "实际出勤天数"}
@@ -562,23 +584,29 @@ def _frame(table: Table, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def _numbers(table: Table, frame: pd.DataFrame, column: str, col_idx: int, issues: list[Issue]) -> pd.Series:
-    """A column to floats; blank → 0; text → error at its cell."""
+def _numbers(table: Table, frame: pd.DataFrame, column: str, col_idx: int, issues: list[Issue], *,
+             label: str = "") -> pd.Series:
+    """A column to finite floats; blank → 0; text, NaN and infinity → error at its cell (and 0)."""
     raw = frame[column]
+    cells = raw.to_numpy(dtype=object)
     values = pd.to_numeric(raw, errors="coerce")
-    blank = raw.isna() | map_unique(raw, lambda v: isinstance(v, str) and v.strip() in ("", "-", "--", "—")).astype(bool)
-    bad = values.isna() & ~blank
-    for i in np.flatnonzero(bad.to_numpy()):
+    nan_cell = cells != cells  # a float NaN in the cell (a formula error), not a blank one
+    blank = (raw.isna().to_numpy() & ~nan_cell) | map_unique(
+        raw, lambda v: isinstance(v, str) and v.strip() in ("", "-", "--", "—")).astype(bool).to_numpy()
+    bad = ~np.isfinite(values.to_numpy(dtype="float64")) & ~blank  # unreadable text, NaN, ±infinity
+    for i in np.flatnonzero(bad):
         r = int(frame["_row"].iat[i])
-        n, issue = V.parse_number(raw.iat[i], file=table.file, sheet=table.sheet, cell=a1(r, col_idx))
+        n, issue = V.parse_number(cells[i], file=table.file, sheet=table.sheet, cell=a1(r, col_idx), column=label)
         if issue:
             issues.append(issue)
+            values.iat[i] = 0.0
         else:
             values.iat[i] = float(n)
-    return values.fillna(0.0).where(~bad | values.notna(), 0.0)
+    values = values.fillna(0.0)
+    return values.where(np.isfinite(values.to_numpy(dtype="float64")), 0.0)
 
 
-def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[AttendanceLines, list[Issue]]:
+def _attendance_summary(table: Table, scheme, roster: Roster, period=None) -> tuple[AttendanceLines, list[Issue]]:
     issues: list[Issue] = []
     out = AttendanceLines()
     headers = {**{c: i for c, i in table.columns.items()}, **{c: i for c, i in table.extra_columns.items()}}
@@ -589,8 +617,9 @@ def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[Attendanc
         item = scheme.item(header)
         if item is None or not item.attendance:
             total = sum(_safe_float(vals[col]) for _, vals in table.records if col < len(vals))
+            total = total if math.isfinite(total) else 0.0
             issues.append(note(
-                f"考勤列「{header}」不在本方案的考勤计分事项中，未计分（合计 {num(total)}）",
+                f"考勤列「{header}」不在本方案的考勤计分事项中，未计分（合计 {V.shown_number(total)}）",
                 f"本方案的考勤事项：{join_names([i.name for i in scheme.attendance_items]) or '无'}",
                 file=table.file, sheet=table.sheet, cell=a1(table.header_row, col),
             ))
@@ -606,8 +635,8 @@ def _attendance_summary(table: Table, scheme, roster: Roster) -> tuple[Attendanc
     subjects = subject.to_numpy()
     sheet_rows = frame["_row"].to_numpy()
     for header, col, item in item_cols:
-        q = _numbers(table, frame, header, col, issues)
-        _check_quantities(table, frame, q, item, col, issues)
+        q = _numbers(table, frame, header, col, issues, label=header)
+        q = _check_quantities(table, frame, q, item, col, issues, period)
         keep = np.flatnonzero(((q != 0) & (subject != "")).to_numpy())
         letters = col_letter(col)
         out.subject.extend(subjects[keep].tolist())
@@ -652,7 +681,7 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
         ))
     counted = item_name != ""
     if "天数" in frame.columns:
-        days_s = _numbers(table, frame, "天数", table.columns["天数"], issues)
+        days_s = _numbers(table, frame, "天数", table.columns["天数"], issues, label="天数")
         days = days_s.where(frame["天数"].notna() & (days_s != 0), 1.0).to_numpy()
         bad = counted & ~np.isin(days, (0.5, 1.0))
         for i in np.flatnonzero(bad)[:20]:
@@ -666,13 +695,42 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
     kept_rows = sheet_rows[keep]
     unit_day = {it.name: it.unit == "天" for it in scheme.items}
     per_day = np.fromiter((unit_day.get(n, False) for n in kept_names), dtype=bool, count=len(keep))
+    quantity = np.where(per_day, days[keep], 1.0).astype(float)
+    _check_detail_totals(table, roster, subjects, kept_names, quantity, per_day, kept_rows, st_col, period, issues)
     out.subject = subjects.tolist()
     out.item = kept_names.tolist()
-    out.quantity = np.where(per_day, days[keep], 1.0).astype(float).tolist()
+    out.quantity = quantity.tolist()
     st_letters = col_letter(st_col)
     out.source = [f"{table.sheet}!{st_letters}{r + 1}" for r in kept_rows.tolist()]
     out.date = _detail_dates(table, frame["日期"].to_numpy()[keep], kept_rows, period, issues)
     return out, issues
+
+
+def _check_detail_totals(table: Table, roster: Roster, subjects: np.ndarray, items: np.ndarray, quantity: np.ndarray,
+                         per_day: np.ndarray, rows: np.ndarray, col: int, period, issues: list[Issue]) -> None:
+    """An error for each person and item whose detail rows add up beyond `readers.values.LIMITS`
+    (the days of the period, or a count), at the status cell of their first row."""
+    days, count = V.days_limit(period), V.LIMITS["count"]
+    if not len(quantity) or float(quantity.sum()) <= min(days, count):
+        return  # nobody can be over (the usual case: a few hundred abnormal rows)
+    frame = pd.DataFrame({"s": subjects, "i": items, "q": quantity})
+    totals = frame.groupby(["s", "i"], sort=False)["q"].transform("sum").to_numpy()
+    over = totals > np.where(per_day, days, count)
+    if not over.any():
+        return
+    first = np.flatnonzero(over)[~frame[over].duplicated(["s", "i"]).to_numpy()]
+    for i in first[:50]:
+        sid, item = subjects[i], items[i]
+        who = f"{roster.people.at[sid, '姓名']}（{sid}）" if sid in roster.people.index else str(sid)
+        if per_day[i]:
+            amount, why = f"{num(totals[i])}天", V.days_why(period)
+        else:
+            amount, why = f"{num(totals[i])}次", V.count_why()
+        issues.append(error(
+            f"{who}的「{item}」在考勤明细中合计 {amount}，超出合理范围（{why}）",
+            "请核对是否有重复的考勤行，或日期是否属于本考核期",
+            file=table.file, sheet=table.sheet, cell=a1(int(rows[i]), col), code="beyond-limit",
+        ))
 
 
 def _detail_dates(table: Table, raw: np.ndarray, rows: np.ndarray, period, issues: list[Issue]) -> list[str]:
@@ -710,7 +768,22 @@ def _detail_dates(table: Table, raw: np.ndarray, rows: np.ndarray, period, issue
     return iso[codes].tolist()
 
 
-def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col: int, issues: list[Issue]) -> None:
+def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col: int, issues: list[Issue],
+                      period=None) -> pd.Series:
+    """Errors for negative, fractional and too large quantities (`readers.values.LIMITS`: a
+    count, or the days of the period); the too large ones are returned as 0, so that nothing
+    beyond the bounds reaches the ledger."""
+    if item.unit == "天":
+        largest, why, unit = V.days_limit(period), V.days_why(period), "天"
+    else:
+        largest, why, unit = V.LIMITS["count"], V.count_why(), ""
+    big = V.beyond(q.to_numpy(dtype="float64"), largest)
+    if big.any():
+        for i in np.flatnonzero(big)[:50]:
+            r = int(frame["_row"].iat[i])
+            issues.append(V.beyond_limit(q.iat[i], largest, why=why, unit=unit, column=item.name,
+                                         file=table.file, sheet=table.sheet, cell=a1(r, col)))
+        q = q.where(~big, 0.0)
     neg = q < 0
     if item.unit == "天":
         bad_step = (q * 2) % 1 != 0
@@ -723,13 +796,15 @@ def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col
             r = int(frame["_row"].iat[i])
             issues.append(error(f"「{item.name}」{msg}，实际为 {num(q.iat[i])}", h,
                                 file=table.file, sheet=table.sheet, cell=a1(r, col)))
+    return q
 
 
 def _safe_float(v) -> float:
     try:
-        return float(v)
+        x = float(v)
     except (TypeError, ValueError):
         return 0.0
+    return x if math.isfinite(x) else 0.0
 
 
 

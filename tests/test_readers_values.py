@@ -165,3 +165,55 @@ def test_parse_date_bad(raw):
 def test_parse_date_blank():
     assert parse_date(None) == (None, None)
     assert parse_date(" ") == (None, None)
+
+
+# ---------------------------------------------------------------------------------------
+# bounds (issue 15)
+
+
+@pytest.mark.parametrize(("raw", "said"), [
+    (float("inf"), "无穷大"), (float("-inf"), "负无穷大"), (float("nan"), "无效数值"),
+    (Decimal("Infinity"), "无穷大"), (Decimal("NaN"), "无效数值"),
+])
+def test_parse_number_says_what_nan_and_infinity_are_in_chinese(raw, said):
+    issue = assert_error(parse_number(raw, column="迟到", **WHERE), "「迟到」不是有效数字", said)
+    assert "inf" not in issue.text().lower() and "nan" not in issue.text().lower()
+
+
+def test_beyond_limit_names_the_cell_the_value_and_the_bound():
+    from kaohe_cli.readers.values import LIMITS, beyond_limit, count_why
+
+    assert beyond_limit(Decimal(LIMITS["count"]), LIMITS["count"], why=count_why(), **WHERE) is None
+    issue = beyond_limit(1e308, LIMITS["count"], why=count_why(), column="迟到", **WHERE)
+    assert issue.level is Level.ERROR and (issue.file, issue.sheet, issue.cell) == ("月报.xlsx", "考勤", "C7")
+    assert "「迟到」为 1×10^308，超出合理范围（一个考核期内最多 10000 次）" in issue.message and issue.hint
+    assert beyond_limit(-10_001, LIMITS["count"], column="迟到", **WHERE) is not None  # either sign
+    assert "无穷大" in beyond_limit(float("inf"), 10, column="迟到", **WHERE).message
+
+
+def test_days_limit_is_the_days_of_the_period():
+    from kaohe_cli.period import Period
+    from kaohe_cli.readers.values import LIMITS, days_limit, days_why
+
+    assert days_limit(Period(2023, "month", 2)) == 28 and days_limit(Period(2024, "month", 2)) == 29
+    assert days_limit(Period(2023, "month", 3)) == 31 == LIMITS["month"]
+    assert days_limit(Period(2023, "quarter", 3)) == 92 == LIMITS["quarter"]
+    assert days_limit(Period(2024, "year", 0)) == 366 == LIMITS["year"]
+    assert days_limit(None) == 366
+    assert days_why(Period(2023, "month", 2)) == "2023年2月共 28 天"
+
+
+def test_beyond_is_vectorised_and_catches_nan_and_infinity():
+    import numpy as np
+
+    from kaohe_cli.readers.values import beyond
+
+    mask = beyond(np.array([0, 31, 31.5, -32, np.nan, np.inf, -np.inf]), 31)
+    assert mask.tolist() == [False, False, True, True, True, True, True]
+
+
+def test_nan_and_infinity_in_id_and_date_cells_are_said_in_chinese():
+    issue = assert_error(parse_id(float("inf"), **WHERE), "不是有效的编号（无穷大）")
+    assert "inf" not in issue.text()
+    issue = assert_error(parse_date(float("nan"), column="日期", **WHERE), "「日期」应为日期，实为无效数值")
+    assert "nan" not in issue.text()

@@ -2,12 +2,19 @@
 
 Points are int64 micro-points (`kaohe_cli.points.SCALE`). The sum of `points` over the
 lines with `counted` set is exactly a subject's unrounded period total.
+
+Points never wrap: `make` refuses a `points` value that is NaN, infinite or beyond
+±`kaohe_cli.points.MAX_MICRO`, and `concat` refuses a ledger whose magnitudes sum beyond it
+(`kaohe_cli.points.check_ledger`), both with `kaohe_cli.errors.PointsOverflow`. Every sum the
+engine takes is of lines of such a ledger, so it stays within int64.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from kaohe_cli.points import MAX_MICRO, check_ledger, int_micro, overflow
 
 # Column order of the ledger. `kind` is one of:
 #   base      a deduction component's maximum (满分)
@@ -64,15 +71,47 @@ def make(**cols) -> pd.DataFrame:
             if dtype == object:
                 column = np.empty(len(v), dtype=object)
                 column[:] = v
+            elif c == "points":
+                column = _points(v)
             else:
                 column = np.asarray(v)
                 if dtype.kind == "i" and column.dtype.kind == "f" and not np.isfinite(column).all():
                     raise ValueError(f"ledger column {c!r} has NaN or infinite values")  # an engine bug: fail loudly
                 column = column.astype(dtype)
+        elif c == "points":
+            column = np.full(n, _points([v])[0] if n else 0, dtype=dtype)
         else:
             column = np.full(n, v, dtype=dtype)
         data[c] = column
     return pd.DataFrame(data, columns=COLUMNS, copy=False)
+
+
+def _points(values) -> np.ndarray:
+    """A points column as int64, refusing (never wrapping) NaN, infinity and out-of-range values."""
+    column = np.asarray(values)
+    if column.dtype.kind == "f":
+        if np.isnan(column).any():  # no input is NaN (the readers refuse it): an engine bug
+            raise ValueError("ledger column 'points' has NaN values")
+        return int_micro(column)
+    if column.dtype.kind in "iu":
+        if column.dtype.kind == "u" or column.dtype.itemsize > 8:
+            column = column.astype(object)
+        else:
+            if len(column) and not (np.abs(column.astype("float64")) <= MAX_MICRO).all():
+                big = column[np.flatnonzero(~(np.abs(column.astype("float64")) <= MAX_MICRO))[0]]
+                raise overflow(int(big) / 10**6)
+            return column.astype(np.int64)
+    # Python ints (possibly beyond int64), Decimals, bools
+    out = np.empty(len(column), dtype=np.int64)
+    for k, value in enumerate(column.tolist()):
+        if isinstance(value, float):
+            out[k] = int_micro([value])[0]
+            continue
+        number = int(value)
+        if abs(number) > MAX_MICRO:
+            raise overflow(number / 10**6)
+        out[k] = number
+    return out
 
 
 def empty() -> pd.DataFrame:
@@ -83,7 +122,9 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if f is not None and len(f)]
     if not frames:
         return empty()
-    return _typed(pd.concat(frames, ignore_index=True))
+    frame = _typed(pd.concat(frames, ignore_index=True))
+    check_ledger(frame["points"].to_numpy())
+    return frame
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -45,7 +45,8 @@ Results::
                    result cells add entries such as ("考勤结果/外勤(次)", 3) for kinds of
                    result that no column covers
         people     `ExportPerson` per person, in order of first appearance
-        issues     `Issue` values (notes, warnings; never errors)
+        issues     `Issue` values: notes and warnings, and errors only for numbers that cannot
+                   be right (below)
 
     ExportPerson
         row       0-based sheet row of the person's first data row
@@ -86,6 +87,11 @@ Units and conversions:
   (0.25 → 0.5, 0.75 → 1); a note is issued whenever the rounding changes the value.
 - Count items keep the raw number (旷工迟到天数 counts as times).
 
+Bounds (`kaohe_cli.readers.values.LIMITS`): a NaN or infinite number in a numeric column is an
+error at its cell (a formula error in the export, or a hand edit), and so is a person's count
+of an item beyond 10,000 times, or days of an item beyond the days of the export's period
+(from its title or dates; 366 when it has neither). The item is then counted as 0.
+
 Per-day result cells (钉钉月度汇总 考勤结果 day columns; 每日统计 上班N打卡结果; 企业微信
 考勤结果 / 打卡状态) are parsed for items that have no summary column: "正常", "休息\\n(-)",
 "正常班:病假\\n(-)" (1 day), "病假3.5小时", "事假半天", "迟到10分钟,早退5分钟", "旷工" (1 day),
@@ -106,6 +112,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from kaohe_cli.errors import ConfigError, UnreadableFile
 from kaohe_cli.issues import Issue, Level
+from kaohe_cli.points import shown
+from kaohe_cli.readers.values import LIMITS
 from kaohe_cli.text import a1, clean, norm, to_halfwidth
 
 MONTHLY = "钉钉月度汇总"
@@ -242,14 +250,21 @@ def _split_unit(leaf: str) -> tuple[str, str]:
     return leaf, ""
 
 
+_HUGE = 20  # Decimal.adjusted() from which a number is shown and kept as it is, not rounded
+
+
 def _fmt(value: Decimal) -> str:
     """Decimal as short text: 2, 0.5, 0.4375."""
+    if not value.is_finite() or value.adjusted() >= _HUGE:
+        return shown(value)
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")
 
 
 def _tidy(value: Decimal) -> Decimal:
+    if not value.is_finite() or value.adjusted() >= _HUGE:
+        return value  # far beyond any count: refused by the bounds, never rounded (it cannot be)
     value = value.quantize(_PLACES, rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
@@ -625,6 +640,8 @@ def _amount(value: object) -> tuple[Decimal, str] | None:
     if isinstance(value, int):
         return Decimal(value), ""
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
         try:
             return Decimal(repr(value)), ""
         except InvalidOperation:
@@ -1028,6 +1045,10 @@ class _Reader:
         for col in self.stat_cols:
             value = row[col.col]
             parsed = _amount(value)
+            if parsed is None and isinstance(value, float):  # NaN or infinity: never a number
+                self._issue(Level.ERROR, f"「{col.header}」的值不是有效数字（{shown(value)}）",
+                            "请在钉钉或企业微信中重新导出，或改为正确的数字", (r, col.col), "export-bad-number")
+                continue
             if parsed is None:
                 if col.role == "other":
                     self.col_numeric[col.col] = False
@@ -1136,6 +1157,9 @@ class _Reader:
                 else:
                     value = acc.day.get(item, Decimal(0))
                     cells = acc.day_cells.get(item, [])
+                if self._beyond(acc, item, value, cells):
+                    counts[item] = Decimal(0)
+                    continue
                 if item == ABSENT:
                     rounded = _round_half_day(value)
                     if rounded != _tidy(value):
@@ -1154,6 +1178,30 @@ class _Reader:
             out.append(ExportPerson(row=acc.row, gonghao=acc.gonghao, name=acc.name, dept=acc.dept,
                                     counts=counts, sources=sources, account=acc.account, cells=id_cells))
         return out
+
+    def _max_days(self) -> int:
+        """The days of the export's period (its title, else its dates); a year's 366 when unknown."""
+        if not hasattr(self, "_days"):
+            start, end = self._period()
+            self._days = (end - start).days + 1 if start and end and end >= start else LIMITS["year"]
+        return self._days
+
+    def _beyond(self, acc: _Acc, item: str, value: Decimal, cells: list[tuple[int, int]]) -> bool:
+        """An error when a person's count or days of `item` cannot be right (`LIMITS`)."""
+        if _is_day_item(item):
+            largest, unit = self._max_days(), "天"
+            start, end = self._period()
+            why = (f"导出表的统计期 {start.isoformat()} 至 {end.isoformat()} 共 {largest} 天" if start and end
+                   else f"一年最多 {largest} 天")
+        else:
+            largest, unit, why = LIMITS["count"], "次", f"一个考核期内最多 {LIMITS['count']} 次"
+        if value.is_finite() and abs(value) <= largest:
+            return False
+        cell = cells[0] if cells else (acc.row, self.name_col.col)
+        self._issue(Level.ERROR, f"{acc.name} 的{item}合计 {_fmt(value)} {unit}，超出合理范围（{why}）",
+                    "请核对导出表中此人的数字，常见原因是导出后手工改错或多输了几位", cell, "beyond-limit",
+                    name=acc.name, item=item)
+        return True
 
     def _crosscheck(self, acc: _Acc, item: str, summary: Decimal) -> None:
         from_days = acc.day.get(item, Decimal(0))

@@ -3,19 +3,100 @@
 A scheme is data: components with their maxima, the item catalogue, caps, rules and grades.
 Rule *kinds* live in the engine; this module only says what a scheme may contain. Every
 field name here is a TOML key; Chinese descriptions are for `kaohe schemes show`.
+
+Every number has a sign and a range (`SCHEME_LIMITS`): a value outside it is an error that
+names its key, in Chinese, before anything is scored. Points have at most 4 decimal places,
+so that micro-points are exact and weighted sums stay far inside int64.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 
+from kaohe_cli.points import shown
 from kaohe_cli.text import norm, num
 
 Num = Decimal
+
+SCHEME_LIMITS: dict[str, Decimal] = {
+    "points": Decimal(1_000),
+    "total": Decimal(100_000),
+    "count": Decimal(10_000),
+    "rating": Decimal(10_000),
+    "factor": Decimal(10),
+    "money": Decimal(10_000_000),
+    "people": Decimal(1_000_000),
+    "places": Decimal(4),
+}
+"""The ranges of a scheme's numbers (the same bounds as an input's, `readers.values.LIMITS`).
+
+- points (1,000): an item's or level's points, range and default; a component's max (> 0) and
+  min (≥ −1,000, ≤ max); band points and `otherwise`; a penalty's points; leave points per
+  day. All ≥ 0 but min.
+- total (100,000): bonus caps (categories and total, ≥ 0), `deduction_cap` (≥ 0) and grade
+  thresholds (`min`, either sign).
+- count (10,000): quantities: `zero_at` (> 0), `gt`/`gte` (≥ 0), `also_min` (≥ 0),
+  `dept_limit` (≥ 1).
+- rating (10,000): `column_max` (> 0), the top of a 评分 column.
+- shares: `weight`, band `upto` and `shared_factor` lie in (0, 1]; quota shares in
+  (0%, 100%]; quota counts are whole numbers from 0 to `people` (1,000,000).
+- factor (10): recipient factors and `default_factor`, 0 to 10.
+- money (10,000,000): `awards` per person, ≥ 0, in yuan with at most 2 decimal places.
+- places (4): decimal places of points, shares and factors.
+"""
+
+_POINTS, _TOTAL, _COUNT = SCHEME_LIMITS["points"], SCHEME_LIMITS["total"], SCHEME_LIMITS["count"]
+_PLACES = int(SCHEME_LIMITS["places"])
+
+
+def _range_text(lo, hi, lo_open: bool, hi_open: bool) -> str:
+    low = f"大于 {shown(lo)}" if lo_open else f"不小于 {shown(lo)}"
+    high = f"小于 {shown(hi)}" if hi_open else f"不超过 {shown(hi)}"
+    return f"{low}、{high}"
+
+
+def _within(lo, hi, *, lo_open: bool = False, hi_open: bool = False, places: int | None = _PLACES,
+            whole: bool = False) -> AfterValidator:
+    """A pydantic check: lo ≤ value ≤ hi (or strict), with at most `places` decimals."""
+
+    def check(value):
+        if value is None:
+            return value
+        d = Decimal(value)
+        if not d.is_finite():
+            raise ValueError("应为有限的数，不能是无穷大或非数")
+        low_ok = d > lo if lo_open else d >= lo
+        high_ok = d < hi if hi_open else d <= hi
+        if not (low_ok and high_ok):
+            kind = "整数" if whole else "数"
+            raise ValueError(f"应为{_range_text(lo, hi, lo_open, hi_open)} 的{kind}（实为 {shown(d)}）")
+        if places is not None and d.as_tuple().exponent < -places and d != d.quantize(Decimal(1).scaleb(-places)):
+            raise ValueError(f"最多 {places} 位小数（实为 {shown(d)}）")
+        return value
+
+    return AfterValidator(check)
+
+
+Points = Annotated[Decimal, _within(0, _POINTS)]  # a magnitude of points per unit
+SignedPoints = Annotated[Decimal, _within(-_POINTS, _POINTS)]
+MaxPoints = Annotated[Decimal, _within(0, _POINTS, lo_open=True)]  # a component's maximum
+Cap = Annotated[Decimal, _within(0, _TOTAL)]
+Threshold = Annotated[Decimal, _within(-_TOTAL, _TOTAL)]
+Share = Annotated[Decimal, _within(0, 1, lo_open=True)]  # weight, band upto, shared factor
+RecipientFactor = Annotated[Decimal, _within(0, SCHEME_LIMITS["factor"])]
+PositiveQuantity = Annotated[Decimal, _within(0, _COUNT, lo_open=True)]
+Quantity = Annotated[Decimal, _within(0, _COUNT)]
+ColumnMax = Annotated[Decimal, _within(0, SCHEME_LIMITS["rating"], lo_open=True)]
+Money = Annotated[Decimal, _within(0, SCHEME_LIMITS["money"], places=2)]
+People = Annotated[int, _within(1, SCHEME_LIMITS["people"], places=None, whole=True)]
+Workdays = Annotated[int, _within(1, 366, places=None, whole=True)]
+DeptLimit = Annotated[int, _within(1, _COUNT, places=None, whole=True)]
+Years = Annotated[int, _within(0, 100, places=None, whole=True)]
+LeaveDays = Annotated[int, _within(0, 366, places=None, whole=True)]
 
 
 class _Strict(BaseModel):
@@ -27,9 +108,9 @@ class Level(_Strict):
 
     name: str
     aliases: list[str] = []
-    points: Num | None = None  # fixed points per unit (positive magnitude)
-    range: tuple[Num, Num] | None = None  # discretionary 分值 per unit, bounds included
-    default: Num | None = None  # 分值 used when the cell is empty (range items)
+    points: Points | None = None  # fixed points per unit (positive magnitude)
+    range: tuple[Points, Points] | None = None  # discretionary 分值 per unit, bounds included
+    default: Points | None = None  # 分值 used when the cell is empty (range items)
 
     @model_validator(mode="after")
     def _points_or_range(self) -> "Level":
@@ -42,7 +123,7 @@ class Factor(_Strict):
 
     column: str  # canonical roster column: 类别, 科室, 职务, 岗位
     equals: list[str]
-    factor: Num
+    factor: RecipientFactor
     note: str = ""  # e.g. "领导班子成员减半"
 
 
@@ -53,7 +134,7 @@ class Targets(_Strict):
     collective: list[Literal["members", "leader"]] | None = None  # None: no 集体 rows
     everyone: bool = False  # 对象类型 全体: every scored subject
     multiple: bool = False  # 对象 may name several targets joined with 、 (each gets the points)
-    shared_factor: Num | None = None  # ... or, when set, each gets this factor × the points
+    shared_factor: Share | None = None  # ... or, when set, each gets this factor × the points
 
 
 class Item(_Strict):
@@ -66,18 +147,18 @@ class Item(_Strict):
     category: str | None = None  # bonus cap category; defaults to the item name
     unit: Literal["次", "天"] = "次"
     per_half_day: bool = False  # points apply per half day (days × 2)
-    points: Num | None = None  # per unit, positive magnitude (sign comes from kind)
-    range: tuple[Num, Num] | None = None  # discretionary 分值 (视情)
-    default: Num | None = None
+    points: Points | None = None  # per unit, positive magnitude (sign comes from kind)
+    range: tuple[Points, Points] | None = None  # discretionary 分值 (视情)
+    default: Points | None = None
     levels: list[Level] = []
     level_field: Literal["级别", "责任"] = "级别"
     evidence: bool = False  # a 文号 is required; without one the row earns nothing
     attendance: bool = False  # may also be a column of 考勤
     annual: bool = False  # on the period's ledger, but only counted by `quota --year`
-    zero_at: Num | None = None  # quantity in the period that zeroes the whole component
+    zero_at: PositiveQuantity | None = None  # quantity in the period that zeroes the whole component
     targets: Targets = Targets()
     factors: list[Factor] = []  # first match wins
-    default_factor: Num = Decimal(1)  # recipients matching no factor
+    default_factor: RecipientFactor = Decimal(1)  # recipients matching no factor
     description: str = ""
 
     @model_validator(mode="after")
@@ -117,8 +198,8 @@ class Item(_Strict):
 
 
 class BandRule(_Strict):
-    upto: Num  # rank r ≤ upto × N
-    points: Num
+    upto: Share  # rank r ≤ upto × N
+    points: Points
 
 
 class BottomRankPenalty(_Strict):
@@ -130,12 +211,12 @@ class BottomRankPenalty(_Strict):
 
     column: str
     group_by: str  # roster column, e.g. 分管领导
-    bottom: int
+    bottom: People
     also_column: str | None = None
-    also_min: Num | None = None
-    points: Num
+    also_min: Quantity | None = None
+    points: Points
     text: str = ""
-    column_max: Num | None = None  # `column` must lie in 0..column_max (e.g. a 测评得分 out of 100)
+    column_max: ColumnMax | None = None  # `column` must lie in 0..column_max (e.g. a 测评得分 out of 100)
 
 
 class Component(_Strict):
@@ -143,35 +224,38 @@ class Component(_Strict):
 
     name: str
     kind: Literal["deduction", "rated", "input", "rank_band"]
-    max: Num
-    min: Num = Decimal(0)  # input kind: lowest value (clipped)
-    weight: Num = Decimal(1)
+    max: MaxPoints
+    min: SignedPoints = Decimal(0)  # input kind: lowest value (clipped)
+    weight: Share = Decimal(1)
     group: str = ""  # display grouping, e.g. 公共部分/学习
     description: str = ""
     # rated
     blank: Literal["error", "absent"] = "error"  # absent: a blank cell means "none this period" (0)
-    max_if_blank: dict[str, Num] = {}  # other component name → this component's max when that one is blank
+    max_if_blank: dict[str, MaxPoints] = {}  # other component name → this component's max when that one is blank
     # input
     clip: bool = False  # input values outside [min, max] are clipped with a note
     # rank_band
     column: str | None = None  # rating column ranked (e.g. 测评得分)
-    column_max: Num | None = None  # the ranked column must lie in 0..column_max
+    column_max: ColumnMax | None = None  # the ranked column must lie in 0..column_max
     group_by: str | None = None  # roster column ranked within (e.g. 类别)
     bands: list[BandRule] = []
-    otherwise: Num | None = None
+    otherwise: Points | None = None
     # deduction
     penalties: list[BottomRankPenalty] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> "Component":
         where = f"考核项目 {self.name}"
-        if self.max <= 0:
-            raise ValueError(f"{where}：max 必须大于 0")
         if self.kind == "rank_band":
             if not self.column or not self.bands or self.otherwise is None:
                 raise ValueError(f"{where}：rank_band 需要 column、bands 和 otherwise")
         if self.kind == "input" and self.min >= self.max:
-            raise ValueError(f"{where}：min 必须小于 max")
+            raise ValueError(f"{where}：min 必须小于 max（min 为 {shown(self.min)}，max 为 {shown(self.max)}）")
+        if self.min > self.max:
+            raise ValueError(f"{where}：min 不能大于 max（min 为 {shown(self.min)}，max 为 {shown(self.max)}）")
+        uptos = [b.upto for b in self.bands]
+        if any(b <= a for a, b in zip(uptos, uptos[1:])):
+            raise ValueError(f"{where}：bands 的 upto 应从小到大递增（现为 {'、'.join(shown(u) for u in uptos)}）")
         return self
 
     @property
@@ -192,8 +276,8 @@ class Component(_Strict):
 class Caps(_Strict):
     """Bonus caps: per category and for the total."""
 
-    categories: dict[str, Num] = {}
-    total: Num | None = None
+    categories: dict[str, Cap] = {}
+    total: Cap | None = None
 
 
 class Condition(_Strict):
@@ -201,9 +285,9 @@ class Condition(_Strict):
 
     items: list[str] = []  # any event of these items in the period
     quantity_of: list[str] = []  # sum of these items' quantities ...
-    gt: Num | None = None  # ... is greater than
-    gte: Num | None = None  # ... or at least
-    new_workdays_lt: int | None = None  # 入职日期 in the period and fewer working days than this
+    gt: Quantity | None = None  # ... is greater than
+    gte: Quantity | None = None  # ... or at least
+    new_workdays_lt: Workdays | None = None  # 入职日期 in the period and fewer working days than this
     column: str | None = None  # roster / unit column ...
     equals: list[str] = []  # ... has one of these values
     rank_last: bool = False  # ranked last of all subjects
@@ -242,7 +326,7 @@ class Rule(_Strict):
 
 class Grade(_Strict):
     name: str
-    min: Num | None = None  # lower bound (inclusive)
+    min: Threshold | None = None  # lower bound (inclusive)
     quota: str | None = None  # "40%" or "3"
     quota_group: str | None = None  # roster column; overrides Grading.quota_group
     quota_required: bool = False  # the quota must be given per run (--quota)
@@ -252,7 +336,7 @@ class Grade(_Strict):
     @classmethod
     def _quota_form(cls, v: str | None) -> str | None:
         if v is not None:
-            parse_quota(v)
+            _scheme_share(v)
         return v
 
 
@@ -273,10 +357,17 @@ class LeaveArithmetic(_Strict):
     allowance_column: str = "年休假天数"
     start_column: str = "参加工作时间"
     taken: list[str] = ["年休假", "事假"]
-    bands: list[tuple[int, int]] = [(1, 5), (10, 10), (20, 15)]  # (years ≥, days)
-    bonus_per_day: Num = Decimal(1)
-    deduction_per_day: Num = Decimal(1)
+    bands: list[tuple[Years, LeaveDays]] = [(1, 5), (10, 10), (20, 15)]  # (years ≥, days)
+    bonus_per_day: Points = Decimal(1)
+    deduction_per_day: Points = Decimal(1)
     bonus_category: str = "年休假"
+
+    @model_validator(mode="after")
+    def _increasing(self) -> "LeaveArithmetic":
+        years = [y for y, _ in self.bands]
+        if any(b <= a for a, b in zip(years, years[1:])):
+            raise ValueError(f"年休假 bands 的工龄应从小到大递增（现为 {'、'.join(str(y) for y in years)}）")
+        return self
 
 
 class Annual(_Strict):
@@ -290,12 +381,30 @@ class Annual(_Strict):
     tie_breakers: list[str] = []  # e.g. "count:好" = more periods graded 好
     tied_counts_as: str | None = None  # a period still 并列待定 counts as this grade
     exclude_grades: list[str] = []  # candidates must have no period with these grades
-    dept_limit: dict[str, int] = {}  # item → a 科室 with ≥ n of it in the year loses eligibility
+    dept_limit: dict[str, DeptLimit] = {}  # item → a 科室 with ≥ n of it in the year loses eligibility
     bottom_flag: dict[str, str] = {}  # e.g. {"share": "20%", "flag": "不得推荐评优"}
-    awards: dict[str, Num] = {}  # grade → money per person (gonghui)
+    awards: dict[str, Money] = {}  # grade → money per person (gonghui)
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)
     note: str = ""
+
+    @field_validator("bottom_flag")
+    @classmethod
+    def _bottom_flag(cls, v: dict[str, str]) -> dict[str, str]:
+        if "share" in v:
+            _scheme_share(v["share"], "share")
+        return v
+
+    @field_validator("multi_year")
+    @classmethod
+    def _multi_year(cls, v: dict[str, str]) -> dict[str, str]:
+        for side in ("top", "bottom"):
+            if f"{side}_share" in v:
+                _scheme_share(v[f"{side}_share"], f"{side}_share")
+            years = v.get(f"{side}_years")
+            if years is not None and not (str(years).strip().isdigit() and 1 <= int(str(years).strip()) <= 100):
+                raise ValueError(f"{side}_years 应为 1 到 100 之间的整数年数（实为「{years}」）")
+        return v
 
 
 class Scheme(_Strict):
@@ -313,7 +422,7 @@ class Scheme(_Strict):
     components: list[Component] = []
     items: list[Item]
     bonus_caps: Caps = Caps()
-    deduction_cap: Num | None = None
+    deduction_cap: Cap | None = None
     rules: list[Rule] = []
     grading: Grading
     annual: Annual | None = None
@@ -401,20 +510,30 @@ class Scheme(_Strict):
 
 
 def parse_quota(text: str) -> tuple[str, Decimal]:
-    """'40%' → ('share', Decimal('0.40')); '3' → ('count', Decimal(3))."""
-    t = norm(text)
+    """'40%' → ('share', Decimal('0.40')); '3' → ('count', Decimal(3)).
+
+    A share lies in 0%–100%; a count is a whole number from 0 to 1,000,000 people."""
+    t = norm(str(text))
     try:
         if t.endswith("%"):
             value = Decimal(t[:-1]) / 100
-            if not (0 <= value <= 1):
+            if not (value.is_finite() and 0 <= value <= 1):
                 raise ValueError
             return "share", value
         value = Decimal(t)
-        if value < 0 or value != value.to_integral_value():
+        if not value.is_finite() or value < 0 or value > SCHEME_LIMITS["people"] or value != value.to_integral_value():
             raise ValueError
         return "count", value
     except Exception:  # noqa: BLE001 - any parse failure is the same user error
-        raise ValueError(f"名额「{text}」格式不对，应为百分比如 15% 或人数如 4") from None
+        raise ValueError(f"名额「{text}」格式不对，应为 0%–100% 的百分比如 15%，或 0 到 1000000 的人数如 4") from None
+
+
+def _scheme_share(text: str, key: str = "quota") -> tuple[str, Decimal]:
+    """A quota written in a scheme: as `parse_quota`, but a share must be above 0%."""
+    kind, value = parse_quota(text)
+    if kind == "share" and value <= 0:
+        raise ValueError(f"{key} 的比例应大于 0%（实为「{text}」）；如不设名额请删去 {key}，名额为 0 人请写 \"0\"")
+    return kind, value
 
 
 def _check_points(points, rng, default, where: str) -> None:
