@@ -205,6 +205,17 @@ def test_a_name_outside_gbk_never_crashes_and_json_keeps_it(here):
     assert data["records"][0]["scheme_name"] == "财政局平时考核积分制"
 
 
+def test_control_characters_in_a_name_print_escaped_to_a_gbk_file(here):
+    """A name holding ESC [2J (clear screen) and U+202E (right-to-left override): visible escapes,
+    in every encoding (tests/test_terminal_safety.py has the rest)."""
+    name = "张三\x1b[2J\u202e"
+    good_book(here / "2023-03.xlsx", name)
+    code, text = kaohe(here, "score", "2023-03.xlsx", "--scheme", "caizheng", "--db", "k.db")
+    assert code == 0, text
+    assert "\x1b" not in text and "\u202e" not in text
+    assert line_with(text, "张三\\x1b[2J\\u202e").split()[:2] == ["前列", "4"]
+
+
 def test_an_issue_naming_characters_outside_gbk(here):
     who = RARE + "\U0001F600"  # and an emoji
     write_book(here / "2023-03.xlsx", {"人员": ROSTER, "考勤": ATTENDANCE, "记实": WORKLOG,

@@ -77,9 +77,7 @@ def input_files(files: list[Path]) -> list[Path]:
 
     skipped = [f for f in files if f.name.startswith(_NOT_WORKBOOKS) or f.name.lower() in _SYSTEM_FILES]
     if skipped:
-        from rich.markup import escape
-
-        from kaohe_cli.commands._ui import err_console
+        from kaohe_cli.commands._ui import err_console, escape
 
         names = "、".join(f.name for f in skipped[:5]) + (f"等{len(skipped)}个" if len(skipped) > 5 else "")
         err_console.print(f"已跳过 {escape(names)}：这是 Excel/WPS 打开工作簿时留下的临时文件或系统文件，不是考核工作簿")

@@ -1,6 +1,6 @@
 """Shared terminal rendering for commands: the console, issue lists, tables, failure handling.
 
-Two rules hold for everything a command prints:
+Three rules hold for everything a command prints:
 
 - Nothing is cut. On a wide terminal a table's cells fold (wrap at any character) instead of
   ending in "…"; anywhere else (a file, a pipe, a window narrower than `WIDE` columns) rows are
@@ -9,6 +9,19 @@ Two rules hold for everything a command prints:
   console is redirected to a file, so Notepad and WPS open it); a character the encoding lacks
   gets a readable fallback (✓ → √, ✗ → ×, others → ?) from the `kaohe-fallback` error handler
   that `prepare_output` puts on stdout and stderr. `--json` and exported TOML are always UTF-8.
+- Nothing read from a workbook, the archive or the command line can drive the terminal. A cell
+  holding `_x001B_[2J` is a real ESC once read; printed raw it would clear the screen, hide
+  lines or retitle the window, and a U+202E would reverse the text after it. Every control
+  character (C0 but newline and tab, DEL, C1) and bidirectional control is printed as visible
+  text instead: `\\x1b[2J`, `\\u202e` (`kaohe_cli.text.terminal_safe`). A value printed inside
+  a line never breaks it: its line breaks and tabs print as spaces (an error message keeps only
+  the line breaks of its own list, `escape_message`). This happens where text enters the
+  output: `escape` (values in markup), `Listing` and `print_issues` cells, the error messages
+  of `handle_errors`; and, as a net under all of them, the consoles themselves
+  (`SafeConsole`: every string, `Text` and segment they render, rich's own colour and cursor
+  codes excepted). `--json` escapes the same characters as `\\u001b`, `\\u202e` (`print_json`);
+  decoded, the values are the original text. Outputs (workbooks, notices, the archive) keep
+  the original text.
 """
 
 from __future__ import annotations
@@ -22,13 +35,95 @@ from typing import Callable, Iterable, Sequence
 
 import typer
 from rich.console import Console
-from rich.text import Text
+from rich.markup import escape as markup_escape
+from rich.segment import Segment
+from rich.text import Span, Text
+
+from kaohe_cli.text import terminal_replacements, terminal_safe
+
+# ---- terminal safety --------------------------------------------------------------------------
+
+
+def escape(value) -> str:
+    """A value (a name, a file name, a message quoting a cell) for use inside rich markup.
+
+    Markup-escaped (a "[bold]" in a name prints as typed), control and bidirectional characters
+    shown as `\\x1b`, `\\u202e`, and on one line (its line breaks print as spaces).
+    """
+    return markup_escape(terminal_safe("" if value is None else str(value), one_line=True))
+
+
+_LIST_ITEM = "\n  - "  # how the library lays out a list in a message (a scheme file's errors)
+
+
+def escape_message(text: str) -> str:
+    """A library message (`KaoheError.text()`) for use inside rich markup, as `escape`, except
+    that the items of a list it holds stay one a line. Any other line break in it can only come
+    from a value it quotes, and prints as a space."""
+    return _LIST_ITEM.join(escape(part) for part in str(text).split(_LIST_ITEM))
+
+
+def safe_rich_text(text: Text, *, one_line: bool = False) -> Text:
+    """`text` (a rich Text) with `terminal_safe` applied, its styles kept on the same characters.
+
+    Returns `text` itself when nothing needs escaping.
+    """
+    plain = text.plain
+    if terminal_safe(plain, one_line=one_line) is plain:  # the usual case: nothing to do
+        return text
+    changes = terminal_replacements(plain, one_line=one_line)
+    pieces: list[str] = []
+    starts: list[tuple[int, int]] = []  # (old position, shift from there on)
+    last = shift = 0
+    for start, end, replacement in changes:
+        pieces += [plain[last:start], replacement]
+        starts.append((start, shift))
+        shift += len(replacement) - (end - start)
+        starts.append((end, shift))
+        last = end
+    pieces.append(plain[last:])
+    import bisect
+
+    keys = [k for k, _ in starts]
+
+    def moved(pos: int) -> int:
+        i = bisect.bisect_right(keys, pos) - 1
+        return pos if i < 0 else pos + starts[i][1]
+
+    out = text.blank_copy("".join(pieces))
+    out.spans = [Span(moved(sp.start), moved(sp.end), sp.style) for sp in text.spans]
+    return out
+
+
+class SafeConsole(Console):
+    """A rich Console that never writes a control or bidirectional character it was given.
+
+    The net under every command's output: a markup string is made safe before it is parsed,
+    a `Text` before it is laid out (so a table sizes the escaped text), and any other segment
+    of text as it is rendered. Newline and tab stay (layout). Segments rich marks as control
+    codes (cursor moves of a progress bar) and the colour codes rich adds when it writes are
+    its own, and untouched.
+    """
+
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(terminal_safe(text), **kwargs)
+
+    def render(self, renderable, options=None):
+        if isinstance(renderable, Text):
+            renderable = safe_rich_text(renderable)
+        for segment in super().render(renderable, options):
+            if segment.control is None:
+                safe = terminal_safe(segment.text)
+                if safe is not segment.text:
+                    segment = Segment(safe, segment.style)
+            yield segment
+
 
 # Module-level consoles: with no `file`, rich looks sys.stdout/sys.stderr up at every print, so
 # they follow whatever streams are current (a test runner's, or the reconfigured ones).
 # emoji=False: a ":name:" inside a cell value must print as typed, not as an emoji.
-console = Console(highlight=False, soft_wrap=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+console = SafeConsole(highlight=False, soft_wrap=False, emoji=False)
+err_console = SafeConsole(stderr=True, highlight=False, emoji=False)
 
 WIDE = 80  # a terminal at least this wide shows tables; narrower ones get plain lines
 
@@ -164,24 +259,18 @@ def handle_errors(fn: Callable) -> Callable:
                 print_json({"ok": False, "error": exc.message, "issues": [i.to_dict() for i in exc.issues]})
             else:
                 print_issues(exc.issues, title="发现错误")
-            err_console.print(f"[bold red]✗ {_escape(exc.message)}[/]（{_escape(exc.hint)}）")
+            err_console.print(f"[bold red]✗ {escape_message(exc.message)}[/]（{escape_message(exc.hint)}）")
             raise typer.Exit(1) from None
         except KaoheError as exc:
             if wants_json:
                 print_json({"ok": False, "error": exc.message, "hint": exc.hint, "where": exc.where})
-            err_console.print(f"[bold red]错误：[/]{_escape(exc.text())}")
+            err_console.print(f"[bold red]错误：[/]{escape_message(exc.text())}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err_console.print("[yellow]已中断，未写出不完整的文件。[/]")
             raise typer.Exit(130) from None
 
     return wrapper
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 # ---- rows -----------------------------------------------------------------------------------
@@ -192,15 +281,16 @@ _PAD_LIMIT = 40  # plain lines align a column only when its cells are at most th
 
 
 def _one_line(value) -> str:
-    """A cell's text on one line (a cell value may hold line breaks)."""
-    text = "" if value is None else str(value)
-    if "\n" in text or "\r" in text:
-        text = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return text
+    """A cell's text on one line, safe for a terminal (a cell value may hold line breaks, and
+    anything else: `terminal_safe`)."""
+    return terminal_safe("" if value is None else str(value), one_line=True)
 
 
 def _as_text(value) -> Text:
-    return value.copy() if isinstance(value, Text) else Text(_one_line(value))
+    if isinstance(value, Text):
+        safe = safe_rich_text(value, one_line=True)
+        return safe.copy() if safe is value else safe
+    return Text(_one_line(value))
 
 
 def _pad(cell: Text, width: int) -> Text:
@@ -266,10 +356,11 @@ class Listing:
     def _table(self):
         from rich.table import Table
 
-        table = Table(title=self.title, expand=False)
+        # Title and headers as plain Text: a title may quote what was typed (`history "[b]"`).
+        table = Table(title=Text(_one_line(self.title)) if self.title else None, expand=False)
         for name in self.columns:
             short = name in self.short
-            table.add_column(name, no_wrap=short, overflow="fold")
+            table.add_column(Text(_one_line(name)), no_wrap=short, overflow="fold")
         for row in self.rows:
             table.add_row(*row)
         return table
@@ -277,7 +368,7 @@ class Listing:
     def _print_plain(self, con: Console) -> None:
         if self.title:
             con.print(Text(f"{_one_line(self.title)}："), soft_wrap=True)
-        header = [Text(h) for h in self.columns]
+        header = [Text(_one_line(h)) for h in self.columns]
         shown = ([header] if any(self.columns) else []) + self.rows
         widths = _widths(shown, len(self.columns))
         from rich.cells import cell_len
@@ -329,9 +420,20 @@ def print_issues(issues, title: str = "问题", limit: int = 200) -> None:
         console.print(f"……另有 {len(ordered) - limit} 条未显示（完整清单见结果工作簿的「问题」表，或用 --json）")
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw (it escapes only C0) that a terminal or
+# viewer showing the JSON would act on: DEL, C1, the bidirectional controls, the line and
+# paragraph separators. They occur only inside strings, where `\uXXXX` decodes to the same text.
+# (A pattern string: `re` compiles it on first use, not at import.)
+_JSON_RAW = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+
+
 def print_json(data) -> None:
-    """Every `--json` output goes through here, so every one follows `safe_text`; always UTF-8 bytes."""
+    """Every `--json` output goes through here, so every one follows `safe_text`; always UTF-8 bytes.
+
+    No raw control or bidirectional character: C0 is escaped by json.dumps, the rest here.
+    """
     text = json.dumps(safe_json(data), ensure_ascii=False, indent=2, default=lambda o: safe_text(str(o)))
+    text = re.sub(_JSON_RAW, lambda m: f"\\u{ord(m[0]):04x}", text)
     write_utf8(text + "\n")
 
 

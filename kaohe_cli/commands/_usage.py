@@ -16,12 +16,18 @@ typer's rich error panel is drawn by `install_rich()`'s renderer (called by
 `cli._localise_rich_utils` when typer loads `typer.rich_utils`) from these same methods, so
 both paths speak Chinese. Only the click modules already imported are patched; nothing heavy
 is imported here.
+
+A message quotes what was typed (`kaohe $'\\x1b[2J'`, an option's value): like everything
+printed, it shows control and bidirectional characters as `\\x1b`, `\\u202e`
+(`kaohe_cli.text.terminal_safe`), and a quoted value stays on one line.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+
+from kaohe_cli.text import terminal_safe
 
 _MARK = "_kaohe_zh"
 EXCEL_HINT = "文件可能正在 Excel/WPS 中打开，请关闭后重试"
@@ -60,7 +66,9 @@ def _patch_exceptions(mod) -> None:
                 text = translate(self, _mod, _original)
             except Exception:  # noqa: BLE001 - a bug here must not hide the error itself
                 text = None
-            return text if text is not None else _original(self)
+            # Safe for the terminal on both paths (rich panel, plain echo); newlines stay: a
+            # help page shown as an error (no arguments) is multi-line.
+            return terminal_safe(text if text is not None else str(_original(self)))
 
         setattr(format_message, _MARK, True)
         cls.format_message = format_message
@@ -142,7 +150,7 @@ def install_rich(ru) -> None:
             console.print(highlighter(ctx.get_usage()), style=getattr(_ru, "STYLE_USAGE_COMMAND", ""))
             if ctx.command.get_help_option(ctx) is not None:
                 console.print(
-                    f"用 [blue]'{escape(ctx.command_path)} {escape(ctx.help_option_names[0])}'[/] 查看帮助。",
+                    f"用 [blue]'{escape(_one_line(ctx.command_path))} {escape(_one_line(ctx.help_option_names[0]))}'[/] 查看帮助。",
                     style=getattr(_ru, "STYLE_ERRORS_SUGGESTION", ""),
                 )
         console.print(
@@ -207,7 +215,12 @@ def _quoted_items(text: str) -> list[str]:
 
 
 def _q(text: object) -> str:
-    return f"「{text}」"
+    """A name or value in quotes, on one line and safe for the terminal."""
+    return f"「{_one_line(text)}」"
+
+
+def _one_line(text: object) -> str:
+    return terminal_safe(str(text), one_line=True)
 
 
 def _names(items) -> str:

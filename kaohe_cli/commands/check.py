@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues, print_json
+from kaohe_cli.commands._ui import Listing, console, escape, handle_errors, print_issues, print_json
 
 
 @handle_errors
@@ -52,9 +52,9 @@ def check(
             n_err = sum(i.is_error for i in issues)
             n_warn = len(issues) - n_err
             if bad:
-                console.print(f"[bold red]✗ {path.name}：{n_err} 个错误，{n_warn} 个警告或提示。请修改后重新检查。[/]")
+                console.print(f"[bold red]✗ {escape(path.name)}：{n_err} 个错误，{n_warn} 个警告或提示。请修改后重新检查。[/]")
             else:
-                console.print(f"[bold green]✓ {path.name}：没有错误[/]" + (f"（{n_warn} 个警告或提示）" if n_warn else ""))
+                console.print(f"[bold green]✓ {escape(path.name)}：没有错误[/]" + (f"（{n_warn} 个警告或提示）" if n_warn else ""))
     if as_json:
         print_json(results if len(results) > 1 else results[0])
     if any_error:
@@ -78,8 +78,6 @@ def _check_one(path: Path, scheme, period_text, attendance, cfg, reader=None):
 
 def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
     """A file that is only punch-clock exports: what was recognised, and how it maps."""
-    from rich.markup import escape
-
     from kaohe_cli.readers import attendance_exports as X
 
     out = {"file": wb.file, "exports": []}
@@ -110,8 +108,8 @@ def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
         out["exports"].append(info)
         if as_json:
             continue
-        console.print(f"[bold]{escape(wb.file)}:{escape(exp.sheet)}[/] 识别为 [bold cyan]{exp.kind}[/]，"
-                      f"统计期 {period}，{len(exp.people)} 人")
+        console.print(f"[bold]{escape(wb.file)}:{escape(exp.sheet)}[/] 识别为 [bold cyan]{escape(exp.kind)}[/]，"
+                      f"统计期 {escape(period)}，{len(exp.people)} 人")
         t = Listing("列的对应关系", ["导出列", "单位", "对应事项", "换算"], short=["单位"])
         for header, unit, item, conversion in _collapse_days(exp.columns):
             t.add_row(header, unit, item or "—", conversion)
@@ -125,7 +123,7 @@ def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
         if unmapped:
             console.print(escape("未对应考核事项的列（不计分，请考核办决定；可在 kaohe.toml 的 [attendance.mapping] 中指定）："))
             for u in unmapped:
-                console.print(f"  {escape(u['header'])} 合计 {u['total']}{(' ' + u['unit']) if u['unit'] else ''}")
+                console.print(f"  {escape(u['header'])} 合计 {escape(u['total'])}{escape(' ' + u['unit']) if u['unit'] else ''}")
         print_issues(exp.issues, title="提示")
     return out
 

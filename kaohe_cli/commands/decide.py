@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_json
+from kaohe_cli.commands._ui import console, escape, handle_errors, print_json
 
 
 @handle_errors
@@ -57,8 +57,6 @@ def decide(
 
 
 def _print(done) -> None:
-    from rich.markup import escape
-
     def label(s: str) -> str:
         name = done.names.get(s, "")
         return f"{name}（{s}）" if name and name != s else s
@@ -90,8 +88,6 @@ def _print(done) -> None:
 
 
 def _list(archive: Path, cfg, period: str, scheme, as_json: bool) -> None:
-    from rich.markup import escape
-
     from kaohe_cli.archive import open_archive
     from kaohe_cli.period import parse_period
     from kaohe_cli.run_scheme import scheme_for

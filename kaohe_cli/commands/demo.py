@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from kaohe_cli.commands._ui import console, handle_errors
+from kaohe_cli.commands._ui import console, escape, handle_errors
 
 _SHOWN_FILES = 6
 
@@ -63,16 +63,10 @@ def demo(
     finally:
         os.chdir(here)
     console.print(
-        f"\n[bold green]演示完成[/]：共 {demo.step} 步，全部文件在 {_escape(str(root))}。"
+        f"\n[bold green]演示完成[/]：共 {demo.step} 步，全部文件在 {escape(str(root))}。"
         f"\n主单位（{_MAIN.unit_name}）的工作区就是这个文件夹：kaohe.toml、档案库 kaohe.db、数据/、结果/、notices/；"
         "其他方案的示例单位各在一个子文件夹中。"
     )
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 class _Demo:
@@ -136,7 +130,7 @@ class _Demo:
 
         self.step += 1
         shown = " ".join(a if " " not in a else f'"{a}"' for a in ("kaohe",) + args)
-        console.print(f"\n[bold]第 {self.step} 步 {_escape(title)}[/]\n[cyan]$ {_escape(shown)}[/]")
+        console.print(f"\n[bold]第 {self.step} 步 {escape(title)}[/]\n[cyan]$ {escape(shown)}[/]")
         before = self._files()
         code = app(args=list(args), prog_name="kaohe", standalone_mode=False)
         if code not in (None, 0):
@@ -145,7 +139,7 @@ class _Demo:
         self._report(before)
 
     def _section(self, title: str) -> None:
-        console.rule(f"[bold]{_escape(title)}[/]")
+        console.rule(f"[bold]{escape(title)}[/]")
 
     def _enter(self, u: _Unit) -> None:
         where = self.root / u.folder if u.folder else self.root
@@ -162,7 +156,7 @@ class _Demo:
         Path(to).mkdir(exist_ok=True)
         for b in books:
             shutil.copyfile(b, Path(to) / b.name)
-        console.print(f"已复制示例工作簿 {len(books)} 个到 {_escape(str(Path.cwd() / to))}")
+        console.print(f"已复制示例工作簿 {len(books)} 个到 {escape(str(Path.cwd() / to))}")
         return books
 
     def _copy_file(self, packaged: Path, to: Path) -> Path:
@@ -225,7 +219,7 @@ class _Demo:
             return
         console.print(f"[green]本步写出 {len(made)} 个文件：[/]")
         for p in made[:_SHOWN_FILES]:
-            console.print(f"  {_escape(str(p.relative_to(self.root)))}")
+            console.print(f"  {escape(str(p.relative_to(self.root)))}")
         if len(made) > _SHOWN_FILES:
             console.print(f"  ……另有 {len(made) - _SHOWN_FILES} 个")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import Listing, console, handle_errors, print_json
+from kaohe_cli.commands._ui import Listing, console, escape, handle_errors, print_json
 
 
 @handle_errors
@@ -32,7 +32,7 @@ def diff(
         return
     from kaohe_cli.workdays import format_cn_time
 
-    console.print(f"{d.period}：第 {d.old_run.id} 次（{format_cn_time(d.old_run.created_at)}）"
+    console.print(f"{escape(d.period)}：第 {d.old_run.id} 次（{format_cn_time(d.old_run.created_at)}）"
                   f"→ 第 {d.new_run.id} 次（{format_cn_time(d.new_run.created_at)}）")
     if not d.changed and not d.added and not d.removed:
         console.print("[green]两次评分结果相同。[/]")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, plain_output, print_json
+from kaohe_cli.commands._ui import console, escape, handle_errors, plain_output, print_json
 
 
 @handle_errors
@@ -21,8 +21,6 @@ def explain(
     """逐项说明得分：每个考核项目下的每一条加减分，含数量、分值、规则、文号和来源单元格。"""
     from dataclasses import asdict
 
-    from rich.markup import escape
-
     from kaohe_cli.explain import explain as run_explain, plus
     from kaohe_cli.period import parse_period
 
@@ -32,19 +30,19 @@ def explain(
     if as_json:
         print_json(asdict(ex))
         return
-    head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {ex.period} {escape(ex.scheme_name)}"
+    head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {escape(ex.period)} {escape(ex.scheme_name)}"
     from decimal import Decimal
 
     exact = f"（未舍入 {ex.exact}）" if Decimal(ex.exact) != Decimal(ex.total) else ""
     nodes: list[tuple[str, list[str]]] = []  # (line, lines under it), rich markup
-    nodes.append((f"总分 [bold]{ex.total}[/]{exact}，名次 {ex.rank}，等次 [bold]{escape(ex.grade or '—')}[/]", []))
+    nodes.append((f"总分 [bold]{escape(ex.total)}[/]{escape(exact)}，名次 {escape(ex.rank)}，等次 [bold]{escape(ex.grade or '—')}[/]", []))
     for g in ex.groups:
         under: list[str] = []
-        nodes.append((f"[bold]{escape(g.title)}[/]" + (f"  {g.total}" if g.total else ""), under))
+        nodes.append((f"[bold]{escape(g.title)}[/]" + (f"  {escape(g.total)}" if g.total else ""), under))
         for ln in g.lines:
-            qty = f"×{ln['quantity']}" if ln.get("quantity") not in ("", None) and ln.get("kind") not in ("rated", "input", "band") else ""
+            qty = f"×{escape(ln['quantity'])}" if ln.get("quantity") not in ("", None) and ln.get("kind") not in ("rated", "input", "band") else ""
             pts = plus(ln.get("points") or "0")
-            bits = [f"{pts}分", escape(ln.get("rule") or "")]
+            bits = [f"{escape(pts)}分", escape(ln.get("rule") or "")]
             if ln.get("item") and ln.get("item") not in (ln.get("rule") or ""):
                 bits.insert(1, escape(ln["item"]))
             if qty:
@@ -54,7 +52,7 @@ def explain(
             if ln.get("reason"):
                 bits.append(f"事由 {escape(ln['reason'])}")
             if ln.get("date"):
-                bits.append(ln["date"])
+                bits.append(escape(ln["date"]))
             if ln.get("source"):
                 bits.append(f"[dim]来源 {escape(ln['source'])}[/]")
             if ln.get("note"):

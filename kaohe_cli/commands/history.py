@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import Listing, console, handle_errors, print_json
+from kaohe_cli.commands._ui import Listing, console, escape, handle_errors, print_json
 
 
 @handle_errors
@@ -18,8 +18,6 @@ def history(
 ) -> None:
     """列出档案中的评分记录（考核期、方案、输入文件哈希、时间）；给出某人时显示其历年各期得分与等次。"""
     from decimal import Decimal
-
-    from rich.markup import escape
 
     from kaohe_cli.archive import open_archive
     from kaohe_cli.workdays import format_cn_time
@@ -56,7 +54,7 @@ def history(
     t.print()
     if ranks:
         console.print("各年：" + "；".join(
-            f"{r.year}年（{r.scheme_id}）平均 {r.mean.quantize(Decimal('0.01'))}，第{r.rank}/{r.n}名" for r in ranks))
+            f"{r.year}年（{escape(r.scheme_id)}）平均 {r.mean.quantize(Decimal('0.01'))}，第{r.rank}/{r.n}名" for r in ranks))
     for f in flags:
         console.print(f"[bold yellow]{escape(f)}[/]")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kaohe_cli.commands._ui import console, err_console, handle_errors
+from kaohe_cli.commands._ui import console, err_console, escape, handle_errors
 
 
 @handle_errors
@@ -22,8 +22,6 @@ def init(
     force: bool = typer.Option(False, "--force", help="覆盖已存在的 kaohe.toml"),
 ) -> None:
     """建立工作区：写出 kaohe.toml（单位名称、默认方案、公示联系方式、档案库路径、补充节假日）。不会提问，未给出的项目留空，可稍后编辑。"""
-    from rich.markup import escape
-
     from kaohe_cli.workspace import WorkspaceSettings, init_workspace
 
     settings = WorkspaceSettings(

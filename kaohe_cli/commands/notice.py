@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, err_console, handle_errors
+from kaohe_cli.commands._ui import console, err_console, escape, handle_errors
 
 _SHOWN_FILES = 8
 
@@ -32,8 +32,6 @@ def notice(
 ) -> None:
     """生成公示、结果反馈或诫勉谈话通知（Word 文档，版式依 GB/T 9704-2012），依据档案库中该考核期最近一次评分。"""
     from datetime import date
-
-    from rich.markup import escape
 
     from kaohe_cli.errors import UsageError
     from kaohe_cli.notice_build import KIND_NAMES, NoticeOptions, make_notices, parse_notice_date
@@ -62,7 +60,7 @@ def notice(
     for warning in out.warnings:
         err_console.print(f"[yellow]警告：[/]{escape(warning)}")
     name = KIND_NAMES[out.kind]
-    console.print(f"{out.period.label} {escape(out.source.scheme_name)}（{out.source.label}）")
+    console.print(f"{escape(out.period.label)} {escape(out.source.scheme_name)}（{escape(out.source.label)}）")
     if out.start is not None:
         console.print(f"公示期：{format_cn_date(out.start)}至{format_cn_date(out.end)}（{out.days}个工作日），共 {out.people} 人")
     if out.nobody:
@@ -74,4 +72,4 @@ def notice(
     if len(written) > _SHOWN_FILES:
         console.print(f"  ……另有 {len(written) - _SHOWN_FILES} 个文件")
     people = f"，{out.people} 人" if out.kind != "publicize" else ""
-    console.print(f"[green]✓[/] 已生成{name} {len(out.documents)} 份{people}，在 {escape(str(out.out_dir))}")
+    console.print(f"[green]✓[/] 已生成{escape(name)} {len(out.documents)} 份{people}，在 {escape(str(out.out_dir))}")

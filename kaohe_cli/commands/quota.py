@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues, print_json
+from kaohe_cli.commands._ui import Listing, console, escape, handle_errors, print_issues, print_json
 
 
 @handle_errors
@@ -74,8 +74,6 @@ def quota(
 
 
 def _print(result, counts, out) -> None:
-    from rich.markup import escape
-
     t = result.table
     console.print(f"[bold]{escape(result.target.label)} {escape(result.scheme.name)}[/]：{len(t)} 个考核对象，"
                   f"使用 {len(result.runs)} 个考核期" + (f"，缺 {len(result.missing)} 个" if result.missing else ""))
@@ -89,7 +87,7 @@ def _print(result, counts, out) -> None:
         tab.print()
     for g, members in result.ties:
         names = "、".join(f"{t.at[s, 'name']}（{s}）" for s in members)
-        console.print(f"[yellow]并列待定[/]（{escape(g)}）：{escape(names)} — 请集体研究后用 kaohe decide --period {result.target.code} 工号=等次 记录")
+        console.print(f"[yellow]并列待定[/]（{escape(g)}）：{escape(names)} — 请集体研究后用 kaohe decide --period {escape(result.target.code)} 工号=等次 记录")
     for who, amount in result.leader_awards:
-        console.print(f"{escape(who)} 考核奖（人均）：{amount} 元")
+        console.print(f"{escape(who)} 考核奖（人均）：{escape(amount)} 元")
     console.print(f"[green]✓ 已写出 {escape(str(out))}[/]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kaohe_cli.commands._ui import Listing, console, handle_errors, write_utf8
+from kaohe_cli.commands._ui import Listing, console, escape, handle_errors, write_utf8
 from kaohe_cli.text import num
 
 app = typer.Typer(help="查看、导出考核方案（内置方案或自定义 TOML 方案文件）。", no_args_is_help=True)
@@ -31,12 +31,10 @@ def list_() -> None:
 @handle_errors
 def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号（如 caizheng）或方案文件路径")) -> None:
     """显示方案的考核项目、事项、封顶和等次。"""
-    from rich.markup import escape
-
     from kaohe_cli.scheme import load_scheme, scheme_hash
 
     s = load_scheme(scheme)
-    console.print(f"[bold]{escape(s.name)}[/]（{s.id}，{SUBJECT_CN[s.subject]}，{PERIOD_CN[s.period]}考核，哈希 {scheme_hash(s)}）")
+    console.print(f"[bold]{escape(s.name)}[/]（{escape(s.id)}，{SUBJECT_CN[s.subject]}，{PERIOD_CN[s.period]}考核，哈希 {scheme_hash(s)}）")
     if s.description:
         console.print(escape(s.description))
     if s.components:

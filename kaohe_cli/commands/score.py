@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import Listing, console, handle_errors, print_issues, print_json
+from kaohe_cli.commands._ui import Listing, console, escape, handle_errors, print_issues, print_json
 
 
 @handle_errors
@@ -83,7 +83,7 @@ def score(
         else:
             print_issues(all_issues, title="发现错误，未写出任何结果")
             names = "、".join(p.name for p, _ in failed)
-            console.print(f"[bold red]✗ {names} 有错误，未写出任何文件。[/]请按上面列出的问题修改后重新运行（可先用 kaohe check 检查）。")
+            console.print(f"[bold red]✗ {escape(names)} 有错误，未写出任何文件。[/]请按上面列出的问题修改后重新运行（可先用 kaohe check 检查）。")
         raise typer.Exit(1)
     if db_path is not None:
         _archive_usable(db_path, paths, targets)
@@ -98,7 +98,7 @@ def score(
     if as_json:
         print_json(reports if len(reports) > 1 else reports[0])
     elif len(reports) > 1:
-        console.print(f"[bold green]✓ 共评分 {len(reports)} 个文件[/]，档案库：{db_path or '未存档'}")
+        console.print(f"[bold green]✓ 共评分 {len(reports)} 个文件[/]，档案库：{escape(db_path or '未存档')}")
 
 
 def _distinct_targets(paths: list[Path], targets: list[Path]) -> None:
@@ -131,8 +131,6 @@ def _archive_usable(db: Path, paths: list[Path], targets: list[Path]) -> None:
 
 
 def _print_summary(sc, rep: dict) -> None:
-    from rich.markup import escape
-
     r = sc.result
     console.print(f"[bold]{escape(r.period.label)} {escape(r.scheme.name)}[/]：{rep['subjects']} 个考核对象")
     grades = "，".join(f"{k} {v}" for k, v in rep["grades"].items())

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kaohe_cli.commands import _common as C
-from kaohe_cli.commands._ui import console, handle_errors, print_issues
+from kaohe_cli.commands._ui import console, escape, handle_errors, print_issues
 
 
 @handle_errors
@@ -40,7 +40,8 @@ def template(
     with atomic_output(output, force=force, inputs=inputs) as tmp:
         write_template(s, tmp, period=p, roster=people)
     n = f"，已复制 {len(people)} 人" if people is not None else ""
-    console.print(f"[green]✓ 已生成 {output}[/]（方案 {s.id}{n}）。填好后运行：kaohe check {output.name} --scheme {s.id}")
+    console.print(f"[green]✓ 已生成 {escape(output)}[/]（方案 {escape(s.id)}{n}）。"
+                  f"填好后运行：kaohe check {escape(output.name)} --scheme {escape(s.id)}")
 
 
 def _read_roster(path: Path):
