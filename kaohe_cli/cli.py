@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,  # a crash report must not print workbook values raw
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

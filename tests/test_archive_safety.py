@@ -184,3 +184,17 @@ def test_a_batch_skips_excel_owner_files_and_scores_the_workbooks(tmp_path, monk
     assert sorted(p.name for p in (tmp_path / "结果").iterdir()) == ["2023-02-考核结果.xlsx", "2023-03-考核结果.xlsx"]
     code, out = run("check", data / "~$2023-03.xlsx", "--scheme", "zhujian")
     assert code == 2 and "临时文件" in out
+
+
+def test_check_of_an_export_with_an_error_exits_1(tmp_path, monkeypatch):
+    """A DingTalk export alone, with 迟到次数 of 1,000,000 in row 5: beyond the 10,000 a period
+    allows, an error, so `check` exits 1 (it used to list export issues as 提示 and exit 0)."""
+    import openpyxl
+
+    monkeypatch.chdir(tmp_path)
+    wb = openpyxl.load_workbook(sample_dir() / "exports" / "钉钉月度汇总-2023-03.xlsx")
+    wb.active["J5"] = 1_000_000
+    wb.save(tmp_path / "钉钉-2023-03.xlsx")
+    code, out = run("check", "钉钉-2023-03.xlsx")
+    assert code == 1, out
+    assert "1个错误" in out and "10000" in out

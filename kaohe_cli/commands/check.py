@@ -40,6 +40,10 @@ def check(
         if exports and len(wb.sheets) == len(exports):
             report = _describe_exports(wb, exports, cfg, as_json)
             results.append(report)
+            export_errors = sum(i["level"] == "错误" for e in report["exports"] for i in e["issues"])
+            any_error |= export_errors > 0
+            if export_errors and not as_json:
+                console.print(f"[bold red]✗ {escape(path.name)}：{export_errors} 个错误。请修改后重新检查。[/]")
             continue
         s = C.scheme_of(scheme, cfg)
         issues = sort_issues(_check_one(path, s, period, att, cfg, reader))
@@ -124,7 +128,7 @@ def _describe_exports(wb, exports, cfg, as_json: bool) -> dict:
             console.print(escape("未对应考核事项的列（不计分，请考核办决定；可在 kaohe.toml 的 [attendance.mapping] 中指定）："))
             for u in unmapped:
                 console.print(f"  {escape(u['header'])} 合计 {escape(u['total'])}{escape(' ' + u['unit']) if u['unit'] else ''}")
-        print_issues(exp.issues, title="提示")
+        print_issues(exp.issues, title="问题" if any(i.is_error for i in exp.issues) else "提示")
     return out
 
 

@@ -48,6 +48,7 @@ def diff(
             continue
         t = Listing(title, ["", "对象", "事项", "级别", "数量", "分值", "文号", "来源"], short=[""])
         for r in rows:
-            t.add_row(sign, r["subject"], r.get("item", ""), r.get("level", ""), r.get("quantity", ""),
+            who = f"{r['name']}（{r['subject']}）" if r.get("name") and r["name"] != r["subject"] else r["subject"]
+            t.add_row(sign, who, r.get("item", ""), r.get("level", ""), r.get("quantity", ""),
                       r.get("points", ""), r.get("evidence", ""), r.get("source", ""))
         t.print()

@@ -68,7 +68,7 @@ def score(
                   TimeElapsedColumn(), console=console, transient=True, disable=as_json or len(paths) == 1) as bar:
         task = bar.add_task("评分中", total=len(paths))
         for i, p in enumerate(paths):
-            bar.update(task, description=f"评分 {p.name}")
+            bar.update(task, description=f"评分 {escape(p.name)}")
             if i + 1 < len(paths):
                 start_reading(paths[i + 1])  # the next file is parsed while this one is scored
             try:
