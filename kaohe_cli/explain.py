@@ -35,6 +35,7 @@ class Explanation:
     grade: str
     remarks: str
     groups: list[Group]
+    units: dict[str, str] = field(default_factory=dict)  # item → unit (次, 天, 项…) where the scheme is at hand
 
 
 def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanation:
@@ -75,11 +76,15 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
     if len(dropped):
         groups.append(Group("未计分", "", _lines(dropped)))
     extra = row.get("extra") or {}
+    from kaohe_cli.run_scheme import scheme_of_run
+
+    scheme = scheme_of_run(run)
+    units = {it.name: it.unit for it in scheme.items} if scheme is not None else {}
     return Explanation(
         subject=row["subject"], name=row.get("name") or "", dept=row.get("dept") or "", period=run.period,
         scheme_name=run.scheme_name, run_id=run.id, created_at=run.created_at, total=row["total"],
         exact=extra.get("exact", row["total"]), rank=int(row["rank"]), grade=row.get("grade") or "",
-        remarks=row.get("remarks") or "", groups=groups,
+        remarks=row.get("remarks") or "", groups=groups, units=units,
     )
 
 

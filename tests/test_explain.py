@@ -274,3 +274,18 @@ def test_a_unit_by_its_name(tmp_path):
     pts = sum((Decimal(ln["points"]) for g in ex["groups"] for ln in g["lines"] if ln["counted"] and not ln["annual"]),
               Decimal(0))
     assert pts == Decimal("81.5")
+
+
+def test_quantities_read_as_a_clerk_says_them(tmp_path, monkeypatch):
+    """zhujian November (packaged sample): 许鸣涛 (0007) was absent 1.5 days at 2 points per half
+    day: the line says 1.5 天，扣 6 分 after its rule, not "×1.5" that reads like one point."""
+    from kaohe_cli.packaged import sample_dir
+
+    monkeypatch.chdir(tmp_path)
+    assert run("score", sample_dir() / "zhujian" / "2023-11.xlsx", "--scheme", "zhujian", "-o", "r.xlsx").exit_code == 0
+    res = run("explain", "0007", "--period", "2023-11")
+    assert res.exit_code == 0, res.output
+    text = flat(res.output)
+    assert "旷工每半天扣2分：1.5天，扣6分" in text
+    assert "迟到每次扣1分：4次，扣4分" in text
+    assert "×1.5" not in text

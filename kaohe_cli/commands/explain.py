@@ -30,8 +30,9 @@ def explain(
     if as_json:
         print_json(asdict(ex))
         return
-    head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {escape(ex.period)} {escape(ex.scheme_name)}"
     from decimal import Decimal
+
+    head = f"[bold]{escape(ex.name)}（{escape(ex.subject)}）[/] {escape(ex.dept)}  {escape(ex.period)} {escape(ex.scheme_name)}"
 
     exact = f"（未舍入 {ex.exact}）" if Decimal(ex.exact) != Decimal(ex.total) else ""
     nodes: list[tuple[str, list[str]]] = []  # (line, lines under it), rich markup
@@ -40,13 +41,18 @@ def explain(
         under: list[str] = []
         nodes.append((f"[bold]{escape(g.title)}[/]" + (f"  {escape(g.total)}" if g.total else ""), under))
         for ln in g.lines:
-            qty = f"×{escape(ln['quantity'])}" if ln.get("quantity") not in ("", None) and ln.get("kind") not in ("rated", "input", "band") else ""
-            pts = plus(ln.get("points") or "0")
-            bits = [f"{escape(pts)}分", escape(ln.get("rule") or "")]
-            if ln.get("item") and ln.get("item") not in (ln.get("rule") or ""):
-                bits.insert(1, escape(ln["item"]))
-            if qty:
-                bits.append(qty)
+            points = Decimal(ln.get("points") or "0")
+            if ln.get("kind") in ("deduction", "bonus") and ln.get("quantity") not in ("", None) and ln.get("item"):
+                # As a clerk says it: the rule, then how much of it and the points —
+                # 旷工 每半天扣2分：1.5 天，扣 6 分 (not "-6分 旷工 每半天扣2分 ×1.5").
+                unit = ex.units.get(ln["item"], "次")
+                verb = "扣" if points < 0 else "加"
+                rule = ln.get("rule") or ln["item"]
+                bits = [f"{escape(rule)}：{escape(_qty(ln['quantity']))} {escape(unit)}，{verb} {escape(_qty(abs(points)))} 分"]
+            else:
+                bits = [f"{escape(plus(ln.get('points') or '0'))}分", escape(ln.get("rule") or "")]
+                if ln.get("item") and ln.get("item") not in (ln.get("rule") or ""):
+                    bits.insert(1, escape(ln["item"]))
             if ln.get("evidence"):
                 bits.append(f"文号 {escape(ln['evidence'])}")
             if ln.get("reason"):
@@ -79,6 +85,17 @@ def explain(
     from kaohe_cli.workdays import format_cn_time
 
     console.print(f"[dim]依据第 {ex.run_id} 次评分记录（{format_cn_time(ex.created_at)}）[/]")
+
+
+def _qty(value) -> str:
+    """0.5, 3, 1.25: a quantity or an amount of points without trailing zeros."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f").rstrip("0")
 
 
 def _flat(markup: str) -> str:
