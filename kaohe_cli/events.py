@@ -81,9 +81,13 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
                 issues.append(problem)
                 continue
             if not ctx.period.contains(d):
+                # The hint fits the item: an award's document often comes late; a deduction
+                # dated outside the period is more likely a slip, or belongs to another period.
+                why = ("表彰、通报文件常晚于事由下发；如属误填请更正日期" if item.kind == "bonus" else
+                       f"如该事项应计入其他考核期，请移到那一期的工作簿；如属误填请更正日期")
                 issues.append(warning(
-                    f"日期 {d.isoformat()} 不在考核期 {ctx.period.label} 内，仍计入本期",
-                    "表彰文件常有滞后；如属误填请更正日期", **where(table, r, "日期"),
+                    f"{item.name}的日期 {d.isoformat()} 不在考核期 {ctx.period.label} 内，仍计入本期",
+                    why, **where(table, r, "日期"),
                 ))
         evidence = text(get(table, vals, "文号"))
         reason = text(get(table, vals, "事由")) or text(get(table, vals, "说明"))

@@ -375,9 +375,15 @@ def test_clean_workbook_has_no_issues(work):
 
 
 def test_date_outside_the_period_is_a_warning(work):
-    caizheng_book(work / "2023-03.xlsx", 奖惩=events([*GOOD_EVENT[:8], "2023-01-20"]))
+    """An award dated before the period: its document came late (a common case). A deduction
+    in 记实 dated outside the period gets the hint that fits it: it may belong to another period."""
+    caizheng_book(work / "2023-03.xlsx", 奖惩=events([*GOOD_EVENT[:8], "2023-01-20"]),
+                  记实=[["工号", "姓名", "事项", "次数", "日期", "说明"], ["001", "张三", "午间饮酒", 1, "2023-04-02", ""]])
     out = check(work, expect_exit=0)
-    assert_issue(out, "2023-03.xlsx:奖惩!I3", "警告", "日期 2023-01-20 不在考核期 2023年3月 内，仍计入本期")
+    assert_issue(out, "2023-03.xlsx:奖惩!I3", "警告", "个人受奖的日期 2023-01-20 不在考核期 2023年3月 内，仍计入本期",
+                 "表彰、通报文件常晚于事由下发")
+    assert_issue(out, "2023-03.xlsx:记实!E2", "警告", "午间饮酒的日期 2023-04-02 不在考核期", "应计入其他考核期")
+    assert "表彰" not in row_at(out, "2023-03.xlsx:记实!E2")
 
 
 def test_date_outside_the_period_in_detail_attendance_is_a_warning(work):
