@@ -93,7 +93,7 @@ def test_demo_runs_the_whole_year_in_an_empty_folder(tmp_path):
         "kaohe.toml", "kaohe.db", "模板/输入模板.xlsx", "数据/2023-12.xlsx", "结果/2023-01-考核结果.xlsx",
         "结果/2023-12-考核结果.xlsx", "结果/2023-03-更正-考核结果.xlsx", "notices/2023-03/公示-2023-03.docx",
         "notices/2023-03/结果反馈-合并-2023-03.docx", "2023-zhujian-年度汇总.xlsx",
-        "财政局/kaohe.db", "财政局/2023Q1-caizheng-年度汇总.xlsx", "街道办事处/2023-jinjiang-年度汇总.xlsx",
+        "财政局/kaohe.db", "财政局/2023Q1-caizheng-季度汇总.xlsx", "街道办事处/2023-jinjiang-年度汇总.xlsx",
         "区总工会/2023-gonghui-年度汇总.xlsx", "机关事务服务中心/结果/2023-考核结果.xlsx", "县科协/结果/2023-考核结果.xlsx",
     ]
     missing = [m for m in made if not (demo / m).is_file()]

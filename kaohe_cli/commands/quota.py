@@ -20,7 +20,7 @@ def quota(
     decide_note: str = typer.Option("", "--note", help="集体研究决定的说明，如 会议纪要文号"),
     displace: bool = typer.Option(False, "--displace", help="确认 --decide 使排名更前且未并列者失去名额（双方备注中写明）"),
     db: Path = C.DbOpt,
-    output: Path = typer.Option(None, "--output", "-o", help="年度结果工作簿，缺省为 <年度>-年度汇总.xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="结果工作簿，缺省为 <考核期>-<方案编号>-年度汇总.xlsx（季度为 …-季度汇总.xlsx），如 2023-caizheng-年度汇总.xlsx"),
     force: bool = C.ForceOpt,
     as_json: bool = C.JsonOpt,
 ) -> None:
@@ -46,7 +46,8 @@ def quota(
         if not sep or not who.strip() or not grade.strip():
             raise UsageError(f"集体研究决定「{raw}」格式不对", "应写成 工号=等次，例如 --decide 0012=优秀")
         decisions[who.strip()] = grade.strip()
-    out = output or (cfg.output_path() or Path.cwd()) / f"{target.code}-{s.id}-年度汇总.xlsx"
+    kind = "年度" if target.kind == "year" else "季度"
+    out = output or (cfg.output_path() or Path.cwd()) / f"{target.code}-{s.id}-{kind}汇总.xlsx"
     check_target(out, force)
     if decisions:  # checked and recorded as `kaohe decide --period` would
         from kaohe_cli.decisions import decide as run_decide

@@ -43,7 +43,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     fmt = _Formats(wb)
-    title = f"{r.target.label} {r.scheme.name} 年度汇总"
+    title = f"{r.target.label} {r.scheme.name} {'年度' if r.target.kind == 'year' else '季度'}汇总"
     ws = wb.add_worksheet("年度")
     heads, rows = annual_rows(r)
     ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
