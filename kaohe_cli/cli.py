@@ -16,7 +16,7 @@ from kaohe_cli import __version__
 
 app = typer.Typer(
     name="kaohe",
-    help="机关单位考核工具：从考勤、记实、奖惩、评分工作簿算出考核得分、等次、名额与公示。",
+    help="机关单位考核工具：由考勤、记实、奖惩、评分工作簿算出得分、等次、名额和公示。",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -35,7 +35,7 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="显示版本号后退出"),
 ) -> None:
-    """机关单位考核工具：从考勤、记实、奖惩、评分工作簿算出考核得分、等次、名额与公示。"""
+    """机关单位考核工具：由考勤、记实、奖惩、评分工作簿算出得分、等次、名额和公示。"""
 
 
 def _localise_rich_utils(ru) -> None:

@@ -254,3 +254,18 @@ def test_choice_and_range_values_are_chinese():
 def test_our_own_chinese_usage_messages_pass_through():
     err = typer.BadParameter("应写成 等次=比例")
     assert "应写成 等次=比例" in err.format_message()
+
+
+def test_help_names_value_types_in_chinese_and_the_root_help_fits_80_columns():
+    """`<str>` and `<path>` read as 文本 and 路径; a switch shows no type; at 80 columns the
+    one-line description of kaohe does not leave its 。 alone on a line."""
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli import app
+
+    res = CliRunner().invoke(app, ["explain", "--help"], env={"COLUMNS": "100"})
+    assert res.exit_code == 0
+    assert "<文本>" in res.output and "<路径>" in res.output
+    assert "<str>" not in res.output and "<path>" not in res.output and "<bool>" not in res.output
+    root = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"})
+    assert not [ln for ln in root.output.splitlines() if ln.strip() == "。"]

@@ -47,6 +47,35 @@ def install() -> None:
             continue
         setattr(exceptions, _MARK, True)
     _patch_typer_gettext()
+    _patch_type_labels()
+
+
+# Help shows each option's value type as <str>, <int>, <path>, <bool>: in Chinese, and none for
+# a plain switch (it takes no value).
+_TYPE_LABELS = {"str": "文本", "text": "文本", "int": "整数", "integer": "整数", "float": "数",
+                "path": "路径", "file": "文件", "directory": "文件夹", "datetime": "日期"}
+
+
+def _patch_type_labels() -> None:
+    core = sys.modules.get("typer.core")
+    cls = getattr(core, "_TyperParameter", None)
+    if cls is None or not hasattr(cls, "display_type") or getattr(cls.display_type, _MARK, False):
+        return  # typer versions without typed labels print none
+    original = cls.display_type
+
+    def display_type(self, ctx, _original=original):
+        label = _original(self, ctx)
+        if not isinstance(label, str) or not (label.startswith("<") and label.endswith(">")):
+            return label
+        inner = label[1:-1]
+        if inner == "bool" and getattr(self, "is_flag", False):
+            return None
+        for english, chinese in _TYPE_LABELS.items():
+            inner = re.sub(rf"\b{english}\b", chinese, inner)
+        return f"<{inner}>"
+
+    setattr(display_type, _MARK, True)
+    cls.display_type = display_type
 
 
 # --- patching -----------------------------------------------------------------------------
