@@ -3,10 +3,14 @@
 `make_notices` reads the latest run of the period, builds the template contexts documented
 in `kaohe_cli.writers.notices`, renders them and moves the files into place:
 
-- Everything is rendered into a hidden staging folder inside the output folder first (Word
-  documents, HTML previews, the merged document, PDFs). Only when every file is ready are
-  they moved into place, so a failure part-way (a broken template, LibreOffice missing)
-  leaves no output behind. An existing file is never replaced without `force`.
+- The template is read and compiled once; the letters are rendered one at a time, each
+  written before the next (the merged document too, letter by letter), so memory does not
+  grow with the number of people.
+- Everything is rendered into a hidden staging folder first (Word documents, HTML previews,
+  the merged document, PDFs). Only when every file is ready is the set published, all of it
+  or none (see "writing" below): a failure part-way (a broken template, LibreOffice missing,
+  a letter open in WPS) leaves the folder as it was. An existing file is never replaced
+  without `force`; staging folders of killed runs are removed by the next run.
 - The 公示 lists 序号, 姓名, 科室 and 等次 of every graded subject in rank order — never
   scores, ranks or the ledger. Subjects graded 不确定等次, or given no grade, are left out.
 - The publicity period starts on the notice date when that is a working day, otherwise on
@@ -19,17 +23,25 @@ calendar lacks, no unit name, an edited scheme) come back as `warnings`; nothing
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 from kaohe_cli.archive import RunInfo, open_archive
 from kaohe_cli.config import Config
@@ -363,13 +375,19 @@ def talk_contexts(
 # --- file names -------------------------------------------------------------------------
 
 
-_WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Removed from names: C0 and C1 control characters and DEL (ESC, BEL, …), and the
+# bidirectional formatting characters — embeddings and overrides U+202A–U+202E, isolates
+# U+2066–U+2069, marks U+200E, U+200F and U+061C — with which a name could make a file list
+# show another name or extension than the file has. The letters themselves keep them.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WINDOWS_BAD = re.compile(r'[<>:"/\\|?*]')
 _WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$", re.IGNORECASE)
 
 
 def safe_filename(text: str, limit: int = _NAME_PART_MAX) -> str:
-    """`text` made safe as (part of) a file name on Windows, macOS and Linux."""
-    t = _WINDOWS_BAD.sub("_", str(text))
+    """`text` made safe as (part of) a file name on Windows, macOS and Linux: control and
+    bidirectional formatting characters removed, characters Windows forbids replaced by _."""
+    t = _WINDOWS_BAD.sub("_", _INVISIBLE.sub("", str(text)))
     t = re.sub(r"\s+", " ", t).strip()[:limit].rstrip(" .")
     if not t:
         return "_"
@@ -465,46 +483,339 @@ def _latest_summary(arc, period: Period, scheme_id: str | None):
 
 
 # --- writing ----------------------------------------------------------------------------
+#
+# A run's files are made in a hidden staging folder `.kaohe-notice-<12 hex>` and published
+# as a set:
+#
+# - When the output folder does not exist yet, the stage sits beside it (in its parent) and
+#   becomes it by one folder rename.
+# - When it exists (and may hold other files, e.g. the 公示 beside the 结果反馈), the stage
+#   sits inside it. Every target is checked first; then the files the set replaces are
+#   moved aside into the stage (`.old`), which is where a file open in Word, WPS or Excel on
+#   Windows refuses; then the new files are moved in. Any failure moves everything back, so
+#   the old set stays as it was and no new file is left visible.
+#
+# A stage holds a lock file (`.lock`) for as long as its run lives; the OS releases the
+# lock when the process dies, even by kill -9. Each run removes the stages it finds beside
+# its own that are older than itself and not locked; one that died while publishing first
+# gets its `.old` files put back, unless it had finished (`.done`).
+
+_STARTED = time.time()  # when this process imported notice_build: before it made a stage
+_STAGE_PREFIX = ".kaohe-notice-"
+_STAGE_NAME = re.compile(r"\.kaohe-notice-[0-9a-f]{12}")
+_LOCK, _OLD, _DONE = ".lock", ".old", ".done"
+_LOCKED_HINT = "文件可能正在 Excel/WPS 中打开，请关闭后重试"
+
+
+def _lock_fd(fd: int) -> None:
+    """Lock an open file without waiting; OSError when another process (or descriptor) holds it."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:  # Windows: a byte-range lock, released by the system when the process ends
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+
+def _unlock_fd(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        else:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+def hold_lock(path: Path) -> int:
+    """Create and lock `path`; the descriptor keeps it locked until `release_lock`."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock_fd(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def release_lock(fd: int) -> None:
+    _unlock_fd(fd)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _in_use(stage: Path) -> bool:
+    """Whether a live process holds `stage`'s lock."""
+    try:
+        fd = os.open(stage / _LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError:  # e.g. a sharing violation on Windows: someone has it open
+        return True
+    try:
+        _lock_fd(fd)
+    except OSError:
+        return True
+    else:
+        _unlock_fd(fd)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _restore_old(stage: Path) -> bool:
+    """Put back the files a publish moved aside into `stage/.old` (into the stage's folder),
+    unless that publish finished. True when nothing is left to put back."""
+    old = stage / _OLD
+    if not old.is_dir() or (stage / _DONE).exists():
+        return True
+    left = False
+    for entry in list(os.scandir(old)):
+        try:
+            os.replace(entry.path, stage.parent / entry.name)
+        except OSError:
+            left = True
+    return not left
+
+
+def remove_stale_stages(folders: Iterable[Path], keep: Path | None = None) -> list[Path]:
+    """Remove the staging folders that dead runs left in `folders`; return those removed.
+
+    A stage is stale when it was last modified before this process started and no live
+    process holds its lock. Our start time is taken to the folder's own clock through the
+    mtime of `keep` (our fresh stage), as `fileout.remove_stale_temps` does.
+    """
+    started = _STARTED
+    if keep is not None:
+        with contextlib.suppress(OSError):
+            started = keep.stat().st_mtime - (time.time() - _STARTED)
+    removed = []
+    for folder in dict.fromkeys(folders):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not _STAGE_NAME.fullmatch(entry.name) or (keep is not None and entry.name == keep.name):
+                continue
+            stage = Path(entry.path)
+            try:
+                if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_mtime >= started:
+                    continue
+            except OSError:
+                continue
+            if _in_use(stage) or not _restore_old(stage):
+                continue
+            shutil.rmtree(stage, ignore_errors=True)
+            if not stage.exists():
+                removed.append(stage)
+    return removed
+
+
+def _present(folder: Path) -> dict[str, str]:
+    """The names in `folder`, by their case-folded form (Windows and macOS ignore case)."""
+    try:
+        return {e.name.casefold(): e.name for e in os.scandir(folder)}
+    except OSError:
+        return {}
+
+
+def _refuse_existing(out_dir: Path, names: list[str], force: bool) -> list[str]:
+    """The names already in `out_dir`; refused without `force` (and a folder in the way always)."""
+    present = _present(out_dir) if out_dir.is_dir() else {}
+    found = [present[n.casefold()] for n in names if n.casefold() in present]
+    for name in found:
+        check_target(out_dir / name, force)
+    return found
+
+
+class _MoveFailed(Exception):
+    def __init__(self, name: str, exc: OSError, replacing: bool) -> None:
+        super().__init__(name)
+        self.name, self.exc, self.replacing = name, exc, replacing
+
+
+def _is_lock_error(exc: OSError) -> bool:
+    return (isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY)
+            or getattr(exc, "winerror", None) in (5, 32, 33))
+
+
+_WINDOWS_RETRIES = (0.05, 0.2)  # a virus scanner or indexer may hold a new file for a moment
+
+
+def _move(src: Path, dst: Path, name: str, replacing: bool) -> None:
+    for wait in (*_WINDOWS_RETRIES, None) if os.name == "nt" else (None,):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError as exc:
+            if wait is None:
+                raise _MoveFailed(name, exc, replacing) from exc
+            time.sleep(wait)
+        except OSError as exc:
+            raise _MoveFailed(name, exc, replacing) from exc
+
+
+class _Stage:
+    """A run's staging folder and how it is published into `out_dir`."""
+
+    def __init__(self, path: Path, out_dir: Path, whole: bool, lock: int | None) -> None:
+        self.path = path
+        self.out_dir = out_dir
+        self.whole = whole  # beside a missing out_dir: published by renaming the folder
+        self._lock: int | None = lock
+        self.keep_old = False  # old files could not be put back: keep them for the next run
+
+    def release(self) -> None:
+        if self._lock is not None:
+            release_lock(self._lock)
+            self._lock = None
+
+    def publish(self, names: list[str], force: bool) -> list[Path]:
+        """Move the staged `names` into `out_dir`, all of them or none."""
+        finals = [self.out_dir / n for n in names]
+        if not self.whole:
+            self._publish_files(names, force, may_replace=True)
+            return finals
+        wanted = set(names)
+        for entry in list(os.scandir(self.path)):  # nothing but the set goes public
+            if entry.name not in wanted and entry.name != _LOCK:
+                _remove_entry(entry)
+        self.release()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path / _LOCK)
+        try:
+            os.rename(self.path, self.out_dir)
+            return finals
+        except OSError:
+            pass
+        # The folder appeared while we worked (another run), or a scanner holds a file of the
+        # stage (Windows): move the files one by one into the folder, replacing none.
+        with contextlib.suppress(OSError):
+            self._lock = hold_lock(self.path / _LOCK)
+        try:
+            self.out_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise KaoheError(
+                f"无法建立输出文件夹 {self.out_dir}：{os_reason(exc)}", "请确认目录可写，或用 -o 指定其他文件夹"
+            ) from exc
+        self._publish_files(names, force, may_replace=False)
+        return finals
+
+    def _publish_files(self, names: list[str], force: bool, *, may_replace: bool) -> None:
+        out, stage = self.out_dir, self.path
+        present = _present(out)
+        clashes = [present[n.casefold()] for n in names if n.casefold() in present]
+        for name in clashes:
+            if not may_replace:
+                raise OutputExists(f"输出文件 {out / name} 已被另一次运行写出", "本次生成的通知未写出；请确认只有一次运行后重试")
+            check_target(out / name, force)
+        old = stage / _OLD
+        moved: list[str] = []
+        placed: list[str] = []
+        try:
+            if clashes:
+                try:
+                    old.mkdir()
+                except OSError as exc:
+                    raise _MoveFailed(clashes[0], exc, replacing=True) from exc
+            for name in clashes:  # a file open in WPS on Windows refuses here, before any change
+                _move(out / name, old / name, name, replacing=True)
+                moved.append(name)
+            for name in names:
+                if os.path.lexists(out / name):
+                    raise OutputExists(f"输出文件 {out / name} 已被另一次运行写出",
+                                       "原有文件保持不变，本次生成的通知未写出；请确认只有一次运行后重试")
+                _move(stage / name, out / name, name, replacing=False)
+                placed.append(name)
+        except (_MoveFailed, OutputExists) as failure:
+            self._roll_back(placed, moved)
+            if isinstance(failure, OutputExists):
+                raise
+            raise self._failure(failure) from failure.exc
+        with contextlib.suppress(OSError):
+            (stage / _DONE).touch()
+
+    def _roll_back(self, placed: list[str], moved: list[str]) -> None:
+        out, stage, old = self.out_dir, self.path, self.path / _OLD
+        for name in reversed(placed):
+            try:
+                os.replace(out / name, stage / name)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(out / name)
+        for name in reversed(moved):
+            try:
+                os.replace(old / name, out / name)
+            except OSError:
+                self.keep_old = True
+
+    def _failure(self, failure: _MoveFailed) -> KaoheError:
+        where = str(self.out_dir)
+        kept = "原有文件保持不变" if not self.keep_old else f"有原有文件未能放回，暂存在 {self.path / _OLD}，下次运行时放回"
+        verb = "替换" if failure.replacing else "写入"
+        message = f"无法{verb} {failure.name}（{os_reason(failure.exc)}）：{kept}，本次生成的通知均未写出"
+        hint = _LOCKED_HINT if _is_lock_error(failure.exc) else "请确认文件夹可写、磁盘有空间后重试"
+        return KaoheError(message, hint, where=where)
 
 
 @contextlib.contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """A hidden folder inside `out_dir` for the files in progress; removed afterwards.
-
-    Folders this creates for `out_dir` are removed again when the block fails and they
-    are still empty.
-    """
+def _staging(out_dir: Path) -> Iterator[_Stage]:
+    """A locked staging folder for `out_dir` (see above); removed afterwards, with the stale
+    stages of dead runs. Folders this creates on the way to `out_dir` are removed again when
+    the block fails and they are still empty."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputExists(f"输出位置 {out_dir} 是一个文件，不是文件夹", "请用 -o 指定一个文件夹")
+    whole = not out_dir.exists()
+    home = out_dir.parent if whole else out_dir
     created: list[Path] = []
-    probe = out_dir
+    probe = home
     while not probe.exists():
         created.append(probe)
         probe = probe.parent
+    path = home / f"{_STAGE_PREFIX}{secrets.token_hex(6)}"
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        stage = out_dir / f".kaohe-notice-{secrets.token_hex(6)}"
-        stage.mkdir()
+        home.mkdir(parents=True, exist_ok=True)
+        path.mkdir()
     except OSError as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        _remove_empty(created)
         raise KaoheError(
             f"无法创建输出文件夹 {out_dir}：{os_reason(exc)}", "请确认目录可写，或用 -o 指定其他文件夹"
         ) from exc
+    try:
+        lock = hold_lock(path / _LOCK)
+    except OSError:  # a file system without locks: the stage is still fresh for this run's length
+        lock = None
+    stage = _Stage(path, out_dir, whole, lock)
+    remove_stale_stages([home, out_dir, out_dir.parent], keep=path)
     ok = False
     try:
         yield stage
         ok = True
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        stage.release()
+        if stage.keep_old:  # only the old files, for the next run to put back
+            with contextlib.suppress(OSError):
+                for entry in list(os.scandir(path)):
+                    if entry.name != _OLD:
+                        _remove_entry(entry)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
         if not ok:
-            for folder in created:  # deepest first
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+            _remove_empty(created)
 
 
-def _write_html(docx: Path) -> Path:
-    target = docx.with_suffix(".html")
-    target.write_text(notices.docx_to_html(docx), encoding="utf-8")
-    return target
+def _remove_entry(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _require_soffice() -> None:
@@ -516,48 +827,37 @@ def _require_soffice() -> None:
         )
 
 
-def _finish(stage: Path, out_dir: Path, names: list[str], force: bool) -> list[Path]:
-    """Move the staged files into `out_dir`; refuse all if one appeared meanwhile."""
-    finals = [out_dir / n for n in names]
-    for final in finals:
-        check_target(final, force)
-    for name, final in zip(names, finals):
-        try:
-            os.replace(stage / name, final)
-        except OSError as exc:
-            raise KaoheError(
-                f"无法写入 {final.name}（{exc.strerror or exc}）",
-                "如该文件正在 Word 或 WPS 中打开，请关闭后重试",
-                where=str(out_dir),
-            ) from exc
-    return finals
-
-
 def _render_all(
     template: Path, jobs: list[tuple[str, dict]], opts: NoticeOptions, merged_stem: str, out_dir: Path
 ) -> tuple[list[Path], list[Path], list[Path]]:
-    """Render `jobs` (stem, context) and move them into `out_dir`: (docx, html, pdf)."""
+    """Render `jobs` (stem, context) one at a time into a stage, then publish them in
+    `out_dir` as a set: (docx, html, pdf)."""
     docx_names = [f"{merged_stem}.docx"] if opts.merge else [f"{stem}.docx" for stem, _ in jobs]
     suffixes = [".docx"] + ([".html"] if opts.html else []) + ([".pdf"] if opts.pdf else [])
     names = [Path(n).stem + s for n in docx_names for s in suffixes]
-    for name in names:  # refuse before doing any work
-        check_target(out_dir / name, opts.force)
+    _refuse_existing(out_dir, names, opts.force)  # before doing any work
     if opts.pdf:
         _require_soffice()
+    compiled = notices.NoticeTemplate(template)  # read once; a broken template fails before any folder
     with _staging(out_dir) as stage:
-        parts_dir = stage / "parts" if opts.merge else stage
-        parts_dir.mkdir(exist_ok=True)
-        rendered = [notices.render_notice(template, ctx, parts_dir / f"{stem}.docx") for stem, ctx in jobs]
+        folder = stage.path
         if opts.merge:
-            merged = notices.merge_documents(rendered, stage / docx_names[0], restart_page_numbers=True)
-            rendered = [merged]
-        if opts.html:
-            for docx in rendered:
-                _write_html(docx)
+            target = folder / docx_names[0]
+            compiled.write_merged(
+                (ctx for _, ctx in jobs), target, restart_page_numbers=True,
+                html=target.with_suffix(".html") if opts.html else None, expected=len(jobs),
+            )
+            rendered = [target]
+        else:
+            rendered = []
+            for stem, ctx in jobs:  # each letter is on disk before the next is rendered
+                target = folder / f"{stem}.docx"
+                compiled.write(ctx, target, html=target.with_suffix(".html") if opts.html else None)
+                rendered.append(target)
         if opts.pdf:
             for i in range(0, len(rendered), PDF_BATCH):
-                notices.to_pdfs(rendered[i : i + PDF_BATCH], stage)
-        finals = _finish(stage, out_dir, names, opts.force)
+                notices.to_pdfs(rendered[i : i + PDF_BATCH], folder)
+        finals = stage.publish(names, opts.force)
     docx = [f for f in finals if f.suffix == ".docx"]
     html = [f for f in finals if f.suffix == ".html"]
     pdf = [f for f in finals if f.suffix == ".pdf"]

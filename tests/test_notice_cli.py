@@ -429,7 +429,9 @@ def _date(y: int, m: int, d: int):
         ("CON", "_CON"),
         ("nul.txt", "_nul.txt"),
         ("", "_"),
-        ("\x00\x1f", "__"),
+        ("\x00\x1f", "_"),  # control characters are removed, not replaced
+        ("张\x1b[31m三\x07", "张[31m三"),
+        ("李\u202e四\u2066\u200f", "李四"),
         ("欧阳" * 50, "欧阳" * 30),
     ],
 )

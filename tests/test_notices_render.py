@@ -510,6 +510,13 @@ def test_markup_values_are_escaped_too(tmp_path):
     assert "向</w:t></w:r><w:r><w:t>注入反映" in text
 
 
+def test_docxtpl_escapes_in_values_come_out_as_typed(tmp_path):
+    people = [{"no": 1, "name": name, "dept": "<{_%科%_}>", "grade": "称职"} for name in ("{_{", "a}_}b", "{_%&%_}")]
+    doc = render(tmp_path, "公示.docx", dict(PUBLICITY, people=people, contact_person="{_{ name }_}"))
+    assert [row[1:3] for row in table_rows(doc)[1:]] == [[p["name"], p["dept"]] for p in people]
+    assert "向{_{ name }_}反映" in texts(doc)
+
+
 def test_control_characters_are_dropped_and_newlines_kept(tmp_path):
     context = dict(PUBLICITY, contact_person="赵\x00六\x0c", contact_address="甲楼\n乙室")
     text = texts(render(tmp_path, "公示.docx", context))
@@ -617,11 +624,11 @@ def test_failed_save_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch)
     out = tmp_path / "公示.docx"
     out.write_bytes(b"old")
 
-    def broken_save(self, filename, *args, **kwargs):
-        Path(filename).write_bytes(b"half")
+    def broken_write(path, data):
+        Path(path).write_bytes(data[:10])
         raise OSError("disk full")
 
-    monkeypatch.setattr(DocxTemplate, "save", broken_save)
+    monkeypatch.setattr(notices, "_write_bytes", broken_write)
     with pytest.raises(KaoheError) as info:
         render_notice(TEMPLATES / "公示.docx", PUBLICITY, out)
     assert "无法写入 公示.docx" in info.value.message

@@ -4,7 +4,7 @@
 Usage::
 
     python tools/bench.py [--sizes 1000,10000,20000] [--runs 3] [--json bench_out/bench.json]
-                          [--no-variant] [--skip-quota]
+                          [--no-variant] [--skip-quota] [--notice-sizes 2000,3000,20000] [--skip-notice]
 
 For every size it measures, on the same generated workbook (tools/bench_data.py):
 
@@ -21,7 +21,10 @@ For every size it measures, on the same generated workbook (tools/bench_data.py)
   strings and numbers, no scoring, no formats). Ratios are kaohe / floor.
 
 Then `kaohe quota --year 2023` over 12 archived months of 10,000 staff (the row says 未实现
-while the command does not exist), and `kaohe --help` start-up (median of 5).
+while the command does not exist), `kaohe notice --feedback` (结果反馈, one letter a person,
+and with `--merge` one document) for the archived month of each of `--notice-sizes` staff
+(default 2,000, 3,000 and 20,000): wall time, letters a second and peak RSS of the process,
+and `kaohe --help` start-up (median of 5).
 
 Prints a table and writes JSON. Never part of `make test`. Peak memory needs `os.wait4`
 (Linux, macOS); elsewhere it is skipped with a note.
@@ -52,6 +55,8 @@ PERIOD = "2023-03"
 SCHEME = "caizheng"
 QUOTA_STAFF = 10_000
 HELP_RUNS = 5
+NOTICE_DATE = "2023-04-03"
+NOTICE_RUNS_UP_TO = 5_000  # above this many letters a notice run is measured once, not --runs times
 
 # (what, size, limit, unit): checked against the measured rows below.
 TARGETS = [
@@ -61,7 +66,11 @@ TARGETS = [
     ("quota", QUOTA_STAFF, 3.0, "s"),
     ("help", 0, 0.5, "s"),
     ("writer paths", 10_000, 0, ""),
+    ("notice rate", 2_000, 200.0, "份/s"),  # at least: letters a second, whole process
+    ("notice rate", 20_000, 200.0, "份/s"),
+    ("notice rss", 3_000, 400.0, "MB"),  # at most: peak memory of the letters for 3,000 people
 ]
+NOTICE_KINDS = (("kaohe notice --feedback", ()), ("kaohe notice --feedback --merge", ("--merge",)))
 
 
 # ---- measuring a child process ---------------------------------------------------------------
@@ -142,6 +151,7 @@ class Row:
     floor_cpu: float | None = None
     cpu_ratio: float | None = None
     ok: bool | None = None  # a check rather than a timing (writer paths)
+    rate: float | None = None  # letters a second (notice)
 
     def finish(self) -> "Row":
         if self.seconds is not None and self.floor:
@@ -452,6 +462,60 @@ def _archive_key(files: list[Path]) -> str:
     return h.hexdigest()
 
 
+def bench_notices(sizes: list[int], runs: int, rows: list[Row], log) -> None:
+    """`kaohe notice --feedback` (one letter a person, then `--merge`) for a scored month of
+    each size: wall time from spawn to exit, letters a second, and the child's peak RSS."""
+    sys.path.insert(0, str(TOOLS))
+    import bench_data as BD
+
+    for n in sizes:
+        label = str(n)
+        work = OUT / "notice" / label
+        work.mkdir(parents=True, exist_ok=True)
+        log(f"[notice] {n} 人工作簿…")
+        file, _ = BD.ensure(OUT / "data", n)
+        db, stamp = work / "kaohe.db", work / "archive.stamp"
+        key = _archive_key([file])
+        if not (db.exists() and stamp.exists() and stamp.read_text() == key):
+            for p in work.glob("kaohe.db*"):
+                p.unlink()
+            log(f"[notice] 存档 {n} 人的一个月（kaohe score，不计时）…")
+            setup = run_child(kaohe_cmd("score", str(file), "--scheme", SCHEME, "--period", PERIOD,
+                                        "-o", str(work / "score.xlsx"), "--db", str(db), "--force"), work)
+            if setup.code != 0:
+                rows.append(Row("kaohe notice --feedback", label, note=f"存档失败 exit {setup.code}: {_tail(setup.stdout + setup.stderr)}"))
+                continue
+            stamp.write_text(key)
+        times = runs if n <= NOTICE_RUNS_UP_TO else 1
+        for stage, extra in NOTICE_KINDS:
+            log(f"[notice] {stage} {n} 人 ×{times}…")
+            procs: list[Proc] = []
+            out = work / ("merged" if extra else "letters")
+            failed = None
+            for _ in range(times):
+                shutil.rmtree(out, ignore_errors=True)
+                proc = run_child(kaohe_cmd("notice", "--feedback", "--period", PERIOD, "--date", NOTICE_DATE,
+                                           "--db", str(db), "-o", str(out), *extra), work)
+                if proc.code != 0:
+                    failed = f"失败 exit {proc.code}: {_tail(proc.stdout + proc.stderr)}"
+                    break
+                procs.append(proc)
+            if failed:
+                rows.append(Row(stage, label, note=failed))
+                continue
+            written = sorted(out.glob("*.docx"))
+            size_mb = sum(p.stat().st_size for p in written) / 1e6
+            seconds = _median([p.seconds for p in procs])
+            rate = n / seconds if seconds else None
+            what = f"{len(written)} 个文件" if not extra else "1 个文件"
+            rows.append(Row(stage, label, seconds, rss_mb=_max([p.rss_mb for p in procs]), runs=[p.seconds for p in procs],
+                            cpu=_median([p.cpu for p in procs]), rate=rate,
+                            note=f"{rate:.0f} 份/秒（整个进程：启动、读档案、生成、发布）；{what}，共 {size_mb:.1f} MB"
+                                 + ("" if times > 1 else "；运行 1 次")))
+        shutil.rmtree(work / "letters", ignore_errors=True)  # 20,000 files: do not keep them around
+        shutil.rmtree(work / "merged", ignore_errors=True)
+
+
 def bench_help(rows: list[Row]) -> None:
     procs = [run_child(kaohe_cmd("--help"), OUT) for _ in range(HELP_RUNS)]
     bad = [p for p in procs if p.code != 0]
@@ -478,6 +542,20 @@ def check_targets(rows: list[Row]) -> list[dict]:
             status = "未测" if r is None else ("达标" if r.ok else "未达标")
             out.append({"target": name, "limit": None, "unit": unit, "value": None if r is None else r.ok,
                         "status": status, "cpu_value": None})
+            continue
+        elif what.startswith("notice"):
+            found = [r for r in rows if r.stage.startswith("kaohe notice") and r.size == str(size)]
+            if what == "notice rate":
+                rates = [r.rate for r in found if r.rate is not None]
+                value = min(rates) if rates else None
+                name = f"notice {size:,} 人 ≥ {limit:g} 份/秒（单独与合并中较慢者）"
+                status = "未测" if value is None else ("达标" if value >= limit else "未达标")
+            else:
+                peaks = [r.rss_mb for r in found if r.rss_mb is not None]
+                value = max(peaks) if peaks else None
+                name = f"notice {size:,} 人峰值内存 ≤ {limit:g} MB"
+                status = "未测" if value is None else ("达标" if value <= limit else "未达标")
+            out.append({"target": name, "limit": limit, "unit": unit, "value": value, "status": status, "cpu_value": None})
             continue
         elif what == "quota":
             r = find("kaohe quota --year 2023", f"{QUOTA_STAFF}×12月")
@@ -529,7 +607,8 @@ def print_report(rows: list[Row], targets: list[dict]) -> None:
         if isinstance(v, bool):
             shown = "一致" if v else "不一致"
         else:
-            shown = "" if v is None else (f"{v:.2f}×" if t["unit"] == "×floor" else f"{v:.0f} MB" if t["unit"] == "MB" else f"{v:.3f} s")
+            shown = "" if v is None else (f"{v:.2f}×" if t["unit"] == "×floor" else f"{v:.0f} MB" if t["unit"] == "MB"
+                                          else f"{v:.0f} 份/s" if t["unit"] == "份/s" else f"{v:.3f} s")
         if t.get("cpu_value") is not None:
             shown += f"（CPU {t['cpu_value']:.2f}×）"
         style = {"达标": "green", "未达标": "bold red"}.get(t["status"], "yellow")
@@ -560,12 +639,14 @@ def _env() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="kaohe 性能基准：score 各阶段、与 calamine+xlsxwriter 下限之比、quota、--help 启动")
+    ap = argparse.ArgumentParser(description="kaohe 性能基准：score 各阶段、与 calamine+xlsxwriter 下限之比、quota、notice、--help 启动")
     ap.add_argument("--sizes", default="1000,10000,20000", help="人数，逗号分隔（缺省 1000,10000,20000）")
     ap.add_argument("--runs", type=int, default=3, help="每项运行次数，取中位数（缺省 3）")
     ap.add_argument("--json", type=Path, default=OUT / "bench.json", help="JSON 结果路径（缺省 bench_out/bench.json）")
     ap.add_argument("--no-variant", action="store_true", help="不测 1 万人的异构工作簿")
     ap.add_argument("--skip-quota", action="store_true", help="不测 kaohe quota")
+    ap.add_argument("--notice-sizes", default="2000,3000,20000", help="kaohe notice --feedback 的人数，逗号分隔（缺省 2000,3000,20000）")
+    ap.add_argument("--skip-notice", action="store_true", help="不测 kaohe notice")
     # Internal: the measured child processes.
     ap.add_argument("--child", choices=("stages", "floor"), help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
@@ -605,6 +686,9 @@ def main(argv: list[str] | None = None) -> int:
         bench_size("10000-variant", path, runs, rows, log)
     if not args.skip_quota:
         bench_quota(runs, rows, log)
+    if not args.skip_notice:
+        notice_sizes = [int(x.replace("_", "")) for x in args.notice_sizes.split(",") if x.strip()]
+        bench_notices(notice_sizes, runs, rows, log)
     bench_help(rows)
 
     targets = check_targets(rows)
