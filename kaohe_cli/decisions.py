@@ -233,7 +233,10 @@ def decide(
 
     new = {_resolve(who, subjects, names, period): g.strip() for who, g in grades.items()}
     gone = [_resolve(who, subjects, names, period) for who in revoke]
-    _check_grades(new, grading, scheme, period, names)
+    extra_grades = []
+    if summed and not scheme.is_unit:  # a candidate may be decided out, to the default grade (称职)
+        extra_grades = [scheme.annual.default_grade if scheme.annual else "称职"]
+    _check_grades(new, grading, scheme, period, names, extra_grades)
     not_decided = [s for s in gone if s not in standing_now]
     if not_decided:
         raise DecisionRefused(
@@ -304,10 +307,11 @@ def _resolve(who: str, subjects: list[str], names: dict[str, str], period: Perio
     )
 
 
-def _check_grades(new: dict[str, str], grading: Grading, scheme: Scheme, period: Period, names) -> None:
-    """Each grade must be declared; with independent designations (优秀、先进工作者) several may be
-    joined with 、."""
-    declared = [g for g in grading.names]
+def _check_grades(new: dict[str, str], grading: Grading, scheme: Scheme, period: Period, names,
+                  extra: list[str] = ()) -> None:
+    """Each grade must be declared (or be the year's default grade, `extra`); with independent
+    designations (优秀、先进工作者) several may be joined with 、."""
+    declared = [g for g in grading.names] + [g for g in extra if g not in grading.names]
     for s, g in new.items():
         parts = g.split("、") if grading.independent else [g]
         if any(p in (TIED, NO_GRADE) or p not in declared for p in parts) or len(set(parts)) != len(parts):

@@ -258,3 +258,11 @@ def test_scoring_the_period_again_writes_the_decision_into_the_workbook(quarter)
     assert "并列待定" not in [r[cols.index("等次")] for r in by_id.values()]
     code, out = run("notice", "--publicize", "--period", "2023Q2", "--date", "2023-07-03")
     assert code == 0, out
+
+
+def test_a_candidate_can_be_decided_out_to_the_default_grade(year):
+    """P003 (孙三, 108.00) is a candidate; the committee decides 称职 (the default annual grade):
+    the place goes to the next in rank, P006 (吴六, 105.00), and nobody is displaced."""
+    code, out = run("decide", "--period", "2023", "P003=称职", "--note", "纪要3号")
+    assert code == 0, out
+    assert _candidates(year) == ["P001", "P006"]
