@@ -48,6 +48,7 @@ def score_file(
     attendance: list[Path] | tuple = (),
     quotas: dict[str, str] | None = None,
     options: Options | None = None,
+    unit_name: str = "",
 ) -> Scored:
     """Score one workbook. Raises InputErrors (with every issue) when the input has errors."""
     period = resolve_period(period_text, path, scheme.period)
@@ -62,6 +63,7 @@ def score_file(
         created_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         scheme_hash=scheme_hash(scheme),
         options={"quotas": quotas or {}} if quotas else {},
+        unit_name=unit_name,
     )
     return Scored(path, result, run)
 

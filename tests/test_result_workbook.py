@@ -581,3 +581,24 @@ def test_rows_with_wrapped_text_get_the_height_they_need(tmp_path):
     assert tall
     for r in tall:
         assert ws.row_dimensions[r].height >= 2 * LINE_HEIGHT, r
+
+
+def test_every_sheet_prints_the_unit_and_what_it_is_in_its_header(tmp_path):
+    import dataclasses
+
+    import openpyxl
+
+    from kaohe_cli.packaged import sample_dir
+    from kaohe_cli.scoring import score_file
+    from kaohe_cli.writers.result_xlsx import write_result
+
+    scored = score_file(sample_dir() / "caizheng" / "2023-01.xlsx", load_scheme("caizheng"), None,
+                        unit_name="某某市财政局")
+    out = tmp_path / "r.xlsx"
+    write_result(scored.result, out, dataclasses.replace(scored.run))
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.oddHeader.left.text == "某某市财政局", ws.title
+        assert "2023年1月" in (ws.oddHeader.center.text or ""), ws.title
+        assert "&P" in (ws.oddFooter.center.text or ""), ws.title
+        assert ws.print_title_rows, ws.title

@@ -56,7 +56,8 @@ def quota(
                    quotas=quotas)
     result = compute(archive, s, target, quotas=quotas)
     with atomic_output(out, force=force) as tmp:
-        write_annual(result, tmp, {"名额": "，".join(f"{k} {v}" for k, v in quotas.items()) or "按方案规定"})
+        write_annual(result, tmp, {"名额": "，".join(f"{k} {v}" for k, v in quotas.items()) or "按方案规定"},
+                     cfg.unit_name.strip())
     record_summary(archive, result, quotas)
     t = result.table
     counts = t["grade"].replace("", "（无）").value_counts()

@@ -72,7 +72,8 @@ def score(
             if i + 1 < len(paths):
                 start_reading(paths[i + 1])  # the next file is parsed while this one is scored
             try:
-                scored.append(score_file(p, s, period, attendance=att, quotas=quotas, options=opts))
+                scored.append(score_file(p, s, period, attendance=att, quotas=quotas, options=opts,
+                                         unit_name=cfg.unit_name.strip()))
             except InputErrors as exc:
                 failed.append((p, exc))
             bar.advance(task)

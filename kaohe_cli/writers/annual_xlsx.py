@@ -37,7 +37,7 @@ def _f(d: Decimal) -> float | int:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
+def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -50,7 +50,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
     n_ident = 1 if r.scheme.is_unit else 4
     kinds = ["int"] + ["text"] * n_ident + ["int", "total", "num", "num", "total", "text", "wrap", "wrap"]
     _write_table(ws, fmt, heads, rows, 1, kinds)
-    _page(ws, 1, len(heads), title)
+    _page(ws, 1, len(heads), title, unit_name)
 
     ws = wb.add_worksheet("月度等次")
     m = r.matrix
@@ -65,7 +65,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
         ident = [str(names[i])] if r.scheme.is_unit else [str(s), str(names[i])]
         mrows.append(ident + [col[i] for col in cells])
     _write_table(ws, fmt, mheads, mrows, 0, ["text"] * len(mheads))
-    _page(ws, 0, len(mheads), f"{r.target.label} 各期等次")
+    _page(ws, 0, len(mheads), f"{r.target.label} 各期等次", unit_name)
 
     ws = wb.add_worksheet("科室")
     key = "dept"
@@ -80,7 +80,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
                                                      counts.to_numpy())
     ]
     _write_table(ws, fmt, dheads, drows, 0, ["text", "int", "total", "total", "total"] + ["int"] * len(grades))
-    _page(ws, 0, len(dheads), f"{r.target.label} 分科室统计")
+    _page(ws, 0, len(dheads), f"{r.target.label} 分科室统计", unit_name)
     if drows:
         n = len(drows)
         chart = wb.add_chart({"type": "column"})
@@ -101,7 +101,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
             arows.append([who, "", _f(amount), "", ""])
         _write_table(ws, fmt, ["部门/领导", "奖项", "人均奖金（元）", "人数", "部门奖金（元）"], arows, 0,
                      ["text", "text", "num", "int", "num"])
-        _page(ws, 0, 5, f"{r.target.label} 考核奖金")
+        _page(ws, 0, 5, f"{r.target.label} 考核奖金", unit_name)
 
     ws = wb.add_worksheet("说明")
     pairs = [("方案", f"{r.scheme.name}（{r.scheme.id}）"), ("汇总期", f"{r.target.label}（{r.target.code}）"),
@@ -123,5 +123,5 @@ def write_annual(r: AnnualResult, path: Path, meta: dict) -> None:
     for run in r.runs:
         for f in run.input_files or []:
             pairs.append((f"{run.period} {f.get('name')}", f"SHA-256 {f.get('sha256')}"))
-    write_pairs(ws, fmt, pairs, "说明")
+    write_pairs(ws, fmt, pairs, f"{r.target.label} 汇总说明", unit_name)
     close_book(wb)

@@ -38,6 +38,7 @@ class RunInfo:
     created_at: str
     scheme_hash: str
     options: dict
+    unit_name: str = ""  # 单位名称 (kaohe.toml), printed in every page header
 
 
 def summary_rows(result: Result) -> tuple[list[str], list[list]]:
@@ -77,10 +78,11 @@ def write_result(result: Result, path: Path, run: RunInfo) -> None:
     wb.set_properties({"title": f"{result.scheme.name} {result.period.label} 考核结果", "creator": "kaohe"})
     fmt = _Formats(wb)
     title = f"{result.period.label} {result.scheme.name} 考核结果"
-    _summary_sheet(wb, fmt, result, title)
-    _ledger_sheet(wb, fmt, result)
-    _dept_sheet(wb, fmt, result)
-    _issues_sheet(wb, fmt, result.issues)
+    unit = run.unit_name
+    _summary_sheet(wb, fmt, result, title, unit)
+    _ledger_sheet(wb, fmt, result, unit)
+    _dept_sheet(wb, fmt, result, unit)
+    _issues_sheet(wb, fmt, result.issues, f"{result.period.label} 问题清单", unit)
     _about_sheet(wb, fmt, result, run)
     close_book(wb)
 
@@ -110,13 +112,16 @@ class _Formats:
         self.key = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2"})
 
 
-def _page(ws, header_row: int, ncols: int, title: str) -> None:
+def _page(ws, header_row: int, ncols: int, title: str, unit: str = "") -> None:
+    """A4 landscape, fit to the width, header rows repeated on every page; the page header
+    names the unit (left) and what the sheet is (centre), the footer numbers the pages."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.set_header(f"&C&\"宋体,Bold\"{title.replace('&', '&&')}")
+    left = f"&L{unit.replace('&', '&&')}" if unit else ""
+    ws.set_header(f"{left}&C&\"宋体,Bold\"{title.replace('&', '&&')}")
     ws.set_footer("&C第 &P 页，共 &N 页")
     ws.freeze_panes(header_row + 1, 0)
 
@@ -209,13 +214,13 @@ def _wrapped_lines(text: str, width: float) -> int:
     return total
 
 
-def _summary_sheet(wb, fmt: _Formats, result: Result, title: str) -> None:
+def _summary_sheet(wb, fmt: _Formats, result: Result, title: str, unit: str = "") -> None:
     ws = wb.add_worksheet("汇总")
     heads, rows = summary_rows(result)
     ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
     kinds = ["int"] + ["text"] * (1 if result.scheme.is_unit else 4) + ["num"] * (len(result.components) + 2) + ["total", "text", "wrap"]
     _write_table(ws, fmt, heads, rows, 1, kinds)
-    _page(ws, 1, len(heads), title)
+    _page(ws, 1, len(heads), title, unit)
 
 
 def ledger_rows(result: Result) -> list[list]:
@@ -244,7 +249,7 @@ def _q(q: float):
     return int(q) if float(q).is_integer() else float(q)
 
 
-def _ledger_sheet(wb, fmt: _Formats, result: Result) -> None:
+def _ledger_sheet(wb, fmt: _Formats, result: Result, unit: str = "") -> None:
     ws = wb.add_worksheet("明细")
     rows = ledger_rows(result)
     kinds = ["int", "text", "text", "text", "text", "text", "text", "text", "num", "num", "text", "wrap",
@@ -256,7 +261,7 @@ def _ledger_sheet(wb, fmt: _Formats, result: Result) -> None:
     else:
         heads[1] = "工号"
     _write_table(ws, fmt, heads, rows, 0, kinds)
-    _page(ws, 0, len(heads), f"{result.period.label} 考核明细")
+    _page(ws, 0, len(heads), f"{result.period.label} 考核明细", unit)
 
 
 def dept_stats(result: Result) -> tuple[list[str], list[list], list[str]]:
@@ -283,12 +288,12 @@ def _mean_of(total_cents: int, n: int) -> float:
     return float((Decimal(total_cents) / n / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _dept_sheet(wb, fmt: _Formats, result: Result) -> None:
+def _dept_sheet(wb, fmt: _Formats, result: Result, unit: str = "") -> None:
     ws = wb.add_worksheet("科室")
     heads, rows, grades = dept_stats(result)
     kinds = ["text", "int", "total", "total", "total"] + ["int"] * len(grades)
     _write_table(ws, fmt, heads, rows, 0, kinds)
-    _page(ws, 0, len(heads), f"{result.period.label} 分科室统计")
+    _page(ws, 0, len(heads), f"{result.period.label} 分科室统计", unit)
     if not rows:
         return
     n = len(rows)
@@ -308,13 +313,13 @@ def _dept_sheet(wb, fmt: _Formats, result: Result) -> None:
     ws.insert_chart(n + 3, 0, chart)
 
 
-def _issues_sheet(wb, fmt: _Formats, issues: list[Issue]) -> None:
+def _issues_sheet(wb, fmt: _Formats, issues: list[Issue], title: str = "问题清单", unit: str = "") -> None:
     ws = wb.add_worksheet("问题")
     rows = [[i.level.value, i.location, i.message, i.hint] for i in sort_issues(issues)]
     _write_table(ws, fmt, ["级别", "位置", "问题", "建议"], rows, 0, ["text", "text", "wrap", "wrap"])
     ws.set_column(2, 2, 60)
     ws.set_column(3, 3, 40)
-    _page(ws, 0, 4, "问题清单")
+    _page(ws, 0, 4, title, unit)
 
 
 def _about_sheet(wb, fmt: _Formats, result: Result, run: RunInfo) -> None:
@@ -351,10 +356,10 @@ def _about_sheet(wb, fmt: _Formats, result: Result, run: RunInfo) -> None:
     for name, digest in run.input_files:
         pairs.append((f"文件指纹 {name}", f"SHA-256 {digest}"))
     pairs.append(("kaohe 版本", run.tool_version))
-    write_pairs(ws, fmt, pairs, "考核说明")
+    write_pairs(ws, fmt, pairs, f"{result.period.label} 考核说明", run.unit_name)
 
 
-def write_pairs(ws, fmt: _Formats, pairs: list[tuple[str, str]], title: str) -> None:
+def write_pairs(ws, fmt: _Formats, pairs: list[tuple[str, str]], title: str, unit: str = "") -> None:
     """A two-column 项目/内容 sheet (说明), always as text."""
     ws.write_row(0, 0, ["项目", "内容"], fmt.head)
     for r, (k, v) in enumerate(pairs, 1):
@@ -363,7 +368,7 @@ def write_pairs(ws, fmt: _Formats, pairs: list[tuple[str, str]], title: str) -> 
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 95)
     _fit_wrapped_rows(ws, [list(p) for p in pairs], 1, [1], [18, 95])
-    _page(ws, 0, 2, title)
+    _page(ws, 0, 2, title, unit)
 
 
 def _kind(k: str) -> str:
