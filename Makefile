@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := demo_out
 
-.PHONY: demo test bench install dist clean sample-data templates
+.PHONY: demo test bench install dist look clean sample-data templates
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ dist: install
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 	@ls dist/*.whl
 
+look: install
+	rm -rf look_out
+	$(BIN)/python tools/look.py
+
 bench: install
 	$(BIN)/python tools/bench.py
 
@@ -38,4 +42,4 @@ templates: install
 	$(BIN)/python tools/build_templates.py kaohe_cli/templates
 
 clean:
-	rm -rf $(VENV) $(DEMO) bench_out dist build
+	rm -rf $(VENV) $(DEMO) bench_out dist build look_out
