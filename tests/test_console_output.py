@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -143,7 +144,8 @@ def test_score_and_history_to_a_gbk_file_keep_long_lines_whole(here):
     code, text = kaohe(here, "history", "--db", "k.db")
     assert code == 0, text
     row = line_with(text, "2023-03.xlsx")
-    assert row.split()[:3] == ["1", "2023-03", "caizheng"], row
+    assert row.split()[:3] == ["1", "2023-03", "caizheng（财政局平时考核积分制）"], row
+    assert not re.search(r"[0-9a-f]{12}", row), "fingerprints are for --json, not the listing"
     code, text = kaohe(here, "history", "张三", "--db", "k.db")
     assert code == 0, text
     assert line_with(text, "2023-03", "财政局平时考核积分制", "001", "张三", "98.00").split()[-1] == "良好"

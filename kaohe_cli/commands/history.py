@@ -30,11 +30,12 @@ def history(
                 print_json([{"id": r.id, "period": r.period, "scheme": r.scheme_id, "created_at": r.created_at,
                              "input_files": r.input_files} for r in runs])
                 return
-            t = Listing("评分记录", ["编号", "考核期", "方案", "输入文件", "SHA-256", "时间"], short=["编号", "考核期"])
+            # File fingerprints (SHA-256) are for scripts: --json has them, the listing names the files.
+            t = Listing("评分记录", ["编号", "考核期", "方案", "输入文件", "时间"], short=["编号", "考核期"])
             for r in runs:
                 files = r.input_files or []
-                t.add_row(str(r.id), r.period, r.scheme_id, "、".join(f.get("name", "") for f in files),
-                          " ".join(str(f.get("sha256", ""))[:12] for f in files), format_cn_time(r.created_at))
+                t.add_row(str(r.id), r.period, f"{r.scheme_id}（{r.scheme_name}）", "、".join(f.get("name", "") for f in files),
+                          format_cn_time(r.created_at))
             t.print()
             return
         from kaohe_cli.decisions import with_decided_grades

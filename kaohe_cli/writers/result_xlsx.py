@@ -7,6 +7,7 @@ stays text and is never a formula.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,9 +25,13 @@ KIND_CN = {
     "cap": "封顶", "weight": "权重",
 }
 LEDGER_HEADERS = [
-    "序号", "对象", "姓名", "科室", "考核项目", "事项", "级别", "类型", "数量", "分值", "计入",
+    "序号", "对象", "姓名", "考核项目", "事项", "级别", "类型", "数量", "分值", "计入",
     "规则", "文号", "事由", "日期", "来源", "备注",
 ]
+LEDGER_WIDTHS = {10: 20, 11: 16, 12: 20, 15: 16}
+LEDGER_PRINT_SCALE = 90  # percent: 10.5 pt text prints at 9.5 pt
+"""明细 is printed on A4 landscape at nine points or more: its long texts (规则, 文号, 事由, 备注)
+get narrower, wrapping columns, and each person's 满分 lines are one line."""
 
 
 @dataclass
@@ -138,7 +143,8 @@ def _width(texts) -> float:
 BIG = 5000  # rows above which a sheet is written plainly (no per-cell borders), for speed
 
 
-def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: int, kinds: list[str]) -> None:
+def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: int, kinds: list[str],
+                 max_widths: dict[int, float] | None = None) -> None:
     ws.write_row(start, 0, heads, fmt.head)
     styles = {"text": fmt.text, "num": fmt.num, "total": fmt.total, "int": fmt.int, "wrap": fmt.wrap}
     if len(rows) > BIG:
@@ -178,6 +184,8 @@ def _write_table(ws, fmt: _Formats, heads: list[str], rows: list[list], start: i
         w = _width([h] + [row[c] for row in sample if row[c] not in (None, "")])
         if kinds[c] == "wrap":
             w = min(w, 40)
+        if max_widths and c in max_widths:
+            w = min(w, max_widths[c])
         widths.append(w)
         ws.set_column(c, c, w)
     _fit_wrapped_rows(ws, rows_iter, start + 1, [c for c, k in enumerate(kinds) if k == "wrap"], widths)
@@ -206,11 +214,11 @@ def _fit_wrapped_rows(ws, rows, first_row: int, wrap_cols: list[int], widths: li
 
 def _wrapped_lines(text: str, width: float) -> int:
     """Lines a text takes in a column `width` characters wide (CJK characters count two)."""
-    room = max(width - 1.5, 1)
+    room = max(width - 0.5, 1.0)
     total = 0
     for part in text.split("\n"):
-        cells = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
-        total += max(1, -(-int(cells) // int(room)))
+        cells = sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in part)  # a CJK glyph is a little under two
+        total += max(1, math.ceil(cells / room))
     return total
 
 
@@ -224,21 +232,40 @@ def _summary_sheet(wb, fmt: _Formats, result: Result, title: str, unit: str = ""
 
 
 def ledger_rows(result: Result) -> list[list]:
+    """明细 rows in ledger order. A subject's 满分 lines (one per component, 83% of the lines of a
+    big bureau) are one line, at the place of the first: 满分：考勤工作30、常规工作25…; its 分值 is
+    their sum, so the counted 分值 of a subject still add up to its 总分."""
     led = result.ledger
     subj = result.subjects
     is_unit = result.scheme.is_unit
     names = subj["名称"] if is_unit else subj["姓名"]
-    depts = subj["类型"] if is_unit else subj["科室"]
     name_col = led["subject"].map(names).fillna("").astype(str).to_numpy()
-    dept_col = led["subject"].map(depts).fillna("").astype(str).to_numpy()
     qty = led["quantity"].to_numpy()
     pts = led["points"].to_numpy()
+    base = (led["kind"] == "base").to_numpy()
+    base_total: dict = {}
+    base_parts: dict = {}
+    for subject, component, p in zip(led["subject"].to_numpy()[base], led["component"].to_numpy()[base], pts[base]):
+        base_total[subject] = base_total.get(subject, 0) + int(p)
+        base_parts.setdefault(subject, []).append(f"{component}{_num(p)}")
     rows = []
+    shown: set = set()
     for i, rec in enumerate(led.itertuples(index=False)):
+        if base[i]:
+            if rec.subject in shown:
+                continue
+            shown.add(rec.subject)
+            parts = base_parts[rec.subject]
+            rows.append([
+                len(rows) + 1, str(rec.subject), name_col[i], "（各项满分）" if len(parts) > 1 else rec.component or "",
+                "", "", KIND_CN["base"], None, _num(base_total[rec.subject]), "是", "满分：" + "、".join(parts),
+                "", "", "", "", "",
+            ])
+            continue
         q = qty[i]
         counted = "年终" if rec.annual else ("是" if rec.counted else "否")
         rows.append([
-            i + 1, str(rec.subject), name_col[i], dept_col[i], rec.component or "", rec.item or "", rec.level or "",
+            len(rows) + 1, str(rec.subject), name_col[i], rec.component or "", rec.item or "", rec.level or "",
             KIND_CN.get(rec.kind, rec.kind), None if q != q else _q(q), _num(pts[i]), counted, rec.rule or "",
             rec.evidence or "", rec.reason or "", rec.date or "", rec.source or "", rec.note or "",
         ])
@@ -252,16 +279,21 @@ def _q(q: float):
 def _ledger_sheet(wb, fmt: _Formats, result: Result, unit: str = "") -> None:
     ws = wb.add_worksheet("明细")
     rows = ledger_rows(result)
-    kinds = ["int", "text", "text", "text", "text", "text", "text", "text", "num", "num", "text", "wrap",
-             "text", "wrap", "text", "text", "wrap"]
+    kinds = ["int", "text", "text", "text", "text", "text", "text", "num", "num", "text", "wrap",
+             "wrap", "wrap", "text", "text", "wrap"]
     heads = list(LEDGER_HEADERS)
     if result.scheme.is_unit:
-        # 类型 is already the ledger-kind column: name the unit's own type 单位类型.
-        heads[1], heads[2], heads[3] = "单位", "名称", "单位类型"
+        heads[1], heads[2] = "单位", "名称"
     else:
         heads[1] = "工号"
-    _write_table(ws, fmt, heads, rows, 0, kinds)
+    _write_table(ws, fmt, heads, rows, 0, kinds, LEDGER_WIDTHS)
     _page(ws, 0, len(heads), f"{result.period.label} 考核明细", unit)
+    # Fitted to one page wide, 16 columns print at about 6 pt. At 90% the 10.5 pt text prints
+    # at 9.5 pt; the columns run on to a second page across, each repeating 序号, 工号, 姓名.
+    ws.fit_to_pages(0, 0)
+    ws.set_print_scale(LEDGER_PRINT_SCALE)
+    ws.repeat_columns(0, 2)
+    ws.set_page_view(0)
 
 
 def dept_stats(result: Result) -> tuple[list[str], list[list], list[str]]:
