@@ -128,6 +128,9 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
+        title = f"{scheme.name} {sheet_name}" + (f"（{period.label}）" if period else "")
+        ws.set_header(f"&C&\"宋体,Bold\"{title.replace('&', '&&')}")
+        ws.set_footer("&C第 &P 页，共 &N 页")
         if roster is not None and len(roster):
             _prefill(ws, sheet_name, headers, roster, scheme)
     lists = wb.add_worksheet("_选项")

@@ -362,3 +362,19 @@ def test_the_template_opens_on_its_guide_with_the_lists_hidden_and_last(tmp_path
     assert wb.active.title == "填写说明"
     assert wb["_选项"].sheet_state == "hidden"
     assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])
+
+
+def test_every_template_sheet_prints_what_it_is_with_page_numbers(tmp_path):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli import app
+
+    out = tmp_path / "模板.xlsx"
+    assert CliRunner().invoke(app, ["template", "--scheme", "zhujian", "-o", str(out), "--period", "2023-03"]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    for name in wb.sheetnames[1:-1]:  # the data sheets
+        ws = wb[name]
+        assert name in (ws.oddHeader.center.text or "") and "2023年3月" in ws.oddHeader.center.text, name
+        assert "&P" in (ws.oddFooter.center.text or ""), name
+        assert ws.print_title_rows, name
