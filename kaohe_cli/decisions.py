@@ -125,17 +125,20 @@ def displacement_remarks(conflicts: list[DecisionConflict], names: dict[str, str
     return out
 
 
-def apply_to_scores(scheme: Scheme, run: RunInfo, scores: pd.DataFrame, decisions: dict[str, dict]) -> pd.DataFrame:
+def apply_to_scores(scheme: Scheme, run: RunInfo, scores: pd.DataFrame, decisions: dict[str, dict],
+                    regraded: GradeResult | None = None) -> pd.DataFrame:
     """`scores` of a run as they stand after the committee's decisions: grades and 备注.
 
     Without decisions the scores are returned as they are. A run recorded before kaohe kept
-    its grading inputs only has its 并列待定 replaced by the decided grades.
+    its grading inputs only has its 并列待定 replaced by the decided grades. `regraded`: the
+    caller's `regrade_run` of the same run and decisions, if it has one.
     """
     if not decisions:
         return scores
     out = scores.copy()
     subjects = [str(s) for s in out["subject"]]
-    regraded = regrade_run(scheme, run, out, decisions)
+    if regraded is None:
+        regraded = regrade_run(scheme, run, out, decisions)
     if regraded is None:
         grades = [decisions[s]["grade"] if s in decisions and g == TIED else g for s, g in zip(subjects, out["grade"])]
         notes: dict[str, list[str]] = {}
@@ -402,7 +405,7 @@ def apply_to_result(result, options: dict, decisions: dict[str, dict]) -> list:
     scores = scores_frame(result)
     run = _Options(options)
     regraded = regrade_run(result.scheme, run, scores, decisions)
-    fixed = apply_to_scores(result.scheme, run, scores, decisions)
+    fixed = apply_to_scores(result.scheme, run, scores, decisions, regraded)
     by_subject = dict(zip((str(s) for s in fixed["subject"]), zip(fixed["grade"], fixed["remarks"])))
     table = result.table
     table["grade"] = [by_subject.get(str(s), (g, ""))[0] for s, g in zip(table.index, table["grade"])]

@@ -54,9 +54,9 @@ from kaohe_cli.fileout import check_target
 from kaohe_cli.packaged import templates_dir
 from kaohe_cli.decisions import apply_to_scores
 from kaohe_cli.period import Period, parse_period
-from kaohe_cli.run_scheme import resolve_ref, scheme_of_run, workspace_scheme
+from kaohe_cli.run_scheme import resolve_ref, scheme_matching, scheme_of_run, workspace_scheme
 from kaohe_cli.scheme import load_scheme
-from kaohe_cli.scheme.loader import builtin_ids, scheme_hash
+from kaohe_cli.scheme.loader import scheme_hash
 from kaohe_cli.scheme.model import Scheme
 from kaohe_cli.workdays import format_cn_date, format_cn_time, publicity_period, uncovered_years
 from kaohe_cli.writers import notices
@@ -893,13 +893,7 @@ def _source_scheme(source: Source, given: Scheme | None, cfg: Config, warnings: 
     if source.run is not None:
         return _run_scheme(source.run, given, cfg, warnings)
     summary = source.summary
-    candidates = [s for s in (given, workspace_scheme(cfg)) if s is not None and s.id == summary.scheme_id]
-    if not candidates and summary.scheme_id in builtin_ids():
-        candidates.append(load_scheme(summary.scheme_id))
-    for s in candidates:
-        if scheme_hash(s) == summary.scheme_hash:
-            return s
-    return candidates[0] if candidates else None
+    return scheme_matching(summary.scheme_id, summary.scheme_hash, given=given, workspace=workspace_scheme(cfg))
 
 
 def _stale_summary(db: Path, period: Period, source: Source) -> list[str]:

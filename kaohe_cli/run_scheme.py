@@ -22,7 +22,7 @@ from kaohe_cli.scheme import load_scheme
 from kaohe_cli.scheme.loader import builtin_ids, scheme_hash
 from kaohe_cli.scheme.model import Scheme
 
-__all__ = ["codes_within", "resolve_ref", "scheme_for", "scheme_of_run", "schemes_of_runs", "stored_scheme", "workspace_scheme"]
+__all__ = ["codes_within", "resolve_ref", "scheme_for", "scheme_matching", "scheme_of_run", "schemes_of_runs", "stored_scheme", "workspace_scheme"]
 
 
 def codes_within(target: Period) -> set[str]:
@@ -114,12 +114,19 @@ def scheme_of_run(run: RunInfo, *, given: Scheme | None = None, workspace: Schem
     stored = stored_scheme(run)
     if stored is not None:
         return stored
+    return scheme_matching(run.scheme_id, run.scheme_hash, given=given, workspace=workspace)
+
+
+def scheme_matching(scheme_id: str, content_hash: str, *, given: Scheme | None = None,
+                    workspace: Scheme | None = None) -> Scheme | None:
+    """Of the schemes at hand (given, the workspace's, the built-in one of that id), the one with
+    this id and content hash; else one with this id (edited since); else None."""
     candidates = [s for s in (given, workspace) if s is not None]
-    if run.scheme_id in builtin_ids():
-        candidates.append(load_scheme(run.scheme_id))
-    same_id = [s for s in candidates if s.id == run.scheme_id]
+    if scheme_id in builtin_ids():
+        candidates.append(load_scheme(scheme_id))
+    same_id = [s for s in candidates if s.id == scheme_id]
     for s in same_id:
-        if scheme_hash(s) == run.scheme_hash:
+        if scheme_hash(s) == content_hash:
             return s
     return same_id[0] if same_id else None
 
