@@ -1,3 +1,3 @@
-from kaohe_cli.cli import main
+from kaohe_cli.cli.main import main
 
 main()

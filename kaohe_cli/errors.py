@@ -123,9 +123,9 @@ def os_reason(exc: OSError) -> str:
 
 
 class PointsOverflow(KaoheError):
-    """An amount of points lies beyond the engine's exact range (`kaohe_cli.points.MAX_POINTS`).
+    """An amount of points lies beyond the engine's exact range (`kaohe_cli.domain.points.MAX_POINTS`).
 
     Raised instead of letting int64 micro-points wrap around. Input bounds
-    (`kaohe_cli.readers.values.LIMITS`) keep valid input far inside the range, so this names
+    (`kaohe_cli.read.values.LIMITS`) keep valid input far inside the range, so this names
     an input those checks did not see, or a bug; it is never silent.
     """

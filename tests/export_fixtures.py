@@ -26,7 +26,7 @@ import openpyxl
 import python_calamine
 
 try:  # the real shape, once readers/workbook.py exists
-    from kaohe_cli.readers.workbook import RawSheet
+    from kaohe_cli.read.workbook import RawSheet
 except ImportError:  # pragma: no cover - until then, the same fields
 
     @dataclass

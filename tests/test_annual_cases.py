@@ -12,7 +12,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from tests.cases.annual_cases import CASES
 from tests.helpers import write_book
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.packaged import sample_dir
 
 

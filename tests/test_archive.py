@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe_cli import archive as archive_mod
+from kaohe_cli.store import archive as archive_mod
 from kaohe_cli.errors import SeveralSchemes
-from kaohe_cli.archive import APPLICATION_ID, SCHEMA_VERSION, RunInfo, open_archive
+from kaohe_cli.store.archive import APPLICATION_ID, SCHEMA_VERSION, RunInfo, open_archive
 from kaohe_cli.errors import ArchiveError, ArchiveTooNew, NotFound
 from kaohe_cli.issues import error, warning
 

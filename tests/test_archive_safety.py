@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli import archive as archive_mod
-from kaohe_cli.cli import app
+from kaohe_cli.store import archive as archive_mod
+from kaohe_cli.cli.main import app
 from kaohe_cli.errors import ArchiveError
 from kaohe_cli.packaged import sample_dir
 

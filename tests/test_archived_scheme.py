@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.packaged import sample_dir
 
 ZHUJIAN = sample_dir() / "zhujian"

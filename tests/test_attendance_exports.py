@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kaohe_cli.errors import ConfigError, UnreadableFile
 from kaohe_cli.issues import Level
-from kaohe_cli.readers.attendance_exports import (
+from kaohe_cli.attendance.exports import (
     EXPORT_KINDS,
     AttendanceExport,
     _compact,
@@ -400,7 +400,7 @@ def test_detection_ignores_column_positions():
 @pytest.mark.parametrize("name", ["monthly", "daily", "wecom"])
 def test_through_the_project_workbook_reader(name, tmp_path):
     """The same files read by readers/workbook.read_workbook give the same result."""
-    workbook = pytest.importorskip("kaohe_cli.readers.workbook")
+    workbook = pytest.importorskip("kaohe_cli.read.workbook")
     grid = ALL_EXPORTS[name][0]()
     path = grid.save(tmp_path / "导出.xlsx")
     [sheet] = workbook.read_workbook(path).sheets

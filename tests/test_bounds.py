@@ -26,13 +26,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.engine import ledger as L
 from kaohe_cli.errors import PointsOverflow, SchemeError
 from kaohe_cli.issues import Level
-from kaohe_cli.points import MAX_MICRO, MAX_POINTS, check_ledger, int_micro, micro_array, to_micro
-from kaohe_cli.readers import values as V
-from kaohe_cli.readers.attendance_exports import read_export
+from kaohe_cli.domain.points import MAX_MICRO, MAX_POINTS, check_ledger, int_micro, micro_array, to_micro
+from kaohe_cli.read import values as V
+from kaohe_cli.attendance.exports import read_export
 from kaohe_cli.scheme import builtin_ids, load_scheme
 from kaohe_cli.scheme import model as M
 from kaohe_cli.scheme.loader import MAX_TOML_BYTES, builtin_text, nesting_too_deep, parse_scheme

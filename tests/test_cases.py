@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from kaohe_cli.points import fmt_cents, fmt_micro
+from kaohe_cli.domain.points import fmt_cents, fmt_micro
 from kaohe_cli.scheme import load_scheme
-from kaohe_cli.scoring import score_file
+from kaohe_cli.app.score import score_file
 from kaohe_cli.text import norm
 from tests.helpers import write_book
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from tests.helpers import write_book
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli.issues import Issue, error
-from kaohe_cli.normalize import Roster, get, gid, read_ratings, read_roster, text, where, yes_no
-from kaohe_cli.pipeline import _person_resolver
+from kaohe_cli.normalize.frames import Roster, get, gid, read_ratings, read_roster, text, where, yes_no
+from kaohe_cli.app.prepare import _person_resolver
 from kaohe_cli.text import a1, norm
-from kaohe_cli.readers import values as V
-from kaohe_cli.readers.tables import Table
+from kaohe_cli.read import values as V
+from kaohe_cli.read.tables import Table
 
 COLUMNS = ["工号", "姓名", "科室", "类别", "分管领导", "职务", "岗位", "参评", "参加工作时间", "入职日期", "年休假天数"]
 

@@ -7,7 +7,7 @@ encoding lacks. These run `python -m kaohe_cli` as a real process, the way
 60 columns, stdout and stderr redirected to a file that is then decoded as GBK (strictly: the
 file must open in Notepad or WPS).
 
-Required (kaohe_cli/commands/_ui.py):
+Required (kaohe_cli/cli/_ui.py):
 - every issue's level, location, text and hint on one line, whole; nothing ends in "…";
 - a character outside GBK (✓, a rare name character such as 𠀀, an emoji) gets a readable
   stand-in (√, ?) and never a UnicodeEncodeError;
@@ -253,7 +253,7 @@ def test_schemes_export_is_utf8_and_loads_back(here):
 
 
 def test_fallback_handler():
-    from kaohe_cli.commands._ui import ERRORS
+    from kaohe_cli.cli._ui import ERRORS
 
     assert "✓ ✗ → … 张\U00020000\U0001F600".encode("gbk", ERRORS).decode("gbk") == "√ × → … 张??"
     assert "✓ ✗ → … — 张".encode("ascii", ERRORS).decode("ascii") == "OK x -> ... -- ?"
@@ -333,7 +333,7 @@ def _columns_of(output: str, count: int) -> list[str]:
 def test_issue_table_on_a_terminal_folds_every_cell(monkeypatch, width):
     from rich.console import Console
 
-    from kaohe_cli.commands import _ui
+    from kaohe_cli.cli import _ui
     from kaohe_cli.issues import error, warning
 
     long_location = "2023年第一季度各科室干部职工考核数据（修订稿）.xlsx:奖惩!C12"
@@ -358,7 +358,7 @@ def test_issue_table_on_a_terminal_folds_every_cell(monkeypatch, width):
 def test_a_narrow_terminal_gets_plain_lines(monkeypatch):
     from rich.console import Console
 
-    from kaohe_cli.commands import _ui
+    from kaohe_cli.cli import _ui
     from kaohe_cli.issues import error
 
     buf = io.StringIO()

@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
-from kaohe_cli.decisions import similar_subjects
+from kaohe_cli.cli.main import app
+from kaohe_cli.app.decide import similar_subjects
 from tests.helpers import write_book
 
 

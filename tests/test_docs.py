@@ -17,7 +17,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {"COLUMNS": "400"}  # wide enough that no help line is wrapped

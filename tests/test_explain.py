@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.archive import open_archive
-from kaohe_cli.cli import app
+from kaohe_cli.store.archive import open_archive
+from kaohe_cli.cli.main import app
 from tests.helpers import write_book
 from tests.test_result_workbook import CAIZHENG_SHEETS
 
@@ -218,9 +218,9 @@ def _all_cases():
 def test_explanation_accounts_for_every_ledger_line_once(case, tmp_path):
     """For every subject of every hand case: each archived line is in exactly one group, and the
     counted, non-annual lines add up to the exact total."""
-    from kaohe_cli.explain import explain
+    from kaohe_cli.app.explain import explain
     from kaohe_cli.scheme import load_scheme
-    from kaohe_cli.scoring import archive_result, score_file
+    from kaohe_cli.app.score import archive_result, score_file
 
     src = write_book(tmp_path / f"{case['id']}.xlsx", case["sheets"])
     scored = score_file(src, load_scheme(case["scheme"]), case["period"])

@@ -25,7 +25,7 @@ import pytest
 import python_calamine
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 
 from export_fixtures import (
     DINGTALK_LEAVE_HOURS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kaohe_cli import annual
+from kaohe_cli.engine import annual
 from kaohe_cli.engine.grading import apply_grade_action
 from kaohe_cli.scheme.model import Grade, Grading, Rule
 

@@ -26,7 +26,7 @@ import pytest
 import xlsxwriter
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from tests.helpers import fail_sheet_in_reading, write_book
 
 TIME_BOUND = 10.0  # seconds per command; generous on purpose

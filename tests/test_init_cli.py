@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
-from kaohe_cli.config import load_config
+from kaohe_cli.cli.main import app
+from kaohe_cli.app.config import load_config
 from kaohe_cli.scheme.loader import builtin_text
 
 runner = CliRunner()

@@ -21,8 +21,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
-from kaohe_cli.commands._ui import safe_json, safe_text
+from kaohe_cli.cli.main import app
+from kaohe_cli.cli._ui import safe_json, safe_text
 from tests.helpers import write_book
 
 LINK = '=HYPERLINK("http://x","y")'

@@ -25,10 +25,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
-from kaohe_cli.config import load_config
-from kaohe_cli.notice_build import NoticeOptions, make_notices, safe_filename
-from kaohe_cli.writers import notices
+from kaohe_cli.cli.main import app
+from kaohe_cli.app.config import load_config
+from kaohe_cli.app.notice import NoticeOptions, make_notices, safe_filename
+from kaohe_cli.write import notices
 from tests.helpers import write_book
 
 TITLE_FONT = "方正小标宋简体"
@@ -409,7 +409,7 @@ def test_user_templates_dir_is_used_and_confined_to_the_workspace(ws):
 
 
 def notices_dir() -> Path:
-    from kaohe_cli.notice_build import builtin_templates_dir
+    from kaohe_cli.app.notice import builtin_templates_dir
 
     return builtin_templates_dir()
 
@@ -489,7 +489,7 @@ def test_ties_take_the_committee_decision_and_ungraded_people_are_left_out(ws):
     import json
     import sqlite3
 
-    from kaohe_cli.archive import open_archive
+    from kaohe_cli.store.archive import open_archive
 
     with sqlite3.connect(ws / "kaohe.db") as conn:
         conn.execute("UPDATE scores SET grade = '并列待定' WHERE subject IN ('1001', '1002')")

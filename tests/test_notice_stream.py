@@ -34,11 +34,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kaohe_cli import notice_build
-from kaohe_cli.cli import app
-from kaohe_cli.config import load_config
-from kaohe_cli.notice_build import NoticeOptions, make_notices, safe_filename
-from kaohe_cli.writers import notices
+from kaohe_cli.app import notice as notice_build
+from kaohe_cli.cli.main import app
+from kaohe_cli.app.config import load_config
+from kaohe_cli.app.notice import NoticeOptions, make_notices, safe_filename
+from kaohe_cli.write import notices
 from tests.helpers import write_book
 from tests.test_notice_cli import INIT, ZHUJIAN
 from tests.test_notices_render import CONTEXTS, FEEDBACK, TALK

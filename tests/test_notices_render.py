@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli.errors import ConverterMissing, KaoheError, TemplateError
-from kaohe_cli.writers import notices
-from kaohe_cli.writers.notices import (
+from kaohe_cli.write import notices
+from kaohe_cli.write.notices import (
     CONTEXT_KEYS,
     TEMPLATE_FILES,
     docx_to_html,

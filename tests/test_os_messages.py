@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.errors import os_reason
-from kaohe_cli.fileout import _not_written
+from kaohe_cli.write.fileout import _not_written
 from kaohe_cli.packaged import sample_dir
 
 _WORD = re.compile(r"[A-Za-z]{3,}")

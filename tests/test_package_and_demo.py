@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kaohe_cli.packaged import sample_dir, templates_dir
-from kaohe_cli.writers.notices import TEMPLATE_FILES
+from kaohe_cli.write.notices import TEMPLATE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kaohe_cli"

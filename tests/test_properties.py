@@ -1,7 +1,7 @@
 """Properties of scoring that hold for every input, checked on small generated workbooks.
 
 Inputs are generated for three schemes (caizheng monthly, zhujian monthly, jinjiang quarterly),
-written to a real .xlsx and scored through `kaohe_cli.scoring.score_file`, exactly as
+written to a real .xlsx and scored through `kaohe_cli.app.score.score_file`, exactly as
 `kaohe score` does. Each property keeps to at most 25 examples.
 
 Properties (from shared/SCHEMES.md, "Rules shared by every scheme"):
@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli.errors import InputErrors
-from kaohe_cli.points import SCALE
+from kaohe_cli.domain.points import SCALE
 from kaohe_cli.scheme import load_scheme
-from kaohe_cli.scoring import score_file
+from kaohe_cli.app.score import score_file
 from tests.helpers import write_book
 
 PROPS = settings(
@@ -340,7 +340,7 @@ def _values(path: Path) -> dict[str, list[tuple]]:
 @settings(PROPS, max_examples=10)
 @given(any_input())
 def test_scoring_the_same_file_twice_gives_the_same_workbook(case):
-    from kaohe_cli.scoring import write_outputs
+    from kaohe_cli.app.score import write_outputs
 
     sid, sheets = case
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@ import json
 
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from tests.helpers import write_book
 
 ROSTER = [["工号", "姓名", "科室", "类别", "分管领导", "参评"], ["9001", "钱局", "局领导", None, None, "否"]] + [

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import openpyxl
 
-from kaohe_cli.contract import SHEETS, header_keys, sheet_spec
+from kaohe_cli.domain.vocabulary import SHEETS, header_keys, sheet_spec
 from kaohe_cli.issues import Level
-from kaohe_cli.readers.tables import find_sheet, read_table, sheet_candidates
-from kaohe_cli.readers.workbook import RawSheet, Workbook, read_workbook
+from kaohe_cli.read.tables import find_sheet, read_table, sheet_candidates
+from kaohe_cli.read.workbook import RawSheet, Workbook, read_workbook
 
 N = None
 

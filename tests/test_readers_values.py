@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli.issues import Level
-from kaohe_cli.readers.values import parse_date, parse_id, parse_number
+from kaohe_cli.read.values import parse_date, parse_id, parse_number
 
 WHERE = {"file": "月报.xlsx", "sheet": "考勤", "cell": "C7"}
 
@@ -181,7 +181,7 @@ def test_parse_number_says_what_nan_and_infinity_are_in_chinese(raw, said):
 
 
 def test_beyond_limit_names_the_cell_the_value_and_the_bound():
-    from kaohe_cli.readers.values import LIMITS, beyond_limit, count_why
+    from kaohe_cli.read.values import LIMITS, beyond_limit, count_why
 
     assert beyond_limit(Decimal(LIMITS["count"]), LIMITS["count"], why=count_why(), **WHERE) is None
     issue = beyond_limit(1e308, LIMITS["count"], why=count_why(), column="迟到", **WHERE)
@@ -192,8 +192,8 @@ def test_beyond_limit_names_the_cell_the_value_and_the_bound():
 
 
 def test_days_limit_is_the_days_of_the_period():
-    from kaohe_cli.period import Period
-    from kaohe_cli.readers.values import LIMITS, days_limit, days_why
+    from kaohe_cli.domain.period import Period
+    from kaohe_cli.read.values import LIMITS, days_limit, days_why
 
     assert days_limit(Period(2023, "month", 2)) == 28 and days_limit(Period(2024, "month", 2)) == 29
     assert days_limit(Period(2023, "month", 3)) == 31 == LIMITS["month"]
@@ -206,7 +206,7 @@ def test_days_limit_is_the_days_of_the_period():
 def test_beyond_is_vectorised_and_catches_nan_and_infinity():
     import numpy as np
 
-    from kaohe_cli.readers.values import beyond
+    from kaohe_cli.read.values import beyond
 
     mask = beyond(np.array([0, 31, 31.5, -32, np.nan, np.inf, -np.inf]), 31)
     assert mask.tolist() == [False, False, True, True, True, True, True]

@@ -31,8 +31,8 @@ import pytest
 import xlsxwriter
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
-from kaohe_cli.fileout import remove_stale_temps
+from kaohe_cli.cli.main import app
+from kaohe_cli.write.fileout import remove_stale_temps
 from tests.helpers import write_book
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def small_book(path: Path) -> Path:
 
 def kaohe(cwd: Path, *args: str, hold: str = "", **popen) -> subprocess.Popen:
     """`python -m kaohe_cli ARGS` in `cwd`, as a separate process; `hold` names a point where
-    it stops and says `KAOHE-HOLD <point>` on stderr (kaohe_cli.fileout.hold_for_tests)."""
+    it stops and says `KAOHE-HOLD <point>` on stderr (kaohe_cli.write.fileout.hold_for_tests)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
                PYTHONIOENCODING="utf-8", COLUMNS="200")
     if hold:

@@ -38,7 +38,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.scheme import load_scheme, scheme_hash
 from tests.helpers import write_book
 
@@ -501,7 +501,7 @@ def _all_cases():
 @pytest.mark.parametrize("case", _all_cases())
 def test_every_hand_case_workbook_is_traceable(case, tmp_path):
     """For every hand case: sources are real cells, counted 明细 lines add up to 总分, no formulas."""
-    from kaohe_cli.scoring import score_file, write_outputs
+    from kaohe_cli.app.score import score_file, write_outputs
 
     src = write_book(tmp_path / f"{case['id']}.xlsx", case["sheets"])
     scored = score_file(src, load_scheme(case["scheme"]), case["period"])
@@ -541,8 +541,8 @@ def _values(path: Path) -> dict[str, list[list]]:
 def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, monkeypatch):
     """Sheets above `BIG` rows are written plainly (no per-cell styles) for speed; every value,
     text and type must be what the styled path writes — formula-like names stay text."""
-    from kaohe_cli.scoring import score_file
-    from kaohe_cli.writers import result_xlsx
+    from kaohe_cli.app.score import score_file
+    from kaohe_cli.write import result_xlsx
 
     if source == "caizheng-hand-case":
         path = write_book(tmp_path / "2023-05.xlsx", CAIZHENG_SHEETS)
@@ -568,7 +568,7 @@ def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, m
 def test_rows_with_wrapped_text_get_the_height_they_need(tmp_path):
     """A 备注 longer than its 40-character column wraps: its row is made tall enough, so the
     text does not overlap the rows below (Excel and WPS do not grow such rows by themselves)."""
-    from kaohe_cli.writers.result_xlsx import LINE_HEIGHT, _wrapped_lines
+    from kaohe_cli.write.result_xlsx import LINE_HEIGHT, _wrapped_lines
 
     assert _wrapped_lines("短", 40) == 1
     assert _wrapped_lines("与3人同分并列于「好」名额边缘（彭梅菊：名额8人），待集体研究决定", 40) == 2
@@ -576,8 +576,8 @@ def test_rows_with_wrapped_text_get_the_height_they_need(tmp_path):
     import openpyxl
 
     from kaohe_cli.packaged import sample_dir
-    from kaohe_cli.scoring import score_file
-    from kaohe_cli.writers.result_xlsx import write_result
+    from kaohe_cli.app.score import score_file
+    from kaohe_cli.write.result_xlsx import write_result
 
     scored = score_file(sample_dir() / "caizheng" / "2023-01.xlsx", load_scheme("caizheng"), None)
     out = tmp_path / "r.xlsx"
@@ -596,8 +596,8 @@ def test_every_sheet_prints_the_unit_and_what_it_is_in_its_header(tmp_path):
     import openpyxl
 
     from kaohe_cli.packaged import sample_dir
-    from kaohe_cli.scoring import score_file
-    from kaohe_cli.writers.result_xlsx import write_result
+    from kaohe_cli.app.score import score_file
+    from kaohe_cli.write.result_xlsx import write_result
 
     scored = score_file(sample_dir() / "caizheng" / "2023-01.xlsx", load_scheme("caizheng"), None,
                         unit_name="某某市财政局")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.scheme import builtin_ids, load_scheme, scheme_hash
 from kaohe_cli.scheme.loader import builtin_text, parse_scheme
 from tests.helpers import write_book

@@ -1,6 +1,6 @@
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 
 
 def test_help_is_chinese():
@@ -22,12 +22,12 @@ def _fresh(code: str) -> str:
 def test_help_renderer_is_loaded_only_for_help_and_then_in_chinese():
     """A plain command does not pay for typer's help renderer; help still has Chinese panels."""
     plain = _fresh(
-        "import sys\nfrom kaohe_cli.cli import app\n"
+        "import sys\nfrom kaohe_cli.cli.main import app\n"
         "try:\n    app(['schemes', 'list'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
         "print('LOADED' if 'typer.rich_utils' in sys.modules else 'NOT LOADED')"
     )
     assert plain.rstrip().endswith("NOT LOADED")
-    shown = _fresh("from kaohe_cli.cli import app\napp(['score', '--help'], prog_name='kaohe')")
+    shown = _fresh("from kaohe_cli.cli.main import app\napp(['score', '--help'], prog_name='kaohe')")
     assert "选项" in shown and "参数" in shown and "显示帮助后退出" in shown
     assert "Options" not in shown and "Arguments" not in shown
 
@@ -38,7 +38,7 @@ def test_after_import_hook_runs_only_for_its_module_even_with_a_shared_loader(tm
     import sys
     import zipfile
 
-    from kaohe_cli.cli import _AfterImport
+    from kaohe_cli.cli.main import _AfterImport
 
     archive = tmp_path / "pkgs.zip"
     with zipfile.ZipFile(archive, "w") as z:

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from kaohe_cli.scheme import load_scheme
 from tests.helpers import write_book
 
@@ -353,7 +353,7 @@ def test_the_template_opens_on_its_guide_with_the_lists_hidden_and_last(tmp_path
     import openpyxl
     from typer.testing import CliRunner
 
-    from kaohe_cli.cli import app
+    from kaohe_cli.cli.main import app
 
     out = tmp_path / "模板.xlsx"
     assert CliRunner().invoke(app, ["template", "--scheme", "caizheng", "-o", str(out)]).exit_code == 0
@@ -368,7 +368,7 @@ def test_every_template_sheet_prints_what_it_is_with_page_numbers(tmp_path):
     import openpyxl
     from typer.testing import CliRunner
 
-    from kaohe_cli.cli import app
+    from kaohe_cli.cli.main import app
 
     out = tmp_path / "模板.xlsx"
     assert CliRunner().invoke(app, ["template", "--scheme", "zhujian", "-o", str(out), "--period", "2023-03"]).exit_code == 0

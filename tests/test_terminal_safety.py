@@ -3,7 +3,7 @@
 A workbook cell holding `_x001B_[2J` is a real ESC once read. Printed raw, a name, a 科室, a
 事项, a 事由, a 文号, a sheet or file name could clear the screen (`ESC [2J`), retitle the
 window (`ESC ]0;…BEL`), start a sequence with the one-character C1 CSI (U+009B), or reverse
-the text after it (U+202E). Required (kaohe_cli/commands/_ui.py, kaohe_cli/text.py):
+the text after it (U+202E). Required (kaohe_cli/cli/_ui.py, kaohe_cli/text.py):
 
 - no raw control character (C0 but newline, DEL, C1) and no raw bidirectional control in
   anything printed, stdout or stderr, plain lines, tables, trees, error panels, whatever the
@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
+from kaohe_cli.cli.main import app
 from tests.helpers import write_book
 
 REPO = Path(__file__).resolve().parent.parent
@@ -210,7 +210,7 @@ def test_terminal_safe_escapes_every_kind_and_keeps_the_rest():
 def test_safe_rich_text_keeps_styles_on_the_same_characters():
     from rich.text import Text
 
-    from kaohe_cli.commands._ui import safe_rich_text
+    from kaohe_cli.cli._ui import safe_rich_text
 
     text = Text("ab" + CLEAR + "cd")
     text.stylize("bold", 1, 3)  # "b" and the ESC
@@ -227,7 +227,7 @@ def test_safe_rich_text_keeps_styles_on_the_same_characters():
 
 
 def _terminal(width: int = 100):
-    from kaohe_cli.commands._ui import SafeConsole
+    from kaohe_cli.cli._ui import SafeConsole
 
     buf = io.StringIO()
     return SafeConsole(file=buf, force_terminal=True, color_system="truecolor", width=width,
@@ -259,7 +259,7 @@ def test_safe_console_escapes_markup_text_tables_trees_and_rules():
 
 def test_the_consoles_of_every_command_are_safe(capsys):
     """What a command prints without `escape` (a value in markup by mistake) is escaped all the same."""
-    from kaohe_cli.commands._ui import console, err_console
+    from kaohe_cli.cli._ui import console, err_console
 
     console.print(f"[bold]{NAME1}[/] {DEPT2}")
     err_console.print(NAME2, REASON)
@@ -272,7 +272,7 @@ def test_a_listing_table_is_laid_out_on_the_escaped_text():
     """Cells are escaped before the table measures them: every row of the table is as wide as its border."""
     from rich.cells import cell_len
 
-    from kaohe_cli.commands._ui import Listing
+    from kaohe_cli.cli._ui import Listing
 
     con, buf = _terminal(100)
     t = Listing(NAME1, ["姓名", "科室", "事由"], short=["姓名"])
@@ -287,7 +287,7 @@ def test_a_listing_table_is_laid_out_on_the_escaped_text():
 
 
 def test_print_issues_plain_lines(monkeypatch):
-    from kaohe_cli.commands import _ui
+    from kaohe_cli.cli import _ui
     from kaohe_cli.issues import error
 
     con, buf = _terminal(60)  # narrow: plain lines, in colour
@@ -303,7 +303,7 @@ def test_print_issues_plain_lines(monkeypatch):
 
 
 def test_print_json_escapes_c1_and_bidi(capsysbinary):
-    from kaohe_cli.commands._ui import print_json
+    from kaohe_cli.cli._ui import print_json
 
     data = {"name": NAME2, "dept": DEPT2, "note": LOG_NOTE, "all": TITLE + DEL + "\u2028\u200f", NAME1: [REASON]}
     print_json(data)

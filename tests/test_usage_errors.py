@@ -1,6 +1,6 @@
 """Command-line usage errors are Chinese, exit with code 2, and name what is wrong.
 
-click/typer build these messages in English; kaohe_cli/commands/_usage.py translates them
+click/typer build these messages in English; kaohe_cli/cli/_usage.py translates them
 where they are shown, through typer's rich error panel and through the plain path alike.
 """
 
@@ -18,8 +18,8 @@ import typer
 import typer.core
 from typer.testing import CliRunner
 
-from kaohe_cli.cli import app
-from kaohe_cli.commands._usage import EXCEL_HINT
+from kaohe_cli.cli.main import app
+from kaohe_cli.cli._usage import EXCEL_HINT
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -261,7 +261,7 @@ def test_help_names_value_types_in_chinese_and_the_root_help_fits_80_columns():
     one-line description of kaohe does not leave its 。 alone on a line."""
     from typer.testing import CliRunner
 
-    from kaohe_cli.cli import app
+    from kaohe_cli.cli.main import app
 
     res = CliRunner().invoke(app, ["explain", "--help"], env={"COLUMNS": "100"})
     assert res.exit_code == 0

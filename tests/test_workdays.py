@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe_cli.errors import ConfigError, UsageError
-from kaohe_cli.workdays import (
+from kaohe_cli.domain.workdays import (
     count_workdays,
     format_cn_date,
     is_workday,

@@ -189,12 +189,12 @@ def child_stages(file: Path, runs: int, workdir: Path, out_json: Path, shape_out
     t0 = time.perf_counter()
     from kaohe_cli import __version__
     from kaohe_cli.engine.core import score_period
-    from kaohe_cli.period import parse_period
-    from kaohe_cli.pipeline import prepare
-    from kaohe_cli.readers import read_workbook
+    from kaohe_cli.domain.period import parse_period
+    from kaohe_cli.app.prepare import prepare
+    from kaohe_cli.read import read_workbook
     from kaohe_cli.scheme import load_scheme, scheme_hash
-    from kaohe_cli.scoring import Scored, archive_result, count_workdays
-    from kaohe_cli.writers.result_xlsx import RunInfo, write_result
+    from kaohe_cli.app.score import Scored, archive_result, count_workdays
+    from kaohe_cli.write.result_xlsx import RunInfo, write_result
 
     import_s = time.perf_counter() - t0
     scheme = load_scheme(SCHEME)
@@ -248,7 +248,7 @@ def _compare_writer_paths(result, run, plain: Path, styled: Path) -> dict:
     every cell of every sheet (value and type, as calamine reads them)."""
     import python_calamine
 
-    from kaohe_cli.writers import result_xlsx
+    from kaohe_cli.write import result_xlsx
 
     saved = result_xlsx.BIG
     result_xlsx.BIG = 10**12

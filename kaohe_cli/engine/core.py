@@ -27,15 +27,15 @@ from kaohe_cli.engine.grading import (
     group_labels,
 )
 from kaohe_cli.issues import Issue, note, warning
-from kaohe_cli.period import Period
-from kaohe_cli.points import fmt_micro, round_micro_to_cents, to_micro
+from kaohe_cli.domain.period import Period
+from kaohe_cli.domain.points import fmt_micro, round_micro_to_cents, to_micro
 from kaohe_cli.scheme.model import Component, Rule, Scheme
 from kaohe_cli.text import norm, num
 
 
 @dataclass
 class Prepared:
-    """Everything the engine needs, produced by `kaohe_cli.events`."""
+    """Everything the engine needs, produced by `kaohe_cli.events.build`."""
 
     scheme: Scheme
     period: Period

@@ -1,11 +1,11 @@
 """The ledger frame: one row per (event, recipient) or per adjustment, every point on a line.
 
-Points are int64 micro-points (`kaohe_cli.points.SCALE`). The sum of `points` over the
+Points are int64 micro-points (`kaohe_cli.domain.points.SCALE`). The sum of `points` over the
 lines with `counted` set is exactly a subject's unrounded period total.
 
 Points never wrap: `make` refuses a `points` value that is NaN, infinite or beyond
-±`kaohe_cli.points.MAX_MICRO`, and `concat` refuses a ledger whose magnitudes sum beyond it
-(`kaohe_cli.points.check_ledger`), both with `kaohe_cli.errors.PointsOverflow`. Every sum the
+±`kaohe_cli.domain.points.MAX_MICRO`, and `concat` refuses a ledger whose magnitudes sum beyond it
+(`kaohe_cli.domain.points.check_ledger`), both with `kaohe_cli.errors.PointsOverflow`. Every sum the
 engine takes is of lines of such a ledger, so it stays within int64.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kaohe_cli.points import MAX_MICRO, check_ledger, int_micro, overflow
+from kaohe_cli.domain.points import MAX_MICRO, check_ledger, int_micro, overflow
 
 # Column order of the ledger. `kind` is one of:
 #   base      a deduction component's maximum (满分)

@@ -1,6 +1,6 @@
 """Load a scheme by built-in id or from a TOML path, with located Chinese errors.
 
-Also the TOML reading shared with `kaohe.toml` (`kaohe_cli.config`): `read_toml_file` and
+Also the TOML reading shared with `kaohe.toml` (`kaohe_cli.app.config`): `read_toml_file` and
 `toml_data` refuse a file over `MAX_TOML_BYTES` or nested deeper than `MAX_TOML_DEPTH` before
 parsing it, and turn every tomllib and pydantic error into Chinese (`syntax_reason`,
 `pydantic_message`): no English from either library reaches the user.

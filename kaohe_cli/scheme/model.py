@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 
-from kaohe_cli.points import shown
+from kaohe_cli.domain.points import shown
 from kaohe_cli.text import norm, num
 
 Num = Decimal

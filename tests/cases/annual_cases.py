@@ -1,7 +1,7 @@
 """Hand-computed acceptance cases for the annual aggregation (`kaohe quota --year`).
 
 Written from shared/SCHEMES.md and shared/DESIGN.md only, never from the implementation
-(kaohe_cli/annual.py, kaohe_cli/engine/).  Each case lists its periods (one workbook each),
+(kaohe_cli/engine/annual.py, kaohe_cli/engine/).  Each case lists its periods (one workbook each),
 scored into one archive with `kaohe score`, then one or more `kaohe quota --year` runs with
 their options and the expected JSON: every subject's `total` (2-decimal text) and `grade`
 (建议等次 text; a person with none of the annual grades gets the default 称职, a unit ""), and, where given, `ties` (the subjects that must

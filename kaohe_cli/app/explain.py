@@ -1,0 +1,125 @@
+"""Every point of one subject's score, from the archive, grouped for reading aloud."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from kaohe_cli.store.archive import open_archive
+from kaohe_cli.app.decide import decided_scores
+from kaohe_cli.errors import NotFound
+from kaohe_cli.text import norm, num
+
+
+@dataclass
+class Group:
+    title: str
+    total: str
+    lines: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Explanation:
+    subject: str
+    name: str
+    dept: str
+    period: str
+    scheme_name: str
+    run_id: int
+    created_at: str
+    total: str
+    exact: str
+    rank: int
+    grade: str
+    remarks: str
+    groups: list[Group]
+    units: dict[str, str] = field(default_factory=dict)  # item → unit (次, 天, 项…) where the scheme is at hand
+
+
+def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanation:
+    with open_archive(db, readonly=True) as arc:
+        run = arc.latest_run(period, scheme_id)
+        if run is None:
+            raise NotFound(f"档案中没有 {period} 的评分记录", "请先运行 kaohe score，或用 kaohe history 查看已有的考核期")
+        scores = decided_scores(arc, run, arc.scores(run.id))
+        row = _find(scores, who)
+        ledger = arc.ledger(run.id, row["subject"])
+    comps = list((row.get("components") or {}).keys())
+    groups: list[Group] = []
+    counted = _counted(ledger)
+    for c in comps:
+        part = ledger[(ledger["component"] == c) & counted & ~ledger["annual"].astype(bool)]
+        score = (row["components"] or {}).get(c, "0")
+        weighted = sum((Decimal(p or "0") for p in part["points"]), Decimal(0))
+        shown = score if weighted == Decimal(score) else f"{score}（加权后 {num(weighted)}）"
+        groups.append(Group(f"考核项目：{c}", shown, _lines(part)))
+    outside = ledger[(ledger["component"] == "") & counted & ~ledger["annual"].astype(bool)]
+    bonus = outside[outside["kind"].isin(["bonus", "cap"]) & (outside["category"] != "扣分")]
+    if len(bonus):
+        groups.append(Group("加分", row.get("bonus") or "0", _lines(bonus)))
+    ded = outside[~outside.index.isin(bonus.index) & (outside["kind"] != "marker")]
+    if len(ded):
+        groups.append(Group("扣分（不属于考核项目）", "-" + (row.get("deduction") or "0"), _lines(ded)))
+    # Each ledger line is shown once: a marker already listed under its component (e.g. 弄虚作假
+    # naming the component it zeroes) is not repeated among the markers.
+    shown = ledger.index[(ledger["component"] != "") & ledger["component"].isin(comps) & counted
+                         & ~ledger["annual"].astype(bool)]
+    markers = ledger[(ledger["kind"] == "marker") & ~ledger.index.isin(shown)]
+    if len(markers):
+        groups.append(Group("记录事项（不直接计分）", "", _lines(markers)))
+    annual = ledger[ledger["annual"].astype(bool) & ~ledger.index.isin(markers.index)]
+    if len(annual):
+        groups.append(Group("年终计分事项（不计入本期总分）", "", _lines(annual)))
+    dropped = ledger[~counted & ~ledger["annual"].astype(bool) & ~ledger.index.isin(markers.index)]
+    if len(dropped):
+        groups.append(Group("未计分", "", _lines(dropped)))
+    extra = row.get("extra") or {}
+    from kaohe_cli.app.run_scheme import scheme_of_run
+
+    scheme = scheme_of_run(run)
+    units = {it.name: it.unit for it in scheme.items} if scheme is not None else {}
+    return Explanation(
+        subject=row["subject"], name=row.get("name") or "", dept=row.get("dept") or "", period=run.period,
+        scheme_name=run.scheme_name, run_id=run.id, created_at=run.created_at, total=row["total"],
+        exact=extra.get("exact", row["total"]), rank=int(row["rank"]), grade=row.get("grade") or "",
+        remarks=row.get("remarks") or "", groups=groups, units=units,
+    )
+
+
+def _counted(ledger: pd.DataFrame) -> pd.Series:
+    if "counted" in ledger.columns:
+        return ledger["counted"].map(lambda v: str(v).lower() in ("1", "true", "是"))
+    return pd.Series(True, index=ledger.index)
+
+
+def _find(scores: pd.DataFrame, who: str) -> dict:
+    key = norm(who)
+    hit = scores[scores["subject"].map(norm) == key]
+    if hit.empty:
+        hit = scores[scores["name"].map(norm) == key]
+    if hit.empty:
+        raise NotFound(f"该期评分记录中没有「{who}」", "请用工号、姓名或单位名称；可用 kaohe history 查看")
+    if len(hit) > 1:
+        opts = "、".join(f"{n}（{s}）" for s, n in zip(hit["subject"], hit["name"]))
+        raise NotFound(f"「{who}」有{len(hit)}人重名：{opts}", "请改用工号")
+    return hit.iloc[0].to_dict()
+
+
+_ORDER = {"base": 0, "rated": 0, "input": 1, "band": 1, "deduction": 2, "bonus": 2, "marker": 3, "clip": 4,
+          "zero": 5, "floor": 6, "cap": 7, "weight": 8}
+
+
+def _lines(frame: pd.DataFrame) -> list[dict]:
+    out = []
+    if len(frame):
+        frame = frame.assign(_o=frame["kind"].map(_ORDER).fillna(9)).sort_values("_o", kind="mergesort").drop(columns="_o")
+    for rec in frame.to_dict("records"):
+        out.append({k: ("" if v is None else v) for k, v in rec.items()})
+    return out
+
+
+def plus(d: str) -> str:
+    v = Decimal(d or "0")
+    return f"+{d}" if v > 0 else d

@@ -1,1 +1,0 @@
-"""Writers: graded workbooks, the archive and the docx notices."""
