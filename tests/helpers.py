@@ -32,7 +32,7 @@ def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
 
 def fail_sheet_in_reading(monkeypatch, sheet: str, detail: str = "bad row") -> None:
     """Make calamine fail on one sheet (whichever thread parses it), as a corrupt part would."""
-    from kaohe_cli.read import workbook as W
+    from kaohe_cli.read import calamine as W
 
     real = W._calamine_sheet
 

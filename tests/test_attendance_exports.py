@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 
 from kaohe_cli.errors import ConfigError, UnreadableFile
 from kaohe_cli.issues import Level
+from kaohe_cli.attendance.daytext import parse_day_text as _parse_day_text
 from kaohe_cli.attendance.exports import (
     EXPORT_KINDS,
     AttendanceExport,
-    _compact,
-    _parse_day_text,
-    _round_half_day,
     detect_export,
     read_export,
 )
+from kaohe_cli.attendance.values import compact_cells as _compact
+from kaohe_cli.attendance.values import round_half_day as _round_half_day
 
 from export_fixtures import (
     DINGTALK_LEAVE_HOURS,

@@ -27,7 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kaohe_cli.cli.main import app
-from kaohe_cli.engine import ledger as L
+from kaohe_cli.events import ledger as L
 from kaohe_cli.errors import PointsOverflow, SchemeError
 from kaohe_cli.issues import Level
 from kaohe_cli.domain.points import MAX_MICRO, MAX_POINTS, check_ledger, int_micro, micro_array, to_micro

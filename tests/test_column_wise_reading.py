@@ -10,8 +10,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaohe_cli.issues import Issue, error
-from kaohe_cli.normalize.frames import Roster, get, gid, read_ratings, read_roster, text, where, yes_no
+from kaohe_cli.issues import Issue, Level, error
+from kaohe_cli.normalize.cells import get, gid, text, where, yes_no
+from kaohe_cli.normalize.ratings import read_ratings
+from kaohe_cli.normalize.roster import Roster, read_roster
 from kaohe_cli.app.prepare import _person_resolver
 from kaohe_cli.text import a1, norm
 from kaohe_cli.read import values as V
@@ -118,7 +120,13 @@ def test_column_wise_roster_equals_the_row_by_row_reading(table, need_dept):
     rows, want_issues = reference_roster(table, need_dept=need_dept)
     got = roster.people.drop(columns=["leader_id"]).reset_index(drop=True)
     assert issues[: len(want_issues)] == want_issues
-    assert len(issues) - len(want_issues) in (0, 1)  # + "人员表中没有参评的人", checked on the frame
+    # + "人员表中没有参评的人", checked on the frame: exactly when people are read and none is 参评
+    nobody_rated = bool(rows) and not any(rec["参评"] for rec in rows)
+    assert len(issues) - len(want_issues) == (1 if nobody_rated else 0)
+    if nobody_rated:
+        last = issues[-1]
+        assert (last.level, last.message, last.hint, last.file, last.sheet, last.cell) == (
+            Level.ERROR, "人员表中没有参评的人", "请把参评列改为 是，或删去该列", table.file, table.sheet, "")
     assert len(got) == len(rows)
     for col in ["工号", "姓名", "科室", "类别", "分管领导", "职务", "岗位", "参评", "_row", "参加工作时间", "入职日期", "年休假天数"]:
         values = got[col].tolist()
@@ -127,6 +135,21 @@ def test_column_wise_roster_equals_the_row_by_row_reading(table, need_dept):
         assert [type(v) for v in values] == [type(v) for v in expected], col
     if rows:
         assert got["参评"].dtype == bool and got["_row"].dtype == "int64"
+
+
+def test_nobody_rated_is_reported_once_after_the_row_issues():
+    """The one issue the row-by-row reference does not give: people are read, none is 参评."""
+    cols = {"工号": 0, "姓名": 1, "参评": 2}
+    table = Table("人员.xlsx", "人员", cols, {}, 0, [(1, ["1001", "甲", "否"]), (2, ["1002", "", "n"]), (3, ["1003", "丙", 0])])
+    roster, issues = read_roster(table, need_dept=False)
+    assert roster.people["参评"].tolist() == [False, False, False]
+    assert [(i.cell, i.message) for i in issues] == [("B3", "姓名为空"), ("", "人员表中没有参评的人")]
+    # an unreadable 参评 is reported and counts as 是; a blank one is 是; no people, no issue
+    maybe = Table("人员.xlsx", "人员", cols, {}, 0, [(1, ["1001", "甲", "否"]), (2, ["1002", "乙", "maybe"])])
+    assert [i.cell for i in read_roster(maybe, need_dept=False)[1]] == ["C3"]
+    blank = Table("人员.xlsx", "人员", cols, {}, 0, [(1, ["1001", "甲", "否"]), (2, ["1002", "乙", None])])
+    assert read_roster(blank, need_dept=False)[1] == []
+    assert read_roster(Table("人员.xlsx", "人员", cols, {}, 0, []), need_dept=False)[1] == []
 
 
 def test_true_and_one_are_different_ids():

@@ -98,7 +98,7 @@ def test_stored_totals_become_cents_and_a_missing_total_is_a_clear_error():
 
     import pandas as pd
 
-    from kaohe_cli.engine.annual import _cents_of
+    from kaohe_cli.app.quota import cents_of as _cents_of
     from kaohe_cli.errors import ArchiveError
 
     assert _cents_of(pd.Series(["95.50", "88.00", "95.50", "-0.25"])).tolist() == [9550, 8800, 9550, -25]

@@ -137,7 +137,7 @@ def test_ledger_refuses_nan_points():
     import numpy as np
     import pytest
 
-    from kaohe_cli.engine import ledger as L
+    from kaohe_cli.events import ledger as L
 
     with pytest.raises(ValueError, match="points"):
         L.make(subject=["1001"], points=np.array([float("nan")]))

@@ -29,6 +29,7 @@ from kaohe_cli.cli.main import app
 from kaohe_cli.app.config import load_config
 from kaohe_cli.app.notice import NoticeOptions, make_notices, safe_filename
 from kaohe_cli.write import notices
+from kaohe_cli.write.notices import batch as notice_batch
 from tests.helpers import write_book
 
 TITLE_FONT = "方正小标宋简体"
@@ -359,7 +360,7 @@ def test_output_folder_option(ws, tmp_path):
 
 
 def test_pdf_without_libreoffice_is_a_clear_error_and_writes_nothing(ws, monkeypatch):
-    monkeypatch.setattr(notices, "find_soffice", lambda: None)
+    monkeypatch.setattr(notice_batch, "find_soffice", lambda: None)
     result = notice("--feedback", "--period", "2023-03", "--pdf")
     assert result.exit_code == 1
     said = flat(result.output)

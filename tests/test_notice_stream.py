@@ -34,11 +34,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kaohe_cli.app import notice as notice_build
+from kaohe_cli.write.notices import publish as notice_build
 from kaohe_cli.cli.main import app
 from kaohe_cli.app.config import load_config
 from kaohe_cli.app.notice import NoticeOptions, make_notices, safe_filename
 from kaohe_cli.write import notices
+from kaohe_cli.write.notices import merge as notice_merge, sandbox as notice_sandbox, template as notice_template
 from tests.helpers import write_book
 from tests.test_notice_cli import INIT, ZHUJIAN
 from tests.test_notices_render import CONTEXTS, FEEDBACK, TALK
@@ -67,7 +68,7 @@ def flat(text: str) -> str:
 def reference(template: Path, context: dict) -> bytes:
     """What `kaohe notice` wrote before it streamed: docxtpl's own render and save, per letter."""
     tpl = DocxTemplate(template)
-    tpl.render(dict(context), jinja_env=notices._environment())
+    tpl.render(dict(context), jinja_env=notice_sandbox.environment())
     buffer = io.BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()
@@ -213,13 +214,13 @@ def test_a_letter_missing_a_key_fails_naming_it(tmp_path):
 
 def _count_loads(monkeypatch) -> list[Path]:
     loads: list[Path] = []
-    real = notices._load_template
+    real = notice_template._load_template
 
     def counting(template):
         loads.append(template)
         return real(template)
 
-    monkeypatch.setattr(notices, "_load_template", counting)
+    monkeypatch.setattr(notice_template, "_load_template", counting)
     monkeypatch.setattr(DocxTemplate, "render", lambda *a, **k: pytest.fail("docxtpl renders per letter"))
     return loads
 
@@ -249,7 +250,7 @@ def test_the_template_is_read_once_and_each_letter_is_on_disk_before_the_next(ws
 def test_the_merge_holds_one_letter_at_a_time(ws, monkeypatch):
     loads = _count_loads(monkeypatch)
     events: list[str] = []
-    real_render, real_inner = notices.NoticeTemplate._render, notices._inner_xml
+    real_render, real_inner = notices.NoticeTemplate._render, notice_merge._inner_xml
 
     def render(self, context, **kw):
         events.append(f"render {context['name']}")
@@ -260,7 +261,7 @@ def test_the_merge_holds_one_letter_at_a_time(ws, monkeypatch):
         return real_inner(body, children, nsmap)
 
     monkeypatch.setattr(notices.NoticeTemplate, "_render", render)
-    monkeypatch.setattr(notices, "_inner_xml", inner)
+    monkeypatch.setattr(notice_merge, "_inner_xml", inner)
     result = feedback("--merge", "--html")
     assert result.exit_code == 0, result.output
     assert len(loads) == 1

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from kaohe_cli.errors import ConverterMissing, KaoheError, TemplateError
 from kaohe_cli.write import notices
+from kaohe_cli.write.notices import pdf as notice_pdf, template as notice_template
 from kaohe_cli.write.notices import (
     CONTEXT_KEYS,
     TEMPLATE_FILES,
@@ -628,7 +629,7 @@ def test_failed_save_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch)
         Path(path).write_bytes(data[:10])
         raise OSError("disk full")
 
-    monkeypatch.setattr(notices, "_write_bytes", broken_write)
+    monkeypatch.setattr(notice_template, "_write_bytes", broken_write)
     with pytest.raises(KaoheError) as info:
         render_notice(TEMPLATES / "公示.docx", PUBLICITY, out)
     assert "无法写入 公示.docx" in info.value.message
@@ -743,8 +744,8 @@ def test_html_preview_marks_page_breaks(tmp_path):
 
 
 def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(notices.shutil, "which", lambda name: None)
-    monkeypatch.setattr(notices, "_install_candidates", lambda: [tmp_path / "soffice.exe"])
+    monkeypatch.setattr(notice_pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(notice_pdf, "_install_candidates", lambda: [tmp_path / "soffice.exe"])
     with pytest.raises(ConverterMissing) as info:
         to_pdf(tmp_path / "公示.docx", tmp_path)
     assert "LibreOffice" in info.value.text()
@@ -760,8 +761,8 @@ def test_pdf_runs_soffice_headless_with_a_private_profile(tmp_path, monkeypatch)
         (out_dir / "公示.pdf").write_bytes(b"%PDF-1.7")
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(notices.shutil, "which", lambda name: "/opt/lo/soffice")
-    monkeypatch.setattr(notices.subprocess, "run", fake_run)
+    monkeypatch.setattr(notice_pdf.shutil, "which", lambda name: "/opt/lo/soffice")
+    monkeypatch.setattr(notice_pdf.subprocess, "run", fake_run)
     pdf = to_pdf(tmp_path / "公示.docx", tmp_path / "pdf")
     assert pdf == tmp_path / "pdf" / "公示.pdf"
     cmd = seen["cmd"]
@@ -773,9 +774,9 @@ def test_pdf_runs_soffice_headless_with_a_private_profile(tmp_path, monkeypatch)
 
 
 def test_pdf_failure_is_reported(tmp_path, monkeypatch):
-    monkeypatch.setattr(notices.shutil, "which", lambda name: "/opt/lo/soffice")
+    monkeypatch.setattr(notice_pdf.shutil, "which", lambda name: "/opt/lo/soffice")
     monkeypatch.setattr(
-        notices.subprocess,
+        notice_pdf.subprocess,
         "run",
         lambda cmd, **kw: subprocess.CompletedProcess(
             cmd, 1, "", "Error: source file could not be loaded"
@@ -791,7 +792,7 @@ def test_windows_install_path_is_found(tmp_path, monkeypatch):
     exe = tmp_path / "LibreOffice" / "program" / "soffice.exe"
     exe.parent.mkdir(parents=True)
     exe.write_bytes(b"")
-    monkeypatch.setattr(notices.shutil, "which", lambda name: None)
+    monkeypatch.setattr(notice_pdf.shutil, "which", lambda name: None)
     monkeypatch.setenv("ProgramFiles", str(tmp_path))
     assert notices.find_soffice() == exe
 

@@ -9,7 +9,8 @@ Properties (from shared/SCHEMES.md, "Rules shared by every scheme"):
 - no bonus cap is exceeded (caizheng: each category ≤ 5 after caps, 加分 ≤ 25);
 - no quota is exceeded (好 ≤ floor(N × 40%) per 分管领导 group; jinjiang 优秀/良好 per 类别);
 - the order of input rows (roster, attendance, events, ratings) changes no total or grade;
-- every point of a total is on a ledger line (counted, non-annual lines add up to `total`);
+- every point of a total is on a ledger line (the 总分 written on 汇总 is the sum of the counted,
+  non-annual lines, rounded half away from zero; the counted 明细 lines add up to the same);
 - scoring the same file twice writes the same 汇总 (and 明细, 科室, 问题).
 """
 
@@ -32,6 +33,7 @@ from kaohe_cli.domain.points import SCALE
 from kaohe_cli.scheme import load_scheme
 from kaohe_cli.app.score import score_file
 from tests.helpers import write_book
+from tests.written_result import counted_line_sums, half_up, written_line_sums, written_totals
 
 PROPS = settings(
     max_examples=20,
@@ -315,15 +317,38 @@ def test_row_order_changes_no_total_or_grade(data):
 @settings(PROPS, max_examples=20)
 @given(any_input())
 def test_every_point_of_a_total_is_on_a_ledger_line(case):
+    """The total written in the result is the sum of the subject's counted ledger lines.
+
+    The engine makes `table["total"]` as `counted.groupby("subject")["points"].sum()`, so the
+    first assertion, which does the same, can only catch the table being altered afterwards. The
+    promise itself is checked independently: the lines are added up here one by one (plain ints,
+    then Decimal), rounded half away from zero here, and compared with the engine's rounded
+    `cents` and with the 总分 that the workbook shows; the 明细 lines marked 计入 = 是 in the
+    workbook must add up to the same, exactly. Hand-computed totals: tests/test_cases.py.
+    """
+    from kaohe_cli.app.score import write_outputs
+
     sid, sheets = case
-    r = score(sid, sheets).result
-    led = r.ledger
-    counted = led[led["counted"] & ~led["annual"]]
-    sums = counted.groupby("subject")["points"].sum().reindex(r.table.index, fill_value=0)
-    assert (sums.astype("int64") == r.table["total"]).all(), pd.DataFrame({"ledger": sums, "total": r.table["total"]})
-    assert set(led["subject"]) <= set(r.table.index), "a ledger line for someone who is not scored"
-    # every scored subject of the roster is in the table, and only they
-    assert sorted(r.table.index) == sorted(subject_ids(sheets))
+    with tempfile.TemporaryDirectory() as tmp:
+        scored = score(sid, sheets, Path(tmp))
+        r = scored.result
+        led = r.ledger
+        counted = led[led["counted"] & ~led["annual"]]
+        sums = counted.groupby("subject")["points"].sum().reindex(r.table.index, fill_value=0)
+        assert (sums.astype("int64") == r.table["total"]).all(), pd.DataFrame({"ledger": sums, "total": r.table["total"]})
+        assert set(led["subject"]) <= set(r.table.index), "a ledger line for someone who is not scored"
+        # every scored subject of the roster is in the table, and only they
+        assert sorted(r.table.index) == sorted(subject_ids(sheets))
+
+        lines = counted_line_sums(r)
+        cents = {str(s): Decimal(int(c)) / 100 for s, c in r.table["cents"].items()}
+        assert cents == {s: half_up(v) for s, v in lines.items()}, (sid, lines, cents)
+        out = write_outputs(scored, Path(tmp) / "out.xlsx", None).output
+        written = written_totals(out)
+        on_sheet = written_line_sums(out)
+    assert written == {s: half_up(v) for s, v in lines.items()}, (sid, "汇总 总分 is not the sum of the ledger", written, lines)
+    assert set(on_sheet) <= set(lines), (sid, "明细 has lines for someone who is not scored", on_sheet)
+    assert {s: on_sheet.get(s, Decimal(0)) for s in lines} == lines, (sid, "明细 lines do not add up", on_sheet, lines)
 
 
 def _values(path: Path) -> dict[str, list[tuple]]:

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from kaohe_cli.errors import UnreadableFile
 from kaohe_cli.issues import Level
-from kaohe_cli.read import workbook as W
-from kaohe_cli.read.workbook import RawSheet, Workbook, read_in_background, read_workbook, start_reading
+from kaohe_cli.read.workbook import RawSheet, Workbook, read_workbook
+from tests.prefetch_names import W, read_in_background, start_reading
 from tests.helpers import fail_sheet_in_reading
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -542,7 +542,7 @@ def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, m
     """Sheets above `BIG` rows are written plainly (no per-cell styles) for speed; every value,
     text and type must be what the styled path writes — formula-like names stay text."""
     from kaohe_cli.app.score import score_file
-    from kaohe_cli.write import result_xlsx
+    from kaohe_cli.write import result_xlsx, xlsx_style
 
     if source == "caizheng-hand-case":
         path = write_book(tmp_path / "2023-05.xlsx", CAIZHENG_SHEETS)
@@ -553,7 +553,7 @@ def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, m
     scored = score_file(path, load_scheme(scheme), period)
     out = {}
     for name, big in (("plain", 0), ("styled", 10**9)):
-        monkeypatch.setattr(result_xlsx, "BIG", big)
+        monkeypatch.setattr(xlsx_style, "BIG", big)
         out[name] = tmp_path / f"{name}.xlsx"
         result_xlsx.write_result(scored.result, out[name], scored.run)
     plain, styled = _values(out["plain"]), _values(out["styled"])
@@ -568,7 +568,7 @@ def test_plain_and_styled_writer_paths_give_identical_values(source, tmp_path, m
 def test_rows_with_wrapped_text_get_the_height_they_need(tmp_path):
     """A 备注 longer than its 40-character column wraps: its row is made tall enough, so the
     text does not overlap the rows below (Excel and WPS do not grow such rows by themselves)."""
-    from kaohe_cli.write.result_xlsx import LINE_HEIGHT, _wrapped_lines
+    from kaohe_cli.write.xlsx_style import LINE_HEIGHT, _wrapped_lines
 
     assert _wrapped_lines("短", 40) == 1
     assert _wrapped_lines("与3人同分并列于「好」名额边缘（彭梅菊：名额8人），待集体研究决定", 40) == 2

@@ -32,30 +32,18 @@ def test_help_renderer_is_loaded_only_for_help_and_then_in_chinese():
     assert "Options" not in shown and "Arguments" not in shown
 
 
-def test_after_import_hook_runs_only_for_its_module_even_with_a_shared_loader(tmp_path, monkeypatch):
-    """Modules in a zip share one loader: the hook must still call back for its module only."""
-    import importlib
-    import sys
-    import zipfile
+def test_kaohe_leaves_other_typer_apps_alone():
+    """kaohe's Chinese comes from its own command classes, not from patching typer or click: another
+    typer app in the same process keeps typer's own texts."""
+    import typer
 
-    from kaohe_cli.cli.main import _AfterImport
+    other = typer.Typer()
 
-    archive = tmp_path / "pkgs.zip"
-    with zipfile.ZipFile(archive, "w") as z:
-        z.writestr("kaohezip/__init__.py", "")
-        z.writestr("kaohezip/a.py", "X = 1\n")
-        z.writestr("kaohezip/b.py", "Y = 2\n")
-    monkeypatch.syspath_prepend(str(archive))
-    seen = []
-    hook = _AfterImport("kaohezip.a", lambda m: seen.append(m.__name__))
-    sys.meta_path.insert(0, hook)
-    try:
-        importlib.import_module("kaohezip.a")
-        importlib.import_module("kaohezip.b")
-    finally:
-        if hook in sys.meta_path:
-            sys.meta_path.remove(hook)
-        for name in ("kaohezip.a", "kaohezip.b", "kaohezip"):
-            sys.modules.pop(name, None)
-    assert seen == ["kaohezip.a"]
-    assert hook not in sys.meta_path  # one shot
+    @other.command()
+    def run(year: int) -> None:
+        pass
+
+    result = CliRunner().invoke(other, ["abc"], prog_name="other")
+    assert result.exit_code == 2
+    assert "Usage: other" in result.output and "用法" not in result.output
+    assert "用法：kaohe" in CliRunner().invoke(app, ["quota", "--year", "abc"], prog_name="kaohe").output

@@ -18,8 +18,9 @@ import typer
 import typer.core
 from typer.testing import CliRunner
 
+from kaohe_cli.cli._command import KaoheCommand
 from kaohe_cli.cli.main import app
-from kaohe_cli.cli._usage import EXCEL_HINT
+from kaohe_cli.cli._usage import EXCEL_HINT, message
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -197,7 +198,7 @@ def test_path_checks_of_a_typer_app_are_chinese(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     demo = typer.Typer()
 
-    @demo.command()
+    @demo.command(cls=KaoheCommand)
     def run(src: Path = typer.Argument(..., exists=True, dir_okay=False),
             out: Path = typer.Option(None, "--out", "-o", file_okay=False)) -> None:
         pass
@@ -221,11 +222,11 @@ def test_path_checks_of_a_typer_app_are_chinese(tmp_path, monkeypatch):
 
 def test_file_that_cannot_be_opened_hints_at_excel():
     locked = typer.BadParameter("'结果.xlsx': Permission denied", param_hint="'--output' / '-o'")
-    text = locked.format_message()
+    text = message(locked)
     assert text.startswith("选项「--output / -o」：无法打开文件「结果.xlsx」"), text
     assert EXCEL_HINT in text
     unknown = typer.BadParameter("'结果.xlsx': The process cannot access the file because it is being used by another process")
-    assert EXCEL_HINT in unknown.format_message()
+    assert EXCEL_HINT in message(unknown)
     assert english_words(text) == []
 
 
@@ -237,7 +238,7 @@ class Level(str, Enum):
 def test_choice_and_range_values_are_chinese():
     demo = typer.Typer()
 
-    @demo.command()
+    @demo.command(cls=KaoheCommand)
     def run(level: Level = typer.Option(Level.good, "--level"), days: int = typer.Option(5, "--days", min=1, max=30)) -> None:
         pass
 
@@ -253,7 +254,7 @@ def test_choice_and_range_values_are_chinese():
 
 def test_our_own_chinese_usage_messages_pass_through():
     err = typer.BadParameter("应写成 等次=比例")
-    assert "应写成 等次=比例" in err.format_message()
+    assert "应写成 等次=比例" in message(err)
 
 
 def test_help_names_value_types_in_chinese_and_the_root_help_fits_80_columns():

@@ -248,15 +248,15 @@ def _compare_writer_paths(result, run, plain: Path, styled: Path) -> dict:
     every cell of every sheet (value and type, as calamine reads them)."""
     import python_calamine
 
-    from kaohe_cli.write import result_xlsx
+    from kaohe_cli.write import result_xlsx, xlsx_style
 
-    saved = result_xlsx.BIG
-    result_xlsx.BIG = 10**12
+    saved = xlsx_style.BIG
+    xlsx_style.BIG = 10**12
     try:
         styled.unlink(missing_ok=True)
         result_xlsx.write_result(result, styled, run)
     finally:
-        result_xlsx.BIG = saved
+        xlsx_style.BIG = saved
 
     def values(path: Path) -> dict:
         book = python_calamine.CalamineWorkbook.from_path(str(path))

@@ -5,7 +5,7 @@
 Writes 公示.docx, 结果反馈.docx and 诫勉谈话通知.docx. The output is reproducible: fixed
 document properties and fixed zip entry times, so building twice gives the same content.
 The templates hold docxtpl/Jinja tags that use only the context keys documented in
-`kaohe_cli/write/notices.py`.
+`kaohe_cli/write/notices/__init__.py`.
 
 Layout (GB/T 9704-2012, 党政机关公文格式):
 - A4 210 × 297 mm; margins top 37, bottom 35, left 28, right 26 mm (text block 156 × 225 mm).

@@ -21,17 +21,18 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe_cli.store.archive import RunInfo, open_archive
+from kaohe_cli.engine.decided import decision_remark, displacement_remarks
+from kaohe_cli.engine.decided import person_label as _label
 from kaohe_cli.engine.grading import NO_GRADE, TIED, DecisionConflict, GradeResult, assign_grades
 from kaohe_cli.errors import DecisionRefused, NotFound, PeriodError
 from kaohe_cli.domain.period import Period, parse_period
-from kaohe_cli.app.run_scheme import scheme_for
+from kaohe_cli.app.run_scheme import scheme_for, scheme_of_run
 from kaohe_cli.scheme.model import Grading, Scheme
 from kaohe_cli.text import norm, suggest
-from kaohe_cli.domain.workdays import format_cn_time
 
 __all__ = [
-    "Decided", "apply_to_result", "apply_to_scores", "decide", "decided_scores", "decision_remark", "is_summed", "regrade_run",
-    "similar_subjects", "with_decided_grades",
+    "Decided", "DecisionLog", "apply_to_result", "apply_to_scores", "decide", "decided_scores", "decision_log",
+    "decision_remark", "is_summed", "regrade_run", "similar_subjects", "with_decided_grades",
 ]
 
 TIE_MARK = "待集体研究决定"
@@ -102,29 +103,6 @@ def regrade_run(scheme: Scheme, run: RunInfo, scores: pd.DataFrame, decisions: d
     )
 
 
-def decision_remark(decision: dict) -> str:
-    """`集体研究决定：优秀（2024年1月10日 15:02，会议纪要〔2024〕2号）`."""
-    when = format_cn_time(decision.get("decided_at", ""))
-    note = decision.get("note") or ""
-    return f"集体研究决定：{decision['grade']}（{when}" + (f"，{note}" if note else "") + "）"
-
-
-def displacement_remarks(conflicts: list[DecisionConflict], names: dict[str, str]) -> dict[str, list[str]]:
-    """备注 for both sides of a decision taken with `--displace`."""
-    out: dict[str, list[str]] = {}
-    for c in conflicts:
-        if c.kind not in ("displaces", "over_quota"):
-            continue
-        who = "、".join(_label(s, names) for s in c.decided)
-        lost = "、".join(_label(s, names) for s in c.losers)
-        for s in c.decided:
-            text = f"经集体研究决定占用「{c.grade}」名额" + (f"，{lost}因此未获该等次" if lost else "，超出名额")
-            out.setdefault(s, []).append(text)
-        for s in c.losers:
-            out.setdefault(s, []).append(f"因集体研究决定（{who}定为{c.grade}），未获「{c.grade}」名额")
-    return out
-
-
 def apply_to_scores(scheme: Scheme, run: RunInfo, scores: pd.DataFrame, decisions: dict[str, dict],
                     regraded: GradeResult | None = None) -> pd.DataFrame:
     """`scores` of a run as they stand after the committee's decisions: grades and 备注.
@@ -178,12 +156,124 @@ def similar_subjects(who: str, subjects: list[str], names: dict[str, str]) -> li
     return list(dict.fromkeys(reverse.get(n, n) for n in near if n in reverse or n in subjects))
 
 
-def _label(subject: str, names: dict[str, str]) -> str:
-    name = names.get(subject, "")
-    return f"{name}（{subject}）" if name and name != subject else subject
-
-
 # --- deciding ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Standing:
+    """A period's result as it stands before the new decisions: who is in it, and how graded.
+
+    A scored period keeps its latest run and scores (graded again by `regrade_run`); a year or
+    quarter summed by `quota` keeps its quotas and `annual.compute` result (`summed`)."""
+
+    summed: bool
+    decisions: dict[str, dict]  # the standing decisions of the period
+    subjects: list[str]
+    names: dict[str, str]
+    totals: dict[str, str]  # subject → total, for the messages of a refusal
+    grading: Grading
+    quotas: dict[str, str] | None = None  # summed: the quotas of the year (quarter)
+    summary: object | None = None  # summed: `annual.compute` with the standing decisions
+    run: RunInfo | None = None  # scored: the period's latest run, and its scores
+    scores: pd.DataFrame | None = None
+
+
+def _standing(db: Path, cfg, scheme: Scheme, period: Period, quotas: dict[str, str] | None) -> _Standing:
+    """Read the period's result and standing decisions (for a sum, `quotas` default to those of
+    its latest result, else the workspace's)."""
+    summed = is_summed(scheme, period)
+    with open_archive(db, readonly=True) as arc:
+        decisions = arc.decisions(scheme.id, period.code)
+        if summed:
+            summary = arc.latest_summary(period.code, scheme.id)
+            if quotas is None:
+                quotas = dict((summary.options.get("quotas") if summary else None) or cfg.quotas)
+        else:
+            run = arc.latest_run(period.code, scheme.id)
+            if run is None:
+                raise NotFound(f"档案中没有方案 {scheme.id} {period.label}的评分记录", "请先用 kaohe score 评分该期")
+            scores = arc.scores(run.id)
+    if summed:
+        return _summed_standing(db, scheme, period, quotas, decisions)
+    subjects = [str(s) for s in scores["subject"]]
+    return _Standing(
+        summed=False, decisions=decisions, subjects=subjects, names=dict(zip(subjects, (str(n) for n in scores["name"]))),
+        totals={str(s): str(t) for s, t in zip(scores["subject"], scores["total"])}, grading=scheme.grading,
+        run=run, scores=scores,
+    )
+
+
+def _summed_standing(db: Path, scheme: Scheme, period: Period, quotas: dict[str, str],
+                     decisions: dict[str, dict]) -> _Standing:
+    from kaohe_cli.app.quota import compute  # app.quota imports this module (apply_to_scores)
+
+    summary = compute(db, scheme, period, quotas=quotas, decisions=decisions)
+    table = summary.table
+    return _Standing(
+        summed=True, decisions=decisions, subjects=[str(s) for s in table.index],
+        names={str(s): str(n) for s, n in zip(table.index, table["name"])},
+        totals={str(s): f"{int(c) / 100:.2f}" for s, c in zip(table.index, table["cents"])},
+        grading=(scheme.annual.grading if scheme.annual and scheme.annual.grading else None) or scheme.grading,
+        quotas=quotas, summary=summary,
+    )
+
+
+def _requested(st: _Standing, scheme: Scheme, period: Period, grades: dict[str, str],
+               revoke: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The decisions asked for (subject → grade) and the subjects whose decision is revoked,
+    each subject found in the result and each grade checked."""
+    new = {_resolve(who, st.subjects, st.names, period): g.strip() for who, g in grades.items()}
+    gone = [_resolve(who, st.subjects, st.names, period) for who in revoke]
+    extra_grades = []
+    if st.summed and not scheme.is_unit:  # a candidate may be decided out, to the default grade (称职)
+        extra_grades = [scheme.annual.default_grade if scheme.annual else "称职"]
+    _check_grades(new, st.grading, scheme, period, st.names, extra_grades)
+    not_decided = [s for s in gone if s not in st.decisions]
+    if not_decided:
+        raise DecisionRefused(
+            f"{'、'.join(_label(s, st.names) for s in not_decided)} 在{period.label}没有可撤销的集体研究决定",
+            f"用 kaohe decide --period {period.code} --list 查看已记录的决定",
+        )
+    return new, gone
+
+
+def _regraded(db: Path, scheme: Scheme, period: Period, st: _Standing,
+              proposed: dict[str, dict]) -> tuple[dict[str, str], dict[str, str], list[DecisionConflict]]:
+    """The grades before and after the proposed decisions, and the conflicts they cause."""
+    if st.summed:
+        from kaohe_cli.app.quota import compute  # app.quota imports this module (apply_to_scores)
+
+        after_result = compute(db, scheme, period, quotas=st.quotas, decisions=proposed)
+        before = {s: str(st.summary.table.at[s, "grade"]) for s in st.subjects}
+        after = {s: str(after_result.table.at[s, "grade"]) for s in st.subjects}
+        return before, after, after_result.conflicts
+    before_g = regrade_run(scheme, st.run, st.scores, st.decisions)
+    after_g = regrade_run(scheme, st.run, st.scores, proposed)
+    if before_g is None or after_g is None:
+        raise DecisionRefused(
+            f"{period.label}的评分记录（第 {st.run.id} 次）由旧版本的 kaohe 写入，无法按名额重新确定等次",
+            f"请用 kaohe score 重新评分{period.label}后再记录集体研究决定",
+        )
+    before = {s: str(before_g.grades[s]) for s in st.subjects}
+    after = {s: str(after_g.grades[s]) for s in st.subjects}
+    return before, after, after_g.conflicts
+
+
+def _record(db: Path, scheme: Scheme, period: Period, st: _Standing, new: dict[str, str], gone: list[str],
+            note: str, displace: bool) -> list[dict]:
+    """Store the decisions and revocations; return the period's decision log. A year or quarter
+    gets its result as it now stands recorded again, for its 公示 and letters."""
+    with open_archive(db, create=False) as arc:
+        if new:
+            arc.record_decisions(scheme.id, period.code, new, note, displace=displace)
+        if gone:
+            arc.record_decisions(scheme.id, period.code, {s: "" for s in gone}, note)
+        log = arc.decision_log(scheme.id, period.code)
+    if st.summed and (new or gone):
+        from kaohe_cli.app.quota import compute, record_summary  # see _summed_standing
+
+        record_summary(db, compute(db, scheme, period, quotas=st.quotas), st.quotas or {})
+    return log
 
 
 def decide(
@@ -206,88 +296,37 @@ def decide(
     """
     period = parse_period(period_text)
     scheme = scheme_for(db, period, scheme_ref, cfg)
-    summed = is_summed(scheme, period)
-    revoke = list(revoke or [])
-    with open_archive(db, readonly=True) as arc:
-        standing_now = arc.decisions(scheme.id, period.code)
-        if summed:
-            summary = arc.latest_summary(period.code, scheme.id)
-            if quotas is None:
-                quotas = dict((summary.options.get("quotas") if summary else None) or cfg.quotas)
-        else:
-            run = arc.latest_run(period.code, scheme.id)
-            if run is None:
-                raise NotFound(f"档案中没有方案 {scheme.id} {period.label}的评分记录", "请先用 kaohe score 评分该期")
-            scores = arc.scores(run.id)
-    if summed:
-        from kaohe_cli.engine.annual import compute
-
-        before_result = compute(db, scheme, period, quotas=quotas, decisions=standing_now)
-        table = before_result.table
-        subjects = [str(s) for s in table.index]
-        names = {str(s): str(n) for s, n in zip(table.index, table["name"])}
-        grading = (scheme.annual.grading if scheme.annual and scheme.annual.grading else None) or scheme.grading
-        totals = {str(s): f"{int(c) / 100:.2f}" for s, c in zip(table.index, table["cents"])}
-    else:
-        subjects = [str(s) for s in scores["subject"]]
-        names = dict(zip(subjects, (str(n) for n in scores["name"])))
-        grading = scheme.grading
-        totals = {str(s): str(t) for s, t in zip(scores["subject"], scores["total"])}
-
-    new = {_resolve(who, subjects, names, period): g.strip() for who, g in grades.items()}
-    gone = [_resolve(who, subjects, names, period) for who in revoke]
-    extra_grades = []
-    if summed and not scheme.is_unit:  # a candidate may be decided out, to the default grade (称职)
-        extra_grades = [scheme.annual.default_grade if scheme.annual else "称职"]
-    _check_grades(new, grading, scheme, period, names, extra_grades)
-    not_decided = [s for s in gone if s not in standing_now]
-    if not_decided:
-        raise DecisionRefused(
-            f"{'、'.join(_label(s, names) for s in not_decided)} 在{period.label}没有可撤销的集体研究决定",
-            f"用 kaohe decide --period {period.code} --list 查看已记录的决定",
-        )
-    proposed = {s: d for s, d in standing_now.items() if s not in gone}
+    st = _standing(db, cfg, scheme, period, quotas)
+    new, gone = _requested(st, scheme, period, grades, list(revoke or []))
+    proposed = {s: d for s, d in st.decisions.items() if s not in gone}
     for s, g in new.items():
         proposed[s] = {"grade": g, "note": note, "decided_at": "", "displace": displace}
-
-    if summed:
-        after_result = compute(db, scheme, period, quotas=quotas, decisions=proposed)
-        before = {s: str(before_result.table.at[s, "grade"]) for s in subjects}
-        after = {s: str(after_result.table.at[s, "grade"]) for s in subjects}
-        conflicts = after_result.conflicts
-    else:
-        before_g = regrade_run(scheme, run, scores, standing_now)
-        after_g = regrade_run(scheme, run, scores, proposed)
-        if before_g is None or after_g is None:
-            raise DecisionRefused(
-                f"{period.label}的评分记录（第 {run.id} 次）由旧版本的 kaohe 写入，无法按名额重新确定等次",
-                f"请用 kaohe score 重新评分{period.label}后再记录集体研究决定",
-            )
-        before = {s: str(before_g.grades[s]) for s in subjects}
-        after = {s: str(after_g.grades[s]) for s in subjects}
-        conflicts = after_g.conflicts
+    before, after, conflicts = _regraded(db, scheme, period, st, proposed)
     mine = [c for c in conflicts if set(c.decided) & set(new)]
-    _refuse_conflicts(mine, displace, names, before, totals)
-
+    _refuse_conflicts(mine, displace, st.names, before, st.totals)
+    log = _record(db, scheme, period, st, new, gone, note, displace)
     changes = {**new, **{s: "" for s in gone}}
-    if changes:
-        with open_archive(db, create=False) as arc:
-            if new:
-                arc.record_decisions(scheme.id, period.code, new, note, displace=displace)
-            if gone:
-                arc.record_decisions(scheme.id, period.code, {s: "" for s in gone}, note)
-            log = arc.decision_log(scheme.id, period.code)
-    else:
-        with open_archive(db, create=False) as arc:
-            log = arc.decision_log(scheme.id, period.code)
-    if summed and changes:
-        from kaohe_cli.engine.annual import record_summary
-
-        # The year's (quarter's) result as it now stands, for its 公示 and letters.
-        record_summary(db, compute(db, scheme, period, quotas=quotas), quotas or {})
-    files = [] if summed else [str(f.get("name", "")) for f in (run.input_files or [])]
-    return Decided(period, scheme, names, before, after, changes, note, displace,
+    files = [] if st.summed else [str(f.get("name", "")) for f in (st.run.input_files or [])]
+    return Decided(period, scheme, st.names, before, after, changes, note, displace,
                    [c for c in mine if c.kind in ("displaces", "over_quota")], log, files)
+
+
+@dataclass
+class DecisionLog:
+    """Every committee decision and revocation of a period, oldest first (`decide --list`)."""
+
+    period: Period
+    scheme: Scheme
+    entries: list[dict]  # subject, grade ('' = revoked), note, decided_at, id, displace
+
+
+def decision_log(db: Path, cfg, period_text: str, scheme_ref: str | None = None) -> DecisionLog:
+    """The decisions recorded for a period, read-only."""
+    period = parse_period(period_text)
+    scheme = scheme_for(db, period, scheme_ref, cfg)
+    with open_archive(db, readonly=True) as arc:
+        entries = arc.decision_log(scheme.id, period.code)
+    return DecisionLog(period, scheme, entries)
 
 
 def _resolve(who: str, subjects: list[str], names: dict[str, str], period: Period) -> str:
@@ -362,8 +401,6 @@ def _refuse_conflicts(conflicts, displace: bool, names, before, totals) -> None:
 
 def decided_scores(arc, run: RunInfo, scores: pd.DataFrame) -> pd.DataFrame:
     """A run's scores with the standing decisions of its period applied (see `apply_to_scores`)."""
-    from kaohe_cli.app.run_scheme import scheme_of_run
-
     decisions = arc.decisions(run.scheme_id, run.period)
     if not decisions:
         return scores

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kaohe_cli.store.archive import open_archive
 from kaohe_cli.app.decide import decided_scores
 from kaohe_cli.errors import NotFound
+from kaohe_cli.store.archive import open_archive
 
 _KEY = ("subject", "item", "level", "component", "kind", "quantity", "points", "evidence", "reason", "source")
 
 
 @dataclass
 class Diff:
+    """The last two runs of a period compared: subjects whose total or grade changed, and the
+    ledger lines added or removed."""
+
     period: str
     old_run: object
     new_run: object

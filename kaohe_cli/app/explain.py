@@ -1,4 +1,4 @@
-"""Every point of one subject's score, from the archive, grouped for reading aloud."""
+"""`kaohe explain`: every point of one subject's score, from the archive, grouped for reading aloud."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kaohe_cli.store.archive import open_archive
 from kaohe_cli.app.decide import decided_scores
+from kaohe_cli.app.run_scheme import scheme_of_run
 from kaohe_cli.errors import NotFound
+from kaohe_cli.store.archive import open_archive
 from kaohe_cli.text import norm, num
+
+__all__ = ["Explanation", "Group", "explain", "plus"]
 
 
 @dataclass
 class Group:
+    """A heading of the explanation (a component, 加分, 扣分…) and its ledger lines."""
+
     title: str
     total: str
     lines: list[dict] = field(default_factory=list)
@@ -22,6 +27,8 @@ class Group:
 
 @dataclass
 class Explanation:
+    """One subject's score in a period as its latest run recorded it, decisions applied."""
+
     subject: str
     name: str
     dept: str
@@ -39,6 +46,7 @@ class Explanation:
 
 
 def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanation:
+    """Explain the score of `who` (工号, name or unit) in `period`'s latest run."""
     with open_archive(db, readonly=True) as arc:
         run = arc.latest_run(period, scheme_id)
         if run is None:
@@ -46,6 +54,20 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
         scores = decided_scores(arc, run, arc.scores(run.id))
         row = _find(scores, who)
         ledger = arc.ledger(run.id, row["subject"])
+    extra = row.get("extra") or {}
+    scheme = scheme_of_run(run)
+    units = {it.name: it.unit for it in scheme.items} if scheme is not None else {}
+    return Explanation(
+        subject=row["subject"], name=row.get("name") or "", dept=row.get("dept") or "", period=run.period,
+        scheme_name=run.scheme_name, run_id=run.id, created_at=run.created_at, total=row["total"],
+        exact=extra.get("exact", row["total"]), rank=int(row["rank"]), grade=row.get("grade") or "",
+        remarks=row.get("remarks") or "", groups=_groups(row, ledger), units=units,
+    )
+
+
+def _groups(row: dict, ledger: pd.DataFrame) -> list[Group]:
+    """The subject's ledger lines under their headings: each component, 加分, 扣分 outside the
+    components, markers, annual items and lines that did not count. Each line is shown once."""
     comps = list((row.get("components") or {}).keys())
     groups: list[Group] = []
     counted = _counted(ledger)
@@ -75,17 +97,7 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
     dropped = ledger[~counted & ~ledger["annual"].astype(bool) & ~ledger.index.isin(markers.index)]
     if len(dropped):
         groups.append(Group("未计分", "", _lines(dropped)))
-    extra = row.get("extra") or {}
-    from kaohe_cli.app.run_scheme import scheme_of_run
-
-    scheme = scheme_of_run(run)
-    units = {it.name: it.unit for it in scheme.items} if scheme is not None else {}
-    return Explanation(
-        subject=row["subject"], name=row.get("name") or "", dept=row.get("dept") or "", period=run.period,
-        scheme_name=run.scheme_name, run_id=run.id, created_at=run.created_at, total=row["total"],
-        exact=extra.get("exact", row["total"]), rank=int(row["rank"]), grade=row.get("grade") or "",
-        remarks=row.get("remarks") or "", groups=groups, units=units,
-    )
+    return groups
 
 
 def _counted(ledger: pd.DataFrame) -> pd.Series:
@@ -121,5 +133,6 @@ def _lines(frame: pd.DataFrame) -> list[dict]:
 
 
 def plus(d: str) -> str:
+    """Points with their sign: "+2.00", "-1.50", "0"."""
     v = Decimal(d or "0")
     return f"+{d}" if v > 0 else d

@@ -1,7 +1,9 @@
-"""A subject's record across years, with the multi-year rules a scheme declares (caizheng).
+"""`kaohe history`: the runs in the archive, or one subject's record across periods and years.
 
-Each year's position is the rank of the subject's mean period total among every subject of
-that scheme in that year (latest run of each period).
+A subject's record is the latest run of each (period, scheme), with the committee's decisions
+applied. Where a scheme declares multi-year rules (caizheng), each year's position is the rank
+of the subject's mean period total among every subject of that scheme in that year (latest run
+of each period), and the rules that hold for the latest consecutive years are flagged.
 """
 
 from __future__ import annotations
@@ -9,12 +11,29 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+import pandas as pd
+
+from kaohe_cli.app.decide import with_decided_grades
+from kaohe_cli.errors import SchemeError
+from kaohe_cli.scheme import load_scheme
 from kaohe_cli.scheme.model import parse_quota
+from kaohe_cli.store.archive import RunInfo, open_archive
+
+__all__ = ["SubjectRecord", "YearRank", "recorded_runs", "streak_flags", "subject_record", "year_ranks"]
+
+
+def recorded_runs(db: Path) -> list[RunInfo]:
+    """Every run in the archive, oldest first."""
+    with open_archive(db, readonly=True) as arc:
+        return arc.runs()
 
 
 @dataclass
 class YearRank:
+    """Where a subject stood in one year of one scheme: its mean period total and rank."""
+
     scheme_id: str
     year: str
     mean: Decimal
@@ -24,13 +43,47 @@ class YearRank:
     bottom: bool
 
 
+@dataclass
+class SubjectRecord:
+    """One subject's results across periods, and across years where the scheme ranks them."""
+
+    records: pd.DataFrame  # period, scheme_id, scheme_name, subject, name, dept, total, grade, rank, run_id
+    years: list[YearRank]
+    flags: list[str]  # the texts of the multi-year rules that hold
+
+
+def subject_record(db: Path, who: str) -> SubjectRecord:
+    """The record of one person or unit (工号, name or unit name); no match → `NotFound`."""
+    with open_archive(db, readonly=True) as arc:
+        frame = with_decided_grades(arc, arc.subject_history(who))
+        ranks, flags = _multi_year(arc, frame)
+    return SubjectRecord(frame, ranks, flags)
+
+
+def _multi_year(arc, frame: pd.DataFrame) -> tuple[list[YearRank], list[str]]:
+    """Yearly ranks of the subject, and the multi-year flags of schemes that declare them
+    (only when the record is of one subject, not of several people sharing a name)."""
+    subjects = list(dict.fromkeys(frame["subject"]))
+    if len(subjects) != 1:
+        return [], []
+    schemes = list(dict.fromkeys(frame["scheme_id"]))
+    multi = {}
+    for sid in schemes:
+        try:
+            s = load_scheme(sid)
+        except SchemeError:
+            continue
+        if s.annual and s.annual.multi_year:
+            multi[sid] = dict(s.annual.multi_year)
+    ranks = year_ranks(arc, subjects[0], schemes, multi)
+    return ranks, streak_flags(ranks, multi)
+
+
 def year_ranks(arc, subject: str, scheme_ids: list[str], multi: dict[str, dict]) -> list[YearRank]:
+    """The subject's rank in each year of each scheme where it has a result."""
     out: list[YearRank] = []
     for sid in scheme_ids:
-        runs = arc.runs(scheme_id=sid)
-        latest: dict[str, int] = {}
-        for r in runs:  # oldest first: the last one of each period wins
-            latest[r.period] = r.id
+        latest = arc.latest_run_ids(sid)
         years = sorted({p[:4] for p in latest})
         rule = multi.get(sid, {})
         for y in years:

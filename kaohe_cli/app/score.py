@@ -1,6 +1,8 @@
 """`kaohe score` as library calls: prepare → engine → graded workbook → archive.
 
-`score_inputs` checks every file first; if any has an error nothing at all is written.
+`output_targets` and `check_archive` refuse what would fail before anything is read;
+`score_files` scores every file first, and the command writes (`write_scored`) only when no
+file has an error, so that exit 1 means nothing was written.
 """
 
 from __future__ import annotations
@@ -9,18 +11,20 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from kaohe_cli import __version__
 from kaohe_cli.engine.core import Result, score_period
-from kaohe_cli.errors import InputErrors
+from kaohe_cli.errors import InputErrors, UsageError
 from kaohe_cli.write.fileout import atomic_output, check_target
 from kaohe_cli.issues import Issue, has_errors
 from kaohe_cli.domain.period import resolve_period
 from kaohe_cli.app.prepare import Options, file_sha256, prepare
 from kaohe_cli.domain.points import fmt_cents, fmt_cents_many, fmt_micro_many
+from kaohe_cli.read.background import Prefetch
 from kaohe_cli.scheme import Scheme, scheme_hash
 from kaohe_cli.write.result_xlsx import RunInfo, write_result
 
@@ -49,10 +53,15 @@ def score_file(
     quotas: dict[str, str] | None = None,
     options: Options | None = None,
     unit_name: str = "",
+    reads: Prefetch | None = None,
 ) -> Scored:
-    """Score one workbook. Raises InputErrors (with every issue) when the input has errors."""
+    """Score one workbook. Raises InputErrors (with every issue) when the input has errors.
+
+    `reads`: where a read of `path` may already be under way.
+    """
     period = resolve_period(period_text, path, scheme.period)
-    prep = prepare(path, scheme, period, attendance=attendance, options=options)
+    reader = reads.take(path) if reads is not None else None
+    prep = prepare(path, scheme, period, attendance=attendance, options=options, reader=reader)
     if has_errors(prep.issues):
         raise InputErrors(prep.issues, f"{path.name} 有错误，未写出任何结果")
     result = score_period(prep, quotas=quotas, count_workdays=count_workdays)
@@ -71,6 +80,94 @@ def score_file(
 def default_output(path: Path, period_code: str, out_dir: Path | None = None) -> Path:
     folder = out_dir or path.parent
     return folder / f"{path.stem}-考核结果.xlsx"
+
+
+def output_targets(paths: list[Path], output: Path | None, out_dir: Path | None, force: bool) -> list[Path]:
+    """The result file of each input: -o (a file for one input, else a folder), else beside it.
+
+    Refuses two inputs writing one result, and results that exist (without `force`) or are inputs.
+    """
+    if len(paths) > 1 and output is not None and output.suffix.lower() == ".xlsx":
+        raise UsageError("多个输入文件时 -o 应为文件夹", "例如 -o 结果/")
+    targets = []
+    for p in paths:
+        if output is None:
+            targets.append(default_output(p, "", out_dir))
+        elif len(paths) == 1 and output.suffix:
+            targets.append(output)
+        else:
+            targets.append(output / f"{p.stem}-考核结果.xlsx")
+    _distinct_targets(paths, targets)
+    for t in targets:
+        check_target(t, force, paths)
+    return targets
+
+
+def _distinct_targets(paths: list[Path], targets: list[Path]) -> None:
+    """Two inputs must not write the same result file (a.xlsx and b/a.xlsx with -o 结果/)."""
+    seen: dict[Path, Path] = {}
+    for p, t in zip(paths, targets):
+        key = t.resolve()
+        if key in seen:
+            raise UsageError(
+                f"{seen[key]} 和 {p} 的结果会写到同一个文件 {t}",
+                "请分两次评分并用 -o 指定不同的文件，或先把其中一个输入文件改名",
+            )
+        seen[key] = p
+
+
+def check_archive(db: Path, paths: list[Path], targets: list[Path]) -> None:
+    """Fail before any result is written, not after: exit 1 must mean nothing was written."""
+    from kaohe_cli.store.archive import open_archive
+
+    real = db.resolve()
+    if any(f.resolve() == real for f in [*paths, *targets]):
+        raise UsageError(f"--db 指向的 {db.name} 同时是输入或结果文件", "档案库应是单独的文件，例如 --db kaohe.db")
+    if db.exists() or not db.parent.is_dir():
+        # An existing file must be a kaohe archive; a missing folder is reported. A new
+        # archive in an existing folder is created only when the run is recorded.
+        open_archive(db).close()
+
+
+def score_files(
+    paths: list[Path],
+    scheme: Scheme,
+    period_text: str | None,
+    *,
+    attendance: list[Path],
+    quotas: dict[str, str],
+    options: Options,
+    unit_name: str,
+    reads: Prefetch,
+    started: Callable[[Path], None] = lambda path: None,
+    finished: Callable[[Path], None] = lambda path: None,
+) -> tuple[list[Scored], list[tuple[Path, InputErrors]]]:
+    """Score every file (the next one is read while one is scored); nothing is written.
+
+    Returns the scored files and the files with errors; `started` and `finished` are told
+    about each file, for a progress display.
+    """
+    scored: list[Scored] = []
+    failed: list[tuple[Path, InputErrors]] = []
+    for i, p in enumerate(paths):
+        started(p)
+        if i + 1 < len(paths):
+            reads.start(paths[i + 1])  # the next file is parsed while this one is scored
+        try:
+            scored.append(score_file(p, scheme, period_text, attendance=attendance, quotas=quotas, options=options,
+                                     unit_name=unit_name, reads=reads))
+        except InputErrors as exc:
+            failed.append((p, exc))
+        finished(p)
+    return scored, failed
+
+
+def write_scored(scored: Scored, output: Path, db: Path | None, *, force: bool = False) -> dict:
+    """Write one scored file (`write_outputs`); its summary, with where it went, for the command."""
+    write_outputs(scored, output, db, force=force)
+    rep = summary(scored.result)
+    rep.update({"file": scored.path.name, "output": str(output), "run_id": scored.run_id})
+    return rep
 
 
 def write_outputs(scored: Scored, output: Path, db: Path | None, *, force: bool = False) -> Scored:
@@ -168,11 +265,18 @@ def _components(t: pd.DataFrame, comps: list[str]) -> list[dict]:
 _ROSTER_EXTRA = ("年休假天数", "参加工作时间", "入职日期", "职务", "人数", "参评先进", "分管领导_id", "leader_id")
 
 
+def _roster_columns(scheme: Scheme) -> list[str]:
+    """The roster columns a run keeps: those later steps read, and every column a rule's
+    condition names (so a `column` rule holds in the year as it did in the period)."""
+    rules = list(scheme.rules) + list(scheme.annual.rules if scheme.annual else [])
+    return list(dict.fromkeys([*_ROSTER_EXTRA, *(r.when.column for r in rules if r.when.column)]))
+
+
 def _extras(r: Result) -> list[dict]:
     """What later steps need: the exact total, rules that acted, roster facts, and what the
     grades were given from (so a committee decision can grade the period again exactly)."""
     t, subj = r.table, r.subjects.reindex(r.table.index)
-    roster = {col: subj[col].to_numpy() for col in _ROSTER_EXTRA if col in subj.columns}
+    roster = {col: subj[col].to_numpy() for col in _roster_columns(r.scheme) if col in subj.columns}
     grading = grading_inputs(r)
     out = []
     for i, (total, flags, rules) in enumerate(zip(fmt_micro_many(t["total"]), t["flags"], t["rules"])):
@@ -282,4 +386,7 @@ def to_json(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, default=str)
 
 
-__all__ = ["Scored", "score_file", "write_outputs", "summary", "check_target", "Issue"]
+__all__ = [
+    "Scored", "score_file", "score_files", "write_outputs", "write_scored", "summary", "output_targets",
+    "check_archive", "check_target", "Issue",
+]

@@ -1,21 +1,13 @@
-"""Chinese command-line usage errors.
+"""Chinese command-line usage errors: the message for each of click's exceptions, and how it is shown.
 
-click (or typer's vendored copy of it, `typer._click`) builds its usage errors from English
-f-strings, so a message catalogue cannot translate them. Instead `install()` patches the
-exception classes where a message is *shown*:
+click (typer's vendored copy of it, `typer._click`, or click itself with older typer) builds its
+usage errors from English f-strings, so a message catalogue cannot translate them. `message()`
+rebuilds a Chinese sentence from the exception's attributes (the parameter, the option name, the
+possibilities) and, where click keeps no attribute, from the English message it made.
 
-* `format_message()` of every click exception returns a Chinese sentence, rebuilt from the
-  exception's attributes (the parameter, the option name, the possibilities) and, where
-  click keeps no attribute, from the English message it made;
-* `show()` (the plain, non-rich path) prints the usage line, the help hint and "错误：…";
-* `Command.format_usage()` writes "用法：kaohe explain [选项] WHO", for errors and help alike;
-* `Command.parse_args()` attaches the context to the errors the option parser raises
-  without one, so they too get a usage line and a help hint.
-
-typer's rich error panel is drawn by `install_rich()`'s renderer (called by
-`cli._localise_rich_utils` when typer loads `typer.rich_utils`) from these same methods, so
-both paths speak Chinese. Only the click modules already imported are patched; nothing heavy
-is imported here.
+`show_error()` prints it, as typer would but in Chinese: the usage line ("用法：kaohe explain
+[选项] WHO"), the help hint and the message, in typer's rich error panel or as plain lines
+("错误：…"). The command classes (`cli._command`) call it for every usage error.
 
 A message quotes what was typed (`kaohe $'\\x1b[2J'`, an option's value): like everything
 printed, it shows control and bidirectional characters as `\\x1b`, `\\u202e`
@@ -25,174 +17,28 @@ printed, it shows control and bidirectional characters as `\\x1b`, `\\u202e`
 from __future__ import annotations
 
 import re
-import sys
 
 from kaohe_cli.text import terminal_safe
 
-_MARK = "_kaohe_zh"
+try:  # newer typer vendors click as typer._click, and raises its exceptions
+    from typer import _click as click
+except ImportError:  # pragma: no cover - older typer runs on click itself
+    import click  # type: ignore[no-redef]
+
 EXCEL_HINT = "文件可能正在 Excel/WPS 中打开，请关闭后重试"
+ABORTED = "已中止。"
 
 
-def install() -> None:
-    """Patch every click implementation already loaded (idempotent)."""
-    for package in ("typer._click", "click"):
-        exceptions = sys.modules.get(package + ".exceptions")
-        core = sys.modules.get(package + ".core")
-        if exceptions is None or core is None or getattr(exceptions, _MARK, False):
-            continue
-        try:
-            _patch_exceptions(exceptions)
-            _patch_core(core, exceptions)
-        except AttributeError:  # pragma: no cover - an unknown click layout: leave it English
-            continue
-        setattr(exceptions, _MARK, True)
-    _patch_typer_gettext()
-    _patch_type_labels()
+def message(exc) -> str:
+    """The Chinese message of a click exception, safe for the terminal.
 
-
-# Help shows each option's value type as <str>, <int>, <path>, <bool>: in Chinese, and none for
-# a plain switch (it takes no value).
-_TYPE_LABELS = {"str": "文本", "text": "文本", "int": "整数", "integer": "整数", "float": "数",
-                "path": "路径", "file": "文件", "directory": "文件夹", "datetime": "日期"}
-
-
-def _patch_type_labels() -> None:
-    core = sys.modules.get("typer.core")
-    cls = getattr(core, "_TyperParameter", None)
-    if cls is None or not hasattr(cls, "display_type") or getattr(cls.display_type, _MARK, False):
-        return  # typer versions without typed labels print none
-    original = cls.display_type
-
-    def display_type(self, ctx, _original=original):
-        label = _original(self, ctx)
-        if not isinstance(label, str) or not (label.startswith("<") and label.endswith(">")):
-            return label
-        inner = label[1:-1]
-        if inner == "bool" and getattr(self, "is_flag", False):
-            return None
-        for english, chinese in _TYPE_LABELS.items():
-            inner = re.sub(rf"\b{english}\b", chinese, inner)
-        return f"<{inner}>"
-
-    setattr(display_type, _MARK, True)
-    cls.display_type = display_type
-
-
-# --- patching -----------------------------------------------------------------------------
-
-
-def _patch_exceptions(mod) -> None:
-    base = mod.ClickException
-    for cls in (base, mod.BadParameter, mod.MissingParameter, mod.NoSuchOption, getattr(mod, "FileError", base)):
-        # The base class may inherit its method (typer's vendored click: from TyperException);
-        # a subclass is patched only where it overrides the method.
-        if (cls is not base and "format_message" not in vars(cls)) or getattr(cls.format_message, _MARK, False):
-            continue
-        original = cls.format_message
-
-        def format_message(self, _original=original, _mod=mod):
-            try:
-                text = translate(self, _mod, _original)
-            except Exception:  # noqa: BLE001 - a bug here must not hide the error itself
-                text = None
-            # Safe for the terminal on both paths (rich panel, plain echo); newlines stay: a
-            # help page shown as an error (no arguments) is multi-line.
-            return terminal_safe(text if text is not None else str(_original(self)))
-
-        setattr(format_message, _MARK, True)
-        cls.format_message = format_message
-
-    def show(self, file=None, _mod=mod):
-        show_plain(self, _mod, file)
-
-    setattr(show, _MARK, True)
-    base.show = show
-    mod.UsageError.show = show
-
-
-def _patch_core(core, exceptions) -> None:
-    command = core.Command
-
-    def format_usage(self, ctx, formatter):
-        pieces = [usage_piece(p) for p in self.collect_usage_pieces(ctx)]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
-
-    parse_args_original = command.parse_args
-
-    def parse_args(self, ctx, args, _original=parse_args_original, _error=exceptions.UsageError):
-        try:
-            return _original(self, ctx, args)
-        except _error as exc:
-            if getattr(exc, "ctx", None) is None:  # raised by the option parser
-                exc.ctx = ctx
-                exc.cmd = ctx.command
-            raise
-
-    command.format_usage = format_usage
-    command.parse_args = parse_args
-
-
-def _patch_typer_gettext() -> None:
-    """Without rich, typer prints "Aborted!" and its plain help's headings through gettext."""
-    core = sys.modules.get("typer.core")
-    gettext = getattr(core, "_", None)
-    if core is None or not callable(gettext) or getattr(gettext, _MARK, False):
-        return
-    own = {
-        "Aborted!": "已中止。",
-        "Options": "选项",
-        "Arguments": "参数",
-        "Commands": "命令",
-        "required": "必填",
-        "default: {default}": "缺省：{default}",
-        "env var: {var}": "环境变量：{var}",
-        "(dynamic)": "（动态）",
-    }
-
-    def _(message: str, _gettext=gettext) -> str:
-        return own.get(message) or _gettext(message)
-
-    setattr(_, _MARK, True)
-    core._ = _
-
-
-def install_rich(ru) -> None:
-    """Replace typer's rich error renderer (`typer.rich_utils`, loaded only to show help or an
-    error) with one that prints the Chinese help hint: older typer (0.12) hard-codes
-    "Try '…' for help." instead of reading `RICH_HELP`."""
-    original = getattr(ru, "rich_format_error", None)
-    if original is None or getattr(original, _MARK, False):
-        return
-
-    def rich_format_error(self, _ru=ru, _original=original) -> None:
-        if type(self).__name__ == "NoArgsIsHelpError":  # the help page was shown already
-            return _original(self)
-        try:
-            from rich.markup import escape
-
-            console = _ru._get_rich_console(stderr=True)
-            panel, highlighter = _ru.Panel, _ru.highlighter
-        except (ImportError, AttributeError):  # pragma: no cover - an unknown typer layout
-            return _original(self)
-        ctx = getattr(self, "ctx", None)
-        if ctx is not None:
-            console.print(highlighter(ctx.get_usage()), style=getattr(_ru, "STYLE_USAGE_COMMAND", ""))
-            if ctx.command.get_help_option(ctx) is not None:
-                console.print(
-                    f"用 [blue]'{escape(_one_line(ctx.command_path))} {escape(_one_line(ctx.help_option_names[0]))}'[/] 查看帮助。",
-                    style=getattr(_ru, "STYLE_ERRORS_SUGGESTION", ""),
-                )
-        console.print(
-            panel(
-                highlighter(self.format_message()),
-                border_style=getattr(_ru, "STYLE_ERRORS_PANEL_BORDER", "red"),
-                title=getattr(_ru, "ERRORS_PANEL_TITLE", "错误"),
-                title_align=getattr(_ru, "ALIGN_ERRORS_PANEL", "left"),
-            )
-        )
-
-    setattr(rich_format_error, _MARK, True)
-    ru.rich_format_error = rich_format_error
+    Newlines stay: the message of a help page shown as an error (no arguments) is multi-line.
+    """
+    try:
+        text = translate(exc)
+    except Exception:  # noqa: BLE001 - a bug here must not hide the error itself
+        text = None
+    return terminal_safe(text if text is not None else str(exc.format_message()))
 
 
 def usage_piece(piece: str) -> str:
@@ -201,23 +47,76 @@ def usage_piece(piece: str) -> str:
     return re.sub(r"\bCOMMAND(\d*)\b", r"命令\1", piece)
 
 
-# --- showing (plain text, no rich) ----------------------------------------------------------
+# --- showing ------------------------------------------------------------------------------
 
 
-def show_plain(exc, mod, file=None) -> None:
-    if file is None:
-        stderr = getattr(mod, "get_text_stderr", None)
-        file = stderr() if stderr is not None else sys.stderr
-    echo = getattr(mod, "echo", None) or (lambda text, file=None, color=None: print(text, file=file))
+def show_error(exc, *, rich: bool) -> None:
+    """Print a click exception on stderr: typer's rich panel (`rich`) or plain lines."""
+    if isinstance(exc, _NO_ARGS_IS_HELP):
+        # The help page, asked for by giving no arguments: rich printed it while the error was
+        # made; the plain path carries it as the message.
+        if not rich:
+            click.echo(message(exc), err=True, color=exc.ctx.color)
+        return
+    if rich:
+        _show_rich(exc)
+    else:
+        _show_plain(exc)
+
+
+def show_aborted(*, rich: bool) -> None:
+    """"已中止。" on stderr (the user closed the input, e.g. Ctrl+D at a prompt)."""
+    if rich:
+        from typer import rich_utils
+
+        rich_utils._get_rich_console(stderr=True).print(ABORTED, style=rich_utils.STYLE_ABORTED)
+    else:
+        click.echo(ABORTED, err=True)
+
+
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
+
+
+def _help_command(ctx) -> str | None:
+    """"kaohe explain -h", the command that shows the help; None when there is no help option."""
+    if ctx.command.get_help_option(ctx) is None:
+        return None
+    return f"{_one_line(ctx.command_path)} {_one_line(ctx.help_option_names[0])}"
+
+
+def _show_plain(exc) -> None:
     ctx = getattr(exc, "ctx", None)
     color = getattr(exc, "show_color", None)
     if ctx is not None:
         color = ctx.color
         head = ctx.get_usage() + "\n"
-        if ctx.command.get_help_option(ctx) is not None:
-            head += f"用 '{ctx.command_path} {ctx.help_option_names[0]}' 查看帮助。\n"
-        echo(head, file=file, color=color)
-    echo(f"错误：{exc.format_message()}", file=file, color=color)
+        command = _help_command(ctx)
+        if command is not None:
+            head += f"用 '{command}' 查看帮助。\n"
+        click.echo(head, err=True, color=color)
+    click.echo(f"错误：{message(exc)}", err=True, color=color)
+
+
+def _show_rich(exc) -> None:
+    """typer's error panel (`typer.rich_utils.rich_format_error`), in Chinese."""
+    from rich.markup import escape
+    from typer import rich_utils
+
+    console = rich_utils._get_rich_console(stderr=True)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        console.print(rich_utils.highlighter(ctx.get_usage()), style=rich_utils.STYLE_USAGE_COMMAND)
+        command = _help_command(ctx)
+        if command is not None:
+            console.print(f"用 [blue]'{escape(command)}'[/] 查看帮助。", style=rich_utils.STYLE_ERRORS_SUGGESTION)
+    console.print(
+        rich_utils.Panel(
+            rich_utils.highlighter(message(exc)),
+            border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
+            title="错误",
+            title_align=rich_utils.ALIGN_ERRORS_PANEL,
+        )
+    )
 
 
 # --- translating ----------------------------------------------------------------------------
@@ -256,24 +155,23 @@ def _names(items) -> str:
     return "、".join(_q(i) for i in items)
 
 
-def translate(exc, mod, original=None) -> str | None:
+def translate(exc) -> str | None:
     """The Chinese message for a click exception, or None to keep click's own text."""
-    if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the help page
+    if isinstance(exc, _NO_ARGS_IS_HELP):  # its message is the help page
         return None
-    if isinstance(exc, mod.NoSuchOption):
+    if isinstance(exc, click.exceptions.NoSuchOption):
         return _no_such_option(exc)
-    if isinstance(exc, mod.MissingParameter):
-        return _missing(exc, original)
-    if isinstance(exc, mod.BadParameter):
+    if isinstance(exc, click.exceptions.MissingParameter):
+        return _missing(exc)
+    if isinstance(exc, click.exceptions.BadParameter):
         return _bad_value(exc)
-    if isinstance(exc, mod.BadOptionUsage):
+    if isinstance(exc, click.exceptions.BadOptionUsage):
         return _bad_option_usage(exc)
-    if isinstance(exc, mod.BadArgumentUsage):
+    if isinstance(exc, click.exceptions.BadArgumentUsage):
         return _bad_argument_usage(exc)
-    if isinstance(exc, mod.UsageError):
+    if isinstance(exc, click.exceptions.UsageError):
         return _usage_message(exc)
-    file_error = getattr(mod, "FileError", None)
-    if file_error is not None and isinstance(exc, file_error):
+    if isinstance(exc, click.exceptions.FileError):
         name = getattr(exc, "ui_filename", None) or getattr(exc, "filename", "")
         return f"无法打开文件{_q(name)}：{_os_reason(exc.message)}。"
     return None
@@ -386,15 +284,13 @@ def _argument_name(param, ctx) -> str:
     return str(getattr(param, "name", "") or "").upper()
 
 
-def _missing(exc, original) -> str:
+def _missing(exc) -> str:
     kind, label = _param(exc)
     text = f"缺少{kind or '参数'}{label}。"
-    english = ""
-    if original is not None:
-        try:
-            english = original(exc)
-        except Exception:  # noqa: BLE001
-            english = ""
+    try:
+        english = str(exc.format_message())  # click's English text: the choices are only there
+    except Exception:  # noqa: BLE001
+        english = ""
     m = re.search(r"Choose from:?\s*(?P<choices>.+)$", english, re.S)
     if m:
         choices = [c.strip() for c in re.split(r",\s*", m["choices"].strip().rstrip(".")) if c.strip()]

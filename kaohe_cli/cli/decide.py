@@ -88,15 +88,11 @@ def _print(done) -> None:
 
 
 def _list(archive: Path, cfg, period: str, scheme, as_json: bool) -> None:
-    from kaohe_cli.store.archive import open_archive
-    from kaohe_cli.domain.period import parse_period
-    from kaohe_cli.app.run_scheme import scheme_for
+    from kaohe_cli.app.decide import decision_log
     from kaohe_cli.domain.workdays import format_cn_time
 
-    target = parse_period(period)
-    s = scheme_for(archive, target, scheme, cfg)
-    with open_archive(archive, readonly=True) as arc:
-        log = arc.decision_log(s.id, target.code)
+    found = decision_log(archive, cfg, period, scheme)
+    target, s, log = found.period, found.scheme, found.entries
     if as_json:
         print_json({"period": target.code, "scheme": s.id, "decisions": log})
         return

@@ -184,7 +184,7 @@ class _Demo:
         The demo plays the committee: it gives each contested place to the first of the tied
         (roster order), as many as the places, then records them all in one `kaohe decide`.
         """
-        from kaohe_cli.engine.annual import compute
+        from kaohe_cli.app.quota import compute
         from kaohe_cli.app.config import load_config
         from kaohe_cli.domain.period import parse_period
         from kaohe_cli.app.run_scheme import scheme_for

@@ -19,29 +19,26 @@ def history(
     """列出档案中的评分记录（考核期、方案、输入文件哈希、时间）；给出某人时显示其历年各期得分与等次。"""
     from decimal import Decimal
 
-    from kaohe_cli.store.archive import open_archive
+    from kaohe_cli.app.history import recorded_runs, subject_record
     from kaohe_cli.domain.workdays import format_cn_time
 
     cfg = C.config()
-    with open_archive(C.db_path(db, cfg), readonly=True) as arc:
-        if who is None:
-            runs = arc.runs()
-            if as_json:
-                print_json([{"id": r.id, "period": r.period, "scheme": r.scheme_id, "created_at": r.created_at,
-                             "input_files": r.input_files} for r in runs])
-                return
-            # File fingerprints (SHA-256) are for scripts: --json has them, the listing names the files.
-            t = Listing("评分记录", ["编号", "考核期", "方案", "输入文件", "时间"], short=["编号", "考核期"])
-            for r in runs:
-                files = r.input_files or []
-                t.add_row(str(r.id), r.period, f"{r.scheme_id}（{r.scheme_name}）", "、".join(f.get("name", "") for f in files),
-                          format_cn_time(r.created_at))
-            t.print()
+    if who is None:
+        runs = recorded_runs(C.db_path(db, cfg))
+        if as_json:
+            print_json([{"id": r.id, "period": r.period, "scheme": r.scheme_id, "created_at": r.created_at,
+                         "input_files": r.input_files} for r in runs])
             return
-        from kaohe_cli.app.decide import with_decided_grades
-
-        frame = with_decided_grades(arc, arc.subject_history(who))
-        ranks, flags = _multi_year(arc, frame)
+        # File fingerprints (SHA-256) are for scripts: --json has them, the listing names the files.
+        t = Listing("评分记录", ["编号", "考核期", "方案", "输入文件", "时间"], short=["编号", "考核期"])
+        for r in runs:
+            files = r.input_files or []
+            t.add_row(str(r.id), r.period, f"{r.scheme_id}（{r.scheme_name}）", "、".join(f.get("name", "") for f in files),
+                      format_cn_time(r.created_at))
+        t.print()
+        return
+    record = subject_record(C.db_path(db, cfg), who)
+    frame, ranks, flags = record.records, record.years, record.flags
     if as_json:
         print_json({"records": frame.to_dict("records"),
                     "years": [{"scheme": r.scheme_id, "year": r.year, "mean": str(r.mean.quantize(Decimal("0.01"))),
@@ -58,25 +55,3 @@ def history(
             f"{r.year}年（{escape(r.scheme_id)}）平均 {r.mean.quantize(Decimal('0.01'))}，第{r.rank}/{r.n}名" for r in ranks))
     for f in flags:
         console.print(f"[bold yellow]{escape(f)}[/]")
-
-
-def _multi_year(arc, frame):
-    """Yearly ranks of the person, and the multi-year flags of schemes that declare them."""
-    from kaohe_cli.errors import SchemeError
-    from kaohe_cli.app.history import streak_flags, year_ranks
-    from kaohe_cli.scheme import load_scheme
-
-    subjects = list(dict.fromkeys(frame["subject"]))
-    if len(subjects) != 1:
-        return [], []
-    schemes = list(dict.fromkeys(frame["scheme_id"]))
-    multi = {}
-    for sid in schemes:
-        try:
-            s = load_scheme(sid)
-        except SchemeError:
-            continue
-        if s.annual and s.annual.multi_year:
-            multi[sid] = dict(s.annual.multi_year)
-    ranks = year_ranks(arc, subjects[0], schemes, multi)
-    return ranks, streak_flags(ranks, multi)

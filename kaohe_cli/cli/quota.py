@@ -25,40 +25,17 @@ def quota(
     as_json: bool = C.JsonOpt,
 ) -> None:
     """汇总档案中各期评分：年度（季度）得分、资格审查、一票否决、名额与并列待定，写出年度结果工作簿。"""
-    from kaohe_cli.engine.annual import compute, record_summary
-    from kaohe_cli.errors import UsageError
-    from kaohe_cli.write.fileout import atomic_output, check_target
-    from kaohe_cli.domain.period import Period, parse_period
-    from kaohe_cli.write.annual_xlsx import write_annual
+    from kaohe_cli.app.quota import parse_decisions, quota_target, run_quota
 
-    if (year is None) == (quarter is None):
-        raise UsageError("请给出 --year 或 --quarter 其中之一", "例如 kaohe quota --year 2023")
-    target = Period(year, "year", 0) if year is not None else parse_period(quarter)
-    if target.kind == "month":
-        raise UsageError("--quarter 应为季度，如 2023Q1", "")
+    target = quota_target(year, quarter)
     cfg = C.config()
     archive = C.db_path(db, cfg)
     s = C.archived_scheme(scheme, cfg, archive, target)
     quotas = C.parse_quotas(quota_, cfg)
-    decisions = {}
-    for raw in decide or []:
-        who, sep, grade = raw.partition("=")
-        if not sep or not who.strip() or not grade.strip():
-            raise UsageError(f"集体研究决定「{raw}」格式不对", "应写成 工号=等次，例如 --decide 0012=优秀")
-        decisions[who.strip()] = grade.strip()
     kind = "年度" if target.kind == "year" else "季度"
     out = output or (cfg.output_path() or Path.cwd()) / f"{target.code}-{s.id}-{kind}汇总.xlsx"
-    check_target(out, force)
-    if decisions:  # checked and recorded as `kaohe decide --period` would
-        from kaohe_cli.app.decide import decide as run_decide
-
-        run_decide(archive, cfg, target.code, decisions, scheme_ref=scheme, note=decide_note, displace=displace,
-                   quotas=quotas)
-    result = compute(archive, s, target, quotas=quotas)
-    with atomic_output(out, force=force) as tmp:
-        write_annual(result, tmp, {"名额": "，".join(f"{k} {v}" for k, v in quotas.items()) or "按方案规定"},
-                     cfg.unit_name.strip())
-    record_summary(archive, result, quotas)
+    result = run_quota(archive, cfg, s, target, quotas, out, force=force, scheme_ref=scheme,
+                       decisions=parse_decisions(decide), note=decide_note, displace=displace)
     t = result.table
     counts = t["grade"].replace("", "（无）").value_counts()
     if as_json:

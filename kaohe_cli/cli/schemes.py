@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from kaohe_cli.cli._command import KaoheCommand
 from kaohe_cli.cli._ui import Listing, console, escape, handle_errors, write_utf8
 from kaohe_cli.text import num
 
@@ -13,7 +14,7 @@ SUBJECT_CN = {"person": "个人", "unit": "单位/部门"}
 PERIOD_CN = {"month": "月度", "quarter": "季度", "year": "年度"}
 
 
-@app.command("list")
+@app.command("list", cls=KaoheCommand)
 @handle_errors
 def list_() -> None:
     """列出内置考核方案。"""
@@ -27,7 +28,7 @@ def list_() -> None:
     console.print("用 [bold]kaohe schemes show 编号[/] 查看详情，[bold]kaohe schemes export 编号 > 我的方案.toml[/] 导出后修改。")
 
 
-@app.command("show")
+@app.command("show", cls=KaoheCommand)
 @handle_errors
 def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号（如 caizheng）或方案文件路径")) -> None:
     """显示方案的考核项目、事项、封顶和等次。"""
@@ -83,7 +84,7 @@ def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号�
         console.print(f"规则：{escape(r.name)}")
 
 
-@app.command("export")
+@app.command("export", cls=KaoheCommand)
 @handle_errors
 def export(scheme: str = typer.Argument(..., metavar="方案编号", help="内置方案编号")) -> None:
     """把内置方案原样输出为 TOML（重定向到文件后即可修改使用）。"""

@@ -24,19 +24,13 @@ def score(
     as_json: bool = C.JsonOpt,
 ) -> None:
     """评分：写出考核结果工作簿（汇总、明细、科室、问题、说明），存入档案库，并打印摘要。"""
-    from kaohe_cli.read.workbook import start_reading
+    from kaohe_cli.app.reading import start_reading
 
     paths = C.input_files(files)
-    if paths:
-        # Parsed in the background while the rest is imported. The hostile-file checks come
-        # first and hold the GIL: importing after them lets calamine start on the big sheet sooner.
-        start_reading(paths[0]).wait_checked()
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from kaohe_cli.errors import InputErrors, UsageError
-    from kaohe_cli.write.fileout import check_target
+    reads = start_reading(paths)  # parsed in the background while the rest is imported
     from kaohe_cli.app.prepare import Options
-    from kaohe_cli.app.score import default_output, score_file, summary, write_outputs
+    from kaohe_cli.app.score import check_archive, output_targets, write_scored
+    from kaohe_cli.errors import UsageError
 
     cfg = C.config()
     if period and len(paths) > 1:
@@ -44,39 +38,11 @@ def score(
     att = C.input_files(attendance or [])
     s = C.scheme_of(scheme, cfg)
     quotas = C.parse_quotas(quota, cfg)
-    opts = Options(cfg.attendance.hours_per_day, {k: (v or None) for k, v in cfg.attendance.mapping.items()})
-    out_dir = cfg.output_path()
-    if len(paths) > 1 and output is not None and output.suffix.lower() == ".xlsx":
-        raise UsageError("多个输入文件时 -o 应为文件夹", "例如 -o 结果/")
-    targets = []
-    for p in paths:
-        if output is None:
-            targets.append(default_output(p, "", out_dir))
-        elif len(paths) == 1 and output.suffix:
-            targets.append(output)
-        else:
-            targets.append(output / f"{p.stem}-考核结果.xlsx")
-    _distinct_targets(paths, targets)
-    for t in targets:
-        check_target(t, force, paths)
+    targets = output_targets(paths, output, cfg.output_path(), force)
     db_path = None if no_archive else C.db_path(db, cfg)
 
     # Check and score everything first; write only if every file is clean.
-    scored = []
-    failed = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console, transient=True, disable=as_json or len(paths) == 1) as bar:
-        task = bar.add_task("评分中", total=len(paths))
-        for i, p in enumerate(paths):
-            bar.update(task, description=f"评分 {escape(p.name)}")
-            if i + 1 < len(paths):
-                start_reading(paths[i + 1])  # the next file is parsed while this one is scored
-            try:
-                scored.append(score_file(p, s, period, attendance=att, quotas=quotas, options=opts,
-                                         unit_name=cfg.unit_name.strip()))
-            except InputErrors as exc:
-                failed.append((p, exc))
-            bar.advance(task)
+    scored, failed = _score_all(paths, s, period, att, quotas, Options.of(cfg), cfg.unit_name.strip(), reads, as_json)
     if failed:
         all_issues = [i for _, exc in failed for i in exc.issues]
         if as_json:
@@ -87,12 +53,10 @@ def score(
             console.print(f"[bold red]✗ {escape(names)} 有错误，未写出任何文件。[/]请按上面列出的问题修改后重新运行（可先用 kaohe check 检查）。")
         raise typer.Exit(1)
     if db_path is not None:
-        _archive_usable(db_path, paths, targets)
+        check_archive(db_path, paths, targets)
     reports = []
     for sc, target in zip(scored, targets):
-        write_outputs(sc, target, db_path, force=force)
-        rep = summary(sc.result)
-        rep.update({"file": sc.path.name, "output": str(target), "run_id": sc.run_id})
+        rep = write_scored(sc, target, db_path, force=force)
         reports.append(rep)
         if not as_json:
             _print_summary(sc, rep)
@@ -102,33 +66,20 @@ def score(
         console.print(f"[bold green]✓ 共评分 {len(reports)} 个文件[/]，档案库：{escape(db_path or '未存档')}")
 
 
-def _distinct_targets(paths: list[Path], targets: list[Path]) -> None:
-    """Two inputs must not write the same result file (a.xlsx and b/a.xlsx with -o 结果/)."""
-    from kaohe_cli.errors import UsageError
+def _score_all(paths, scheme, period, att, quotas, opts, unit_name: str, reads, as_json: bool):
+    """`score_files` behind a progress bar (shown for several files, not with --json)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    seen: dict[Path, Path] = {}
-    for p, t in zip(paths, targets):
-        key = t.resolve()
-        if key in seen:
-            raise UsageError(
-                f"{seen[key]} 和 {p} 的结果会写到同一个文件 {t}",
-                "请分两次评分并用 -o 指定不同的文件，或先把其中一个输入文件改名",
-            )
-        seen[key] = p
+    from kaohe_cli.app.score import score_files
 
-
-def _archive_usable(db: Path, paths: list[Path], targets: list[Path]) -> None:
-    """Fail before any result is written, not after: exit 1 must mean nothing was written."""
-    from kaohe_cli.store.archive import open_archive
-    from kaohe_cli.errors import UsageError
-
-    real = db.resolve()
-    if any(f.resolve() == real for f in [*paths, *targets]):
-        raise UsageError(f"--db 指向的 {db.name} 同时是输入或结果文件", "档案库应是单独的文件，例如 --db kaohe.db")
-    if db.exists() or not db.parent.is_dir():
-        # An existing file must be a kaohe archive; a missing folder is reported. A new
-        # archive in an existing folder is created only when the run is recorded.
-        open_archive(db).close()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=True, disable=as_json or len(paths) == 1) as bar:
+        task = bar.add_task("评分中", total=len(paths))
+        return score_files(
+            paths, scheme, period, attendance=att, quotas=quotas, options=opts, unit_name=unit_name, reads=reads,
+            started=lambda p: bar.update(task, description=f"评分 {escape(p.name)}"),
+            finished=lambda p: bar.advance(task),
+        )
 
 
 def _print_summary(sc, rep: dict) -> None:

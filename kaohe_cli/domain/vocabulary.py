@@ -1,4 +1,5 @@
-"""The input-workbook contract as data: sheets, their columns, and the synonyms of each.
+"""The input-workbook contract as data: sheets, their columns, and the synonyms of each; and the
+words written in cells that mean something (是/否, 对象类型, attendance statuses, "none").
 
 This encodes the table "Input workbook" in DESIGN.md. To accept another spelling, add it to a
 `synonyms` tuple below; nothing else changes. Names are compared after `kaohe_cli.text.norm`
@@ -218,9 +219,50 @@ def header_keys(text: object) -> tuple[str, ...]:
     return tuple(keys)
 
 
+# ---- words written in cells ----------------------------------------------------------------
+
+# How 是 and 否 are written in a yes/no column (参评, 参评先进); a blank cell takes the column's default.
+YES_WORDS = frozenset({"是", "Y", "y", "yes", "YES", "1", "参评", "√", "TRUE", "true"})
+NO_WORDS = frozenset({"否", "N", "n", "no", "NO", "0", "不参评", "×", "FALSE", "false"})
+
+# Written in a number cell of a 考勤 sheet (a count, 天数) for none: read as 0, never as unreadable text.
+NONE_MARKS = frozenset({"", "-", "--", "—"})
+
+# 状态 of a detail 考勤 sheet that are no event (compared after `norm`); any other status is
+# looked up among the scheme's attendance items.
+NORMAL_STATUSES = frozenset(
+    norm(s) for s in (
+        "正常", "出勤", "正常出勤", "休息", "公休", "节假日", "法定节假日", "周末", "出差", "外出", "补卡", "调休", "√", "",
+    )
+)
+
+# Headers of a summary 考勤 sheet that say who a row is or how many days were due, never an
+# attendance item (a header is also compared after `norm`).
+ATTENDANCE_NON_ITEM_COLUMNS = frozenset({
+    "工号", "姓名", "科室", "部门", "类别", "序号", "职务", "岗位", "备注", "分管领导", "考勤组", "出勤天数", "应出勤天数",
+    "实际出勤天数",
+})
+
+# 对象类型 of an event row (奖惩): who it reaches, and the words that say so (compared after `norm`).
+PERSONAL, COLLECTIVE, EVERYONE = "个人", "集体", "全体"
+TARGET_KINDS: dict[str, str] = {
+    "个人": PERSONAL, "本人": PERSONAL, "集体": COLLECTIVE, "科室": COLLECTIVE, "部门": COLLECTIVE,
+    "股室": COLLECTIVE, "处室": COLLECTIVE, "全体": EVERYONE, "单位": EVERYONE, "全员": EVERYONE,
+}
+
+
 __all__ = [
     "ATTENDANCE_ITEMS",
+    "ATTENDANCE_NON_ITEM_COLUMNS",
+    "COLLECTIVE",
+    "EVERYONE",
+    "NONE_MARKS",
+    "NORMAL_STATUSES",
+    "NO_WORDS",
+    "PERSONAL",
     "SHEETS",
+    "TARGET_KINDS",
+    "YES_WORDS",
     "ColumnSpec",
     "SheetSpec",
     "header_keys",

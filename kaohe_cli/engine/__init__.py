@@ -1,2 +1,2 @@
 """Stage 4: the event ledger → component scores, caps, weights, totals, rules, ranks, grades and quotas.
-Takes `engine.core.Prepared` (a period) or archived period rows (a year); gives `Result` / `AnnualResult`."""
+Takes `events.prepared.Prepared` (a period) or archived period rows (a year); gives `Result` / `AnnualResult`."""

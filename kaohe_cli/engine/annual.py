@@ -1,29 +1,30 @@
-"""`kaohe quota`: archived periods → the annual (or quarterly) result with quotas and ties.
+"""The annual (or quarterly) step: archived period results → the year's scores, eligibility and grades.
 
-Uses the latest run of each period. Everything is derived from the archive: period totals
-(already rounded, as SCHEMES.md requires for means), period grades, the rules that acted,
-and the ledger lines of annual items and of the items annual rules count.
+Pure: it takes the rows the store gives (`YearInput`, built by `app/quota.py`) and returns an
+`AnnualResult`; nothing is read or written here. Period totals are already rounded, as
+SCHEMES.md requires for means. Rules act through the same dispatcher as in a period
+(`engine.actions.apply_rule`), with conditions from `engine.conditions`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
 import pandas as pd
 
-from kaohe_cli.store.archive import open_archive
-from kaohe_cli.app.decide import apply_to_scores, decision_remark, displacement_remarks
-from kaohe_cli.engine.grading import NO_GRADE, TIED, apply_grade_action, assign_grades, competition_rank
-from kaohe_cli.errors import ArchiveError, NotFound, PeriodError
-from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.domain.period import KIND_NAMES, Period
-from kaohe_cli.scheme.model import Grade, Grading, Scheme, parse_quota
-from kaohe_cli.text import join_names, norm, num
+from kaohe_cli.engine.actions import apply_rule
+from kaohe_cli.engine.conditions import holds, needs_ranks
+from kaohe_cli.engine.context import RuleContext, WorkdayCounter
+from kaohe_cli.engine.decided import decision_remark, displacement_remarks
+from kaohe_cli.engine.grading import NO_GRADE, TIED, assign_grades, competition_rank
+from kaohe_cli.errors import PeriodError
+from kaohe_cli.issues import Issue, note, warning
+from kaohe_cli.scheme.model import Grading, Scheme, parse_quota
+from kaohe_cli.text import join_names, num
 
 CENT = Decimal("0.01")
 
@@ -45,6 +46,29 @@ class AnnualResult:
     conflicts: list = field(default_factory=list)  # DecisionConflict of the decisions applied
 
 
+@dataclass
+class YearInput:
+    """What the annual step reads, as the store gives it (see `app/quota.py`).
+
+    scores: one row per (run, subject) with period, grade (decisions applied), cents, bonus,
+    deduction; latest: per subject name, dept, category, leader, extra (dict of roster columns);
+    acted: subject → names of the rules that acted in its periods; lines: the ledger lines of the
+    year-end items and of the items annual rules read (quantity and points as stored text);
+    decisions: the committee's decisions for the target ({subject: {grade, note, decided_at, displace}}).
+    """
+
+    scheme: Scheme
+    target: Period
+    codes: list[str]
+    runs: list
+    missing: list[str]
+    scores: pd.DataFrame
+    latest: pd.DataFrame
+    acted: dict[str, set[str]]
+    lines: pd.DataFrame
+    decisions: dict[str, dict]
+
+
 def periods_for(scheme: Scheme, target: Period) -> list[Period]:
     kind = scheme.period
     if kind == target.kind:
@@ -60,219 +84,292 @@ def periods_for(scheme: Scheme, target: Period) -> list[Period]:
     return [Period(target.year, "quarter", q) for q in range(1, 5)]
 
 
-def compute(
-    db,
-    scheme: Scheme,
-    target: Period,
-    *,
-    quotas: dict[str, str] | None = None,
-    decisions: dict[str, dict] | None = None,
-) -> AnnualResult:
-    """The year or quarter `target` from the archived periods of `scheme`.
+def needed_items(scheme: Scheme) -> set[str]:
+    """The items whose period lines the annual step reads (leave taken, rule conditions, limits)."""
+    annual = scheme.annual
+    needed: set[str] = set()
+    if annual and annual.leave:
+        needed.update(annual.leave.taken)
+    for rule in (annual.rules if annual else []):
+        needed.update(rule.when.items + rule.when.quantity_of)
+    if annual:
+        needed.update(annual.dept_limit)
+    return needed
 
-    `decisions`: the committee decisions to apply to `target` ({subject: {grade, note,
-    decided_at, displace}}); by default those recorded in the archive. Decisions recorded for
-    the periods themselves (a month's 并列待定) are applied to those periods' grades first.
-    Nothing is written.
+
+@dataclass
+class _Year:
+    """The year being computed: what the steps below read and fill in."""
+
+    inp: YearInput
+    ctx: RuleContext
+    info: pd.DataFrame  # name, dept, category, leader
+    matrix: pd.DataFrame
+    n: pd.Series
+    mean: pd.Series
+    bonus: pd.Series
+    deduction: pd.Series
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def idx(self) -> pd.Index:
+        return self.info.index
+
+    @property
+    def single(self) -> bool:
+        return len(self.inp.codes) == 1
+
+
+def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
+            count_workdays: WorkdayCounter | None = None) -> AnnualResult:
+    """The year or quarter `inp.target` from its periods' stored results. Nothing is written.
+
+    `count_workdays(start, end)`: working days, for `new_workdays_lt` conditions (as in a period).
     """
     quotas = quotas or {}
-    issues: list[Issue] = []
-    wanted = periods_for(scheme, target)
-    codes = [p.code for p in wanted]
-    with open_archive(db, readonly=True) as arc:
-        with arc.snapshot():  # the runs found and all that is read of them: one state of the archive
-            runs, missing = [], []
-            for code in codes:
-                run = arc.latest_run(code, scheme.id)
-                (runs.append(run) if run else missing.append(code))
-            if not runs:
-                raise NotFound(
-                    f"档案中没有方案 {scheme.id} 在{target.label}的任何评分记录",
-                    f"请先用 kaohe score 评分（应有考核期：{join_names(codes)}）",
-                )
-            run_ids = [r.id for r in runs]
-            scores = arc.period_scores(run_ids)
-            latest = arc.latest_details(run_ids)
-            acted = arc.acted_rules(run_ids)
-            lines = arc.ledger_lines(run_ids, sorted(_needed_items(scheme.annual)))
-            if decisions is None:
-                decisions = arc.decisions(scheme.id, target.code)
-            decided_runs = [(r, d) for r in runs if r.period != target.code
-                            for d in [arc.decisions(scheme.id, r.period)] if d]
-            period_rows = {r.id: arc.scores(r.id) for r, _ in decided_runs}
-        annual = scheme.annual
-    scores = _with_period_decisions(scores, scheme, decided_runs, period_rows)
-    if missing:
-        issues.append(warning(
-            f"缺少{len(missing)}个考核期的评分记录：{join_names(missing)}",
+    scheme, annual = inp.scheme, inp.scheme.annual
+    year = _start(inp, count_workdays)
+    _year_end_items(year)
+    if annual and annual.leave and not year.single:
+        _leave(year, annual.leave)
+    if annual and annual.bonus_caps.total is not None:
+        _annual_bonus_cap(year, Decimal(annual.bonus_caps.total))
+    exact = _rules(year)
+    cents = exact.map(lambda v: int((v * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    rank = competition_rank(cents)
+    year.ctx.ranks = rank
+    _rank_rules(year)
+    if annual and not year.single:
+        _eligibility(year, cents)
+    grades, ties, uses, conflicts = _grade_year(year, cents, quotas)
+    table = _table(year, exact, cents, rank, grades, conflicts)
+    result = AnnualResult(scheme, inp.target, inp.codes, inp.runs, inp.missing, table, year.matrix,
+                          year.issues, ties, conflicts=conflicts)
+    result.quota_text = [
+        f"{u.grade}（{u.group}）：N={u.n}，{u.quota} → {u.places}人，实评{u.granted}人"
+        + (f"，并列待定{len(u.tied)}人" if u.tied else "") for u in uses
+    ]
+    if annual and annual.awards:
+        _awards(result, annual.awards)
+    return result
+
+
+def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
+    scheme, scores, latest = inp.scheme, inp.scores, inp.latest
+    if inp.missing:
+        issues = [warning(
+            f"缺少{len(inp.missing)}个考核期的评分记录：{join_names(inp.missing)}",
             "年度得分按已有考核期计算；如需补齐请先用 kaohe score 评分这些考核期",
-        ))
-    period_of = {r.id: r.period for r in runs}
-    scores["period"] = scores["run_id"].map(period_of)
-    scores["grade"] = scores["grade"].fillna("")
-    scores["cents"] = _cents_of(scores["total"])
-    latest["extra"] = latest["extra"].map(lambda e: json.loads(e) if e else {})
+        )]
+    else:
+        issues = []
     idx = latest.index
     info = pd.DataFrame({
         "name": latest["name"], "dept": latest["dept"], "category": latest["category"].fillna(""),
         "leader": latest["leader"].fillna(""),
     }, index=idx)
-    extras = latest["extra"]
     matrix = scores.pivot_table(index="subject", columns="period", values="grade", aggfunc="last").reindex(idx)
-    matrix = matrix.reindex(columns=[c for c in codes if c in matrix.columns])
-
+    matrix = matrix.reindex(columns=[c for c in inp.codes if c in matrix.columns])
     n = scores.groupby("subject")["cents"].size().reindex(idx)
     sums = scores.groupby("subject")["cents"].sum().reindex(idx)
-    single = len(wanted) == 1
     mean = pd.Series([Decimal(int(s)) / 100 / int(k) for s, k in zip(sums, n)], index=idx, dtype=object)
-
-    bonus = pd.Series(Decimal(0), index=idx, dtype=object)
-    deduction = pd.Series(Decimal(0), index=idx, dtype=object)
-    remarks: dict[str, list[str]] = {}
-    reasons: dict[str, list[str]] = {}  # 资格: why not eligible
-    forced = pd.Series("", index=idx, dtype=object)
-    no_grade = pd.Series(False, index=idx)
-    ceiling = pd.Series(-1, index=idx)
-    not_eligible: dict[str, pd.Series] = {}
+    annual = scheme.annual
     grading = (annual.grading if annual and annual.grading else None) or scheme.grading
+    ctx = RuleContext(_subjects(info, latest), _lines_for_rules(inp.lines), grading.names, inp.target,
+                      count_workdays, lines_explain=False)
+    zero = pd.Series(Decimal(0), index=idx, dtype=object)
+    return _Year(inp, ctx, info, matrix, n, mean, zero.copy(), zero.copy(), issues)
 
-    def block(mask: pd.Series, why: str, grades: list[str] | None = None) -> None:
-        for g in grades or grading.names:
-            not_eligible[g] = not_eligible.get(g, pd.Series(False, index=idx)) | mask
-        for s in mask[mask].index:
-            reasons.setdefault(s, []).append(why)
 
-    # ---- annual items and leave (zhujian) -----------------------------------------------
-    pts = lines["points"].map(Decimal) if len(lines) else pd.Series(dtype=object)
-    if len(lines):
-        yearly = lines[lines["annual"] & lines["counted"]]
-        b = pts[yearly.index][yearly["kind"] == "bonus"].groupby(yearly["subject"]).sum()
-        d = pts[yearly.index][yearly["kind"] == "deduction"].groupby(yearly["subject"]).sum()
-        bonus = bonus.add(b.reindex(idx).fillna(Decimal(0)), fill_value=Decimal(0)) if len(b) else bonus
-        deduction = deduction.add((-d).reindex(idx).fillna(Decimal(0)), fill_value=Decimal(0)) if len(d) else deduction
-    if annual and annual.leave and not single:
-        lv = annual.leave
-        taken = lines[lines["item"].isin(lv.taken) & ~lines["annual"]] if len(lines) else lines
-        used = taken["quantity"].map(lambda q: Decimal(q or "0")).groupby(taken["subject"]).sum() if len(taken) else pd.Series(dtype=object)
-        for s in idx:
-            allowance, how = _allowance(extras[s] or {}, lv, target.year)
-            u = Decimal(used.get(s, Decimal(0)))
-            if allowance is None:
-                remarks.setdefault(s, []).append("缺少年休假天数和参加工作时间，未计算年休假加扣分")
-                continue
-            if allowance > u:
-                bonus[s] = bonus[s] + (allowance - u) * lv.bonus_per_day
-                remarks.setdefault(s, []).append(f"年休假{num(allowance)}天（{how}），休假及事假{num(u)}天，未休{num(allowance - u)}天加分")
-            elif u > allowance:
-                deduction[s] = deduction[s] + (u - allowance) * lv.deduction_per_day
-                remarks.setdefault(s, []).append(f"年休假{num(allowance)}天（{how}），休假及事假{num(u)}天，超出{num(u - allowance)}天扣分")
-    if annual and annual.bonus_caps.total is not None:
-        cap = Decimal(annual.bonus_caps.total)
-        over = bonus.map(lambda v: v > cap)
-        for s in over[over].index:
-            remarks.setdefault(s, []).append(f"年度加分{num(bonus[s])}分，封顶{num(cap)}分")
-        bonus = bonus.map(lambda v: min(v, cap))
+def _subjects(info: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """The subjects with their roster columns under their Chinese names, for `column` conditions."""
+    extra = pd.DataFrame([e or {} for e in latest["extra"]], index=info.index)
+    named = pd.DataFrame({"姓名": info["name"], "科室": info["dept"], "类别": info["category"],
+                          "分管领导": info["leader"]}, index=info.index)
+    if "入职日期" in extra.columns:  # stored as ISO text; a condition compares dates
+        extra["入职日期"] = extra["入职日期"].map(_iso_date)
+    return pd.concat([extra.drop(columns=[c for c in named.columns if c in extra.columns]), named], axis=1)
 
-    exact = pd.Series([mean[s] + bonus[s] - deduction[s] for s in idx], index=idx, dtype=object)
 
-    # ---- rules --------------------------------------------------------------------------
-    rule_sets = scheme.rules if single else [r for r in scheme.rules if r.scope == "annual"]
-    for rule in rule_sets:
-        mask = pd.Series([rule.name in acted.get(s, set()) for s in idx], index=idx)
-        if not mask.any():
+def _iso_date(value) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _lines_for_rules(lines: pd.DataFrame) -> pd.DataFrame:
+    """The stored lines with a float quantity, as the period engine's conditions read them."""
+    out = lines.copy()
+    if len(out):
+        out["quantity"] = pd.to_numeric(out["quantity"].replace("", None), errors="coerce").fillna(0.0)
+    else:
+        out["quantity"] = pd.Series(dtype=float)
+    return out
+
+
+def _year_end_items(year: _Year) -> None:
+    """The year-end items (annual = true): their bonus and deduction, added to the mean."""
+    lines, idx = year.inp.lines, year.idx
+    if not len(lines):
+        return
+    pts = lines["points"].map(Decimal)
+    yearly = lines[lines["annual"] & lines["counted"]]
+    b = pts[yearly.index][yearly["kind"] == "bonus"].groupby(yearly["subject"]).sum()
+    d = pts[yearly.index][yearly["kind"] == "deduction"].groupby(yearly["subject"]).sum()
+    if len(b):
+        year.bonus = year.bonus.add(b.reindex(idx).fillna(Decimal(0)), fill_value=Decimal(0))
+    if len(d):
+        year.deduction = year.deduction.add((-d).reindex(idx).fillna(Decimal(0)), fill_value=Decimal(0))
+
+
+def _leave(year: _Year, lv) -> None:
+    """Annual leave arithmetic (zhujian): the allowance not taken earns, the excess costs."""
+    lines, remarks = year.inp.lines, year.ctx.remarks
+    taken = lines[lines["item"].isin(lv.taken) & ~lines["annual"]] if len(lines) else lines
+    used = (taken["quantity"].map(lambda q: Decimal(q or "0")).groupby(taken["subject"]).sum()
+            if len(taken) else pd.Series(dtype=object))
+    extras = year.inp.latest["extra"]
+    for s in year.idx:
+        allowance, how = _allowance(extras[s] or {}, lv, year.inp.target.year)
+        u = Decimal(used.get(s, Decimal(0)))
+        if allowance is None:
+            remarks.setdefault(s, []).append("缺少年休假天数和参加工作时间，未计算年休假加扣分")
             continue
-        _apply(rule, mask, grading, forced, no_grade, ceiling, block, remarks)
-        if rule.action == "zero_total":
-            for s in mask[mask].index:
-                exact[s] = Decimal(0)
-    for rule in (annual.rules if annual else []):
-        mask = _annual_condition(rule, lines, idx)
-        if mask.any():
-            _apply(rule, mask, grading, forced, no_grade, ceiling, block, remarks)
-    cents = exact.map(lambda v: int((v * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-    rank = competition_rank(cents)
-    if single:
-        for rule in scheme.rules:
-            if rule.when.rank_last and rule.action == "not_eligible":
-                mask = rank == rank.max()
-                block(mask, rule.flag or rule.name, rule.grades or None)
+        head = f"年休假{num(allowance)}天（{how}），休假及事假{num(u)}天，"
+        if allowance > u:
+            year.bonus[s] = year.bonus[s] + (allowance - u) * lv.bonus_per_day
+            remarks.setdefault(s, []).append(head + f"未休{num(allowance - u)}天加分")
+        elif u > allowance:
+            year.deduction[s] = year.deduction[s] + (u - allowance) * lv.deduction_per_day
+            remarks.setdefault(s, []).append(head + f"超出{num(u - allowance)}天扣分")
 
-    if annual and not single:
-        counted_as = annual.tied_counts_as
-        per = matrix.replace(TIED, counted_as) if counted_as else matrix
-        if annual.exclude_grades:
-            bad = per.isin(annual.exclude_grades).any(axis=1)
-            block(bad, f"有{'、'.join(annual.exclude_grades)}等次", grading.names[:1])
-        for item, limit in annual.dept_limit.items():
-            hits = lines[(lines["item"] == item) & lines["counted"]] if len(lines) else lines
-            per_dept = hits["subject"].map(info["dept"]).value_counts() if len(hits) else pd.Series(dtype=int)
-            bad_depts = set(per_dept[per_dept >= limit].index)
-            if bad_depts:
-                mask = info["dept"].isin(bad_depts)
-                block(mask, f"所在科室全年{item}达{limit}人次")
-        if annual.bottom_flag:
-            kind, share = parse_quota(annual.bottom_flag.get("share", "0%"))
-            k = math.floor(len(idx) * share) if kind == "share" else int(share)
-            if k > 0:
-                edge = sorted(cents)[k - 1]
-                flagged = cents <= edge
-                for s in flagged[flagged].index:
-                    remarks.setdefault(s, []).append(annual.bottom_flag.get("flag", "排名靠后"))
-                if int(flagged.sum()) > k:
-                    issues.append(note(f"积分排名后{annual.bottom_flag.get('share')}（{k}人）边缘有同分，同分者一并标注", ""))
 
+def _annual_bonus_cap(year: _Year, cap: Decimal) -> None:
+    over = year.bonus.map(lambda v: v > cap)
+    for s in over[over].index:
+        year.ctx.remarks.setdefault(s, []).append(f"年度加分{num(year.bonus[s])}分，封顶{num(cap)}分")
+    year.bonus = year.bonus.map(lambda v: min(v, cap))
+
+
+def _rules(year: _Year) -> pd.Series:
+    """The rules that act on the year, through the one dispatcher; the exact totals after them.
+
+    - The scheme's rules that acted in the periods act again on the year (all of them when the
+      year is a single period; otherwise those of scope "annual");
+    - `[annual].rules` are evaluated on the year's lines (rank_last ones once ranked).
+    """
+    ctx, idx, scheme = year.ctx, year.idx, year.inp.scheme
+    acted = year.inp.acted
+    rules = scheme.rules if year.single else [r for r in scheme.rules if r.scope == "annual"]
+    for rule in rules:
+        apply_rule(rule, pd.Series([rule.name in acted.get(s, set()) for s in idx], index=idx), ctx)
+    for rule in _annual_rules(scheme):
+        if not needs_ranks(rule.when):
+            apply_rule(rule, holds(rule.when, ctx), ctx)
+    exact = pd.Series([year.mean[s] + year.bonus[s] - year.deduction[s] for s in idx], index=idx, dtype=object)
+    return exact.where(~ctx.zeroed, Decimal(0))
+
+
+def _annual_rules(scheme: Scheme) -> list:
+    return scheme.annual.rules if scheme.annual else []
+
+
+def _rank_rules(year: _Year) -> None:
+    """Rules that need the year's ranks: `[annual].rules` with rank_last and, when the year is a
+    single period, the period's rank_last rules again on the year's ranks."""
+    ctx, scheme = year.ctx, year.inp.scheme
+    again = [r for r in scheme.rules if year.single and needs_ranks(r.when)]
+    for rule in again + [r for r in _annual_rules(scheme) if needs_ranks(r.when)]:
+        apply_rule(rule, holds(rule.when, ctx), ctx)
+
+
+def _eligibility(year: _Year, cents: pd.Series) -> None:
+    """[annual] eligibility: grades excluded, a 科室's limit of an item, the bottom share flagged."""
+    annual, ctx, idx = year.inp.scheme.annual, year.ctx, year.idx
+    counted_as = annual.tied_counts_as
+    per = year.matrix.replace(TIED, counted_as) if counted_as else year.matrix
+    if annual.exclude_grades:
+        bad = per.isin(annual.exclude_grades).any(axis=1)
+        ctx.not_eligible_because(bad, f"有{'、'.join(annual.exclude_grades)}等次", ctx.grade_names[:1])
+    lines = year.inp.lines
+    for item, limit in annual.dept_limit.items():
+        hits = lines[(lines["item"] == item) & lines["counted"]] if len(lines) else lines
+        per_dept = hits["subject"].map(year.info["dept"]).value_counts() if len(hits) else pd.Series(dtype=int)
+        bad_depts = set(per_dept[per_dept >= limit].index)
+        if bad_depts:
+            ctx.not_eligible_because(year.info["dept"].isin(bad_depts), f"所在科室全年{item}达{limit}人次",
+                                     ctx.grade_names)
+    if annual.bottom_flag:
+        kind, share = parse_quota(annual.bottom_flag.get("share", "0%"))
+        k = math.floor(len(idx) * share) if kind == "share" else int(share)
+        if k > 0:
+            flagged = cents <= sorted(cents)[k - 1]
+            ctx.remark(flagged, annual.bottom_flag.get("flag", "排名靠后"))
+            if int(flagged.sum()) > k:
+                year.issues.append(note(f"积分排名后{annual.bottom_flag.get('share')}（{k}人）边缘有同分，同分者一并标注", ""))
+
+
+def _grade_year(year: _Year, cents: pd.Series, quotas: dict[str, str]):
+    """Grades with the tie-breakers and the committee's decisions; issues for missing quotas and ties."""
+    inp, idx, info = year.inp, year.idx, year.info
+    annual = inp.scheme.annual
+    grading = (annual.grading if annual and annual.grading else None) or inp.scheme.grading
     tie_keys = None
     if annual and annual.tie_breakers:
         tie_keys = pd.DataFrame(index=idx)
         for tb in annual.tie_breakers:
             if tb.startswith("count:"):
-                g = tb.split(":", 1)[1]
-                tie_keys[tb] = (matrix == g).sum(axis=1).astype("int64")
-
+                tie_keys[tb] = (year.matrix == tb.split(":", 1)[1]).sum(axis=1).astype("int64")
     groups = pd.DataFrame({"类别": info["category"], "分管领导": info["leader"], "科室": info["dept"]}, index=idx)
-    preset = pd.Series({s: d["grade"] for s, d in decisions.items() if s in idx}, dtype=object).reindex(idx).fillna("")
-    grades, ties, uses, conflicts = _grade(grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys,
-                                           quotas, preset)
-    missing_quota = [g.name for g in grading.grades if g.quota_required and g.name not in quotas]
-    for g in missing_quota:
-        issues.append(note(f"未给出「{g}」名额，本次不评定{g}", f"请用 --quota {g}=N 给出名额"))
+    preset = pd.Series({s: d["grade"] for s, d in inp.decisions.items() if s in idx}, dtype=object).reindex(idx).fillna("")
+    grades, ties, uses, conflicts = _grade(grading, cents, groups, year.ctx.grades, tie_keys, quotas, preset)
+    for g in [g.name for g in grading.grades if g.quota_required and g.name not in quotas]:
+        year.issues.append(note(f"未给出「{g}」名额，本次不评定{g}", f"请用 --quota {g}=N 给出名额"))
     for g, members in ties:
         names = "、".join(f"{info.at[s, 'name']}（{s}）" for s in members)
-        issues.append(warning(f"「{g}」名额边缘有并列：{names} 同分，均标为并列待定",
-                              f"请集体研究决定后用 kaohe decide --period {target.code} 工号=等次 记录（可多个）"))
+        year.issues.append(warning(f"「{g}」名额边缘有并列：{names} 同分，均标为并列待定",
+                                   f"请集体研究决定后用 kaohe decide --period {inp.target.code} 工号=等次 记录（可多个）"))
+    return grades, ties, uses, conflicts
+
+
+def _table(year: _Year, exact, cents, rank, grades, conflicts) -> pd.DataFrame:
+    """The year's table: info, periods counted, mean, 加分/扣分, total, rank, grade, 资格, 备注."""
+    inp, idx, ctx = year.inp, year.idx, year.ctx
+    remarks, decisions = ctx.remarks, inp.decisions
     for s, dec in decisions.items():
         if s not in idx:
-            issues.append(warning(f"集体研究决定中的「{s}」不在本次结果中", "请核对工号"))
+            year.issues.append(warning(f"集体研究决定中的「{s}」不在本次结果中", "请核对工号"))
             continue
         remarks.setdefault(s, []).append(decision_remark(dec) if dec.get("decided_at") else f"集体研究决定：{dec['grade']}")
-    names = {str(s): str(v) for s, v in info["name"].items()}
-    for s, texts in displacement_remarks([c for c in conflicts if all(decisions.get(d, {}).get("displace") for d in c.decided)],
-                                         names).items():
+    names = {str(s): str(v) for s, v in year.info["name"].items()}
+    insisted = [c for c in conflicts if all(decisions.get(d, {}).get("displace") for d in c.decided)]
+    for s, texts in displacement_remarks(insisted, names).items():
         remarks.setdefault(s, []).extend(texts)
-
-    table = info.copy()
-    table["n"] = n.astype(int)
-    table["mean"] = mean.map(lambda v: v.quantize(CENT, rounding=ROUND_HALF_UP))
+    table = year.info.copy()
+    table["n"] = year.n.astype(int)
+    table["mean"] = year.mean.map(lambda v: v.quantize(CENT, rounding=ROUND_HALF_UP))
     # 加分 and 扣分 as the monthly sheets show them, for the whole year: every period's amounts
     # plus the year-end items (the total itself is the mean plus the year-end items only).
-    table["bonus"] = bonus + _summed(scores, "bonus", idx)
-    table["deduction"] = deduction + _summed(scores, "deduction", idx)
-    if not scheme.is_unit:  # a person with none of the annual grades: the scheme's default grade
-        default = annual.default_grade if annual else "称职"
+    table["bonus"] = year.bonus + _summed(inp.scores, "bonus", idx)
+    table["deduction"] = year.deduction + _summed(inp.scores, "deduction", idx)
+    if not inp.scheme.is_unit:  # a person with none of the annual grades: the scheme's default grade
+        default = inp.scheme.annual.default_grade if inp.scheme.annual else "称职"
         grades = grades.where(grades.fillna("") != "", default)
     table["exact"] = exact
     table["cents"] = cents.astype("int64")
     table["rank"] = rank
     table["grade"] = grades
-    table["eligibility"] = pd.Series({s: "；".join(dict.fromkeys(v)) for s, v in reasons.items()}, dtype=object).reindex(idx).fillna("")
-    table["remarks"] = pd.Series({s: "；".join(dict.fromkeys(v)) for s, v in remarks.items()}, dtype=object).reindex(idx).fillna("")
-    table["extra"] = extras
+    table["eligibility"] = _joined(ctx.eligibility, idx)
+    table["remarks"] = _joined(remarks, idx)
+    table["extra"] = inp.latest["extra"]
+    return table
 
-    result = AnnualResult(scheme, target, codes, runs, missing, table, matrix, issues, ties, conflicts=conflicts)
-    result.quota_text = [f"{u.grade}（{u.group}）：N={u.n}，{u.quota} → {u.places}人，实评{u.granted}人" + (f"，并列待定{len(u.tied)}人" if u.tied else "") for u in uses]
-    if annual and annual.awards:
-        _awards(result, annual.awards)
-    return result
+
+def _joined(texts: dict[str, list[str]], idx: pd.Index) -> pd.Series:
+    return pd.Series({s: "；".join(dict.fromkeys(v)) for s, v in texts.items()}, dtype=object).reindex(idx).fillna("")
 
 
 def _summed(scores: pd.DataFrame, column: str, idx: pd.Index) -> pd.Series:
@@ -285,58 +382,9 @@ def _summed(scores: pd.DataFrame, column: str, idx: pd.Index) -> pd.Series:
     return per_row.groupby(scores["subject"]).sum().reindex(idx).fillna(Decimal(0))
 
 
-def _needed_items(annual) -> set[str]:
-    """The items whose period lines the annual step reads (leave taken, rule conditions, limits)."""
-    needed: set[str] = set()
-    if annual and annual.leave:
-        needed.update(annual.leave.taken)
-    for rule in (annual.rules if annual else []):
-        needed.update(rule.when.items + rule.when.quantity_of)
-    if annual:
-        needed.update(annual.dept_limit)
-    return needed
-
-
-def _cents_of(totals: pd.Series) -> pd.Series:
-    """Stored totals ("95.50") → int cents, each distinct text converted once."""
-    codes, uniques = pd.factorize(totals)
-    if (codes < 0).any():
-        raise ArchiveError("档案中有评分记录缺少总分，无法汇总", "档案可能已损坏；请重新评分这些考核期后再汇总")
-    cents = np.array([int((Decimal(t) * 100).to_integral_value()) for t in uniques], dtype=np.int64)
-    return pd.Series(cents[codes], index=totals.index)
-
-
-def _apply(rule, mask, grading, forced, no_grade, ceiling, block, remarks) -> None:
-    """A rule's grade action, as the period engine applies it (`apply_grade_action`); a
-    not_eligible rule is also written in the 资格 column."""
-    for s in mask[mask].index:
-        remarks.setdefault(s, []).append(rule.flag or rule.name)
-    scratch: dict[str, pd.Series] = {}
-    blocked = apply_grade_action(rule, mask, grading.names, forced, no_grade, ceiling, scratch)
-    if blocked:
-        block(mask, rule.flag or rule.name, blocked)
-
-
-def _annual_condition(rule, lines: pd.DataFrame, idx: pd.Index) -> pd.Series:
-    mask = pd.Series(True, index=idx)
-    w = rule.when
-    sel = lines[~lines["annual"]] if len(lines) else lines
-    if w.items:
-        has = set(sel.loc[sel["item"].isin(w.items), "subject"]) if len(sel) else set()
-        mask &= idx.isin(list(has))
-    if w.quantity_of:
-        part = sel[sel["item"].isin(w.quantity_of)] if len(sel) else sel
-        q = part["quantity"].map(lambda v: Decimal(v or "0")).groupby(part["subject"]).sum() if len(part) else pd.Series(dtype=object)
-        q = q.reindex(idx).fillna(Decimal(0))
-        if w.gt is not None:
-            mask &= q.map(lambda v: v > w.gt)
-        if w.gte is not None:
-            mask &= q.map(lambda v: v >= w.gte)
-    return mask.astype(bool)
-
-
-def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligible, tie_keys, quotas, preset):
-    """Grades with committee decisions taking their quota places first."""
+def _grade(grading: Grading, cents, groups, state, tie_keys, quotas, preset):
+    """Grades with committee decisions taking their quota places first (`state`: the rules' GradeInputs)."""
+    forced, no_grade, ceiling, not_eligible = state.forced, state.no_grade, state.ceiling, state.not_eligible
     if not grading.independent:
         r = assign_grades(grading, cents, groups=groups, forced=forced, no_grade=no_grade, ceiling=ceiling,
                           not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=preset)
@@ -363,19 +411,6 @@ def _grade(grading: Grading, cents, groups, forced, no_grade, ceiling, not_eligi
     has_forced = (forced != "") & ~no_grade
     out[has_forced] = forced[has_forced]
     return out.reindex(cents.index), ties, uses, conflicts
-
-
-def _with_period_decisions(scores: pd.DataFrame, scheme: Scheme, decided_runs, period_rows) -> pd.DataFrame:
-    """The periods' grades as the committee decided them (a month's 并列待定 resolved)."""
-    if not decided_runs:
-        return scores
-    scores = scores.copy()
-    for run, decisions in decided_runs:
-        fixed = apply_to_scores(scheme, run, period_rows[run.id], decisions)
-        grade_of = dict(zip((str(s) for s in fixed["subject"]), fixed["grade"]))
-        mine = scores["run_id"] == run.id
-        scores.loc[mine, "grade"] = [grade_of.get(str(s), g) for s, g in zip(scores.loc[mine, "subject"], scores.loc[mine, "grade"])]
-    return scores
 
 
 def _allowance(extra: dict, lv, year: int) -> tuple[Decimal | None, str]:
@@ -422,38 +457,3 @@ def _awards(result: AnnualResult, awards: dict) -> None:
     if vice:
         chair = sum((a for _, a in vice), Decimal(0)) / len(vice)
         result.leader_awards.append(("主席", chair.quantize(CENT, rounding=ROUND_HALF_UP)))
-
-
-
-def norm_key(s: str) -> str:
-    return norm(s)
-
-
-def record_summary(db, result: AnnualResult, quotas: dict[str, str]) -> int:
-    """Keep a `quota` result in the archive (for the annual 公示 and its letters); its id."""
-    from kaohe_cli import __version__
-    from kaohe_cli.store.archive import open_archive
-    from kaohe_cli.scheme.loader import scheme_hash
-
-    t = result.table.sort_values("rank", kind="mergesort")
-    rows = pd.DataFrame({
-        "subject": [str(s) for s in t.index],
-        "name": t["name"].astype(str).to_numpy(),
-        "dept": t["dept"].astype(str).to_numpy(),
-        "category": t["category"].astype(str).to_numpy(),
-        "rank": t["rank"].astype("int64").to_numpy(),
-        "total": [str((Decimal(int(c)) / 100).quantize(CENT)) for c in t["cents"]],
-        "mean": [str(m) for m in t["mean"]],
-        "bonus": [str(Decimal(b).quantize(CENT, rounding=ROUND_HALF_UP)) for b in t["bonus"]],
-        "deduction": [str(Decimal(d).quantize(CENT, rounding=ROUND_HALF_UP)) for d in t["deduction"]],
-        "grade": t["grade"].astype(str).to_numpy(),
-        "eligibility": t["eligibility"].astype(str).to_numpy(),
-        "remarks": t["remarks"].astype(str).to_numpy(),
-    })
-    meta = {
-        "period": result.target.code, "scheme_id": result.scheme.id, "scheme_name": result.scheme.name,
-        "scheme_hash": scheme_hash(result.scheme), "subject_kind": result.scheme.subject,
-        "run_ids": [r.id for r in result.runs], "tool_version": __version__, "options": {"quotas": dict(quotas)},
-    }
-    with open_archive(db, create=False) as arc:
-        return arc.record_summary(meta, rows)

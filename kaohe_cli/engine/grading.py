@@ -36,11 +36,11 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from kaohe_cli.domain.groups import group_labels
 from kaohe_cli.scheme.model import Grading, parse_quota
 
 TIED = "并列待定"
 NO_GRADE = "不确定等次"
-UNGROUPED = "未指定"
 
 
 @dataclass
@@ -100,156 +100,140 @@ def assign_grades(
     preset: pd.Series | None = None,  # subject → grade decided beforehand (committee); takes a quota place
 ) -> GradeResult:
     idx = score.index
-    names = grading.names
     forced = forced if forced is not None else pd.Series("", index=idx)
     no_grade = no_grade if no_grade is not None else pd.Series(False, index=idx)
     ceiling = ceiling if ceiling is not None else pd.Series(-1, index=idx)
-    not_eligible = not_eligible or {}
-    quotas = quotas or {}
-
-    result = pd.Series("", index=idx, dtype=object)
-    notes: dict[str, list[str]] = {}
-    uses: list[QuotaUse] = []
-    missing: list[str] = []
-
-    conflicts: list[DecisionConflict] = []
-
-    result[no_grade.to_numpy()] = NO_GRADE
-    has_forced = (forced != "") & ~no_grade
-    result[has_forced.to_numpy()] = forced[has_forced]
-    graded = ~no_grade  # counted in N
-    open_ = ~no_grade & ~has_forced  # still to be placed
     preset = preset.reindex(idx).fillna("") if preset is not None else pd.Series("", index=idx)
-    fixed = (preset != "") & ~open_ & (preset != result)
-    for grade_name in dict.fromkeys(preset[fixed]):
-        conflicts.append(DecisionConflict("fixed", grade_name, "", [str(x) for x in idx[fixed & (preset == grade_name)]]))
-    decided = (preset != "") & open_
-    result[decided.to_numpy()] = preset[decided]
-    open_ &= ~decided
-
-    keys = pd.DataFrame({"_score": score.astype("int64")}, index=idx)
-    if tie_keys is not None and len(tie_keys.columns):
-        keys = keys.join(tie_keys)
-    key_matrix = keys.to_numpy(dtype="int64")  # score, then tie-breakers: larger is better
-    # Per-subject state as arrays: the quota groups (one per 分管领导: ~100 of them on 10,000
-    # staff) are then handled by positions, without a 10,000-long Series per group.
-    grades_a = result.to_numpy(dtype=object, copy=True)
-    open_a = open_.to_numpy(dtype=bool).copy()
-    graded_a = graded.to_numpy(dtype=bool)
-    score_a = score.to_numpy(dtype="int64")
-    ceiling_a = ceiling.reindex(idx).to_numpy(dtype="int64")
-    decided_a = decided.to_numpy(dtype=bool)
-    preset_a = preset.to_numpy(dtype=object)
-
+    quotas = quotas or {}
+    placing = _Placing(score, forced, no_grade, ceiling, preset, tie_keys)
     last = grading.grades[-1]
     catch_all = last.min is None and last.quota is None and not last.quota_required
-
-    def fill(cand, places):
-        """(chosen, tied) positions: the best `places` of `cand`, a tie across the edge held back."""
-        if len(cand) == 0 or places <= 0:
-            return cand[:0], cand[:0]
-        # best first; a stable sort keeps roster order among full ties
-        cand = cand[np.lexsort(tuple(-key_matrix[cand, j] for j in reversed(range(key_matrix.shape[1]))))]
-        if places >= len(cand):
-            return cand, cand[:0]
-        edge = key_matrix[cand[places - 1]]
-        if (key_matrix[cand[places]] == edge).all():
-            at_edge = (key_matrix[cand] == edge).all(axis=1)
-            return cand[: int(np.argmax(at_edge))], cand[at_edge]  # strictly better than the edge; the tie
-        return cand[:places], cand[:0]
-
+    missing: list[str] = []
     for pos, grade in enumerate(grading.grades):
         if catch_all and pos == len(grading.grades) - 1:
             break
-        qualifies = np.ones(len(idx), dtype=bool)
-        if grade.min is not None:
-            qualifies &= score_a >= _cents(grade.min)
-        if grade.name in not_eligible:
-            qualifies &= ~not_eligible[grade.name].reindex(idx, fill_value=False).to_numpy(dtype=bool)
-        qualifies &= (ceiling_a < 0) | (ceiling_a <= pos)
-        pool = open_a & qualifies
-        preset_here = decided_a & (preset_a == grade.name)
-        unqualified = preset_here & ~qualifies
-        if unqualified.any():
-            conflicts.append(DecisionConflict("unqualified", grade.name, "", [str(x) for x in idx[unqualified]]))
+        qualifies, preset_here = placing.candidates(grade, pos, (not_eligible or {}).get(grade.name))
         spec = quotas.get(grade.name, grade.quota)
         if spec is None and grade.quota_required:
             missing.append(grade.name)
-            continue
-        if spec is None:
-            grades_a[pool] = grade.name
-            open_a &= ~pool
-            continue
-        group_col = grade.quota_group or grading.quota_group
-        for gname, members in _group_positions(idx, groups, group_col):
-            n = int(graded_a[members].sum())
-            places = quota_places(spec, n, grade.rounding)
-            mine = members[preset_here[members]]
-            use = QuotaUse(grade.name, gname, n, spec, places, len(mine))
-            uses.append(use)
-            left = places - len(mine)
-            chosen, tied = fill(members[pool[members]], left)
-            if len(mine):
-                # Who would hold a place without the decisions: anyone of them who loses it is displaced.
-                natural, _ = fill(members[(pool | (preset_here & qualifies))[members]], places)
-                losers = np.setdiff1d(natural, np.concatenate([chosen, mine]))
-                if left < 0:
-                    conflicts.append(DecisionConflict("over_quota", grade.name, gname, [str(idx[m]) for m in mine],
-                                                      [str(idx[x]) for x in losers], places))
-                elif len(losers):
-                    newcomers = np.setdiff1d(mine, natural)
-                    conflicts.append(DecisionConflict("displaces", grade.name, gname, [str(idx[m]) for m in newcomers],
-                                                      [str(idx[x]) for x in losers], places))
-            grades_a[chosen] = grade.name
-            use.granted = len(mine) + len(chosen)
-            if len(tied):
-                grades_a[tied] = TIED
-                use.tied = [str(idx[t]) for t in tied]
-                for t in use.tied:
-                    notes.setdefault(t, []).append(
-                        f"与{len(tied) - 1}人同分并列于「{grade.name}」名额边缘（{gname}：名额{places}人），待集体研究决定"
-                    )
-            open_a[chosen] = False
-            open_a[tied] = False
-
-    grades_a[open_a] = last.name if catch_all else grading.none
-    return GradeResult(pd.Series(grades_a, index=idx, dtype=object), uses, notes, missing, conflicts)
+        elif spec is None:
+            placing.give_all(grade.name, qualifies)
+        else:
+            for gname, members in _group_positions(idx, groups, grade.quota_group or grading.quota_group):
+                placing.give_quota(grade, spec, gname, members, qualifies, preset_here)
+    placing.grades[placing.open] = last.name if catch_all else grading.none
+    return GradeResult(pd.Series(placing.grades, index=idx, dtype=object), placing.uses, placing.notes, missing,
+                       placing.conflicts)
 
 
-def apply_grade_action(rule, mask: pd.Series, names: list[str], forced: pd.Series, no_grade: pd.Series,
-                       ceiling: pd.Series, not_eligible: dict[str, pd.Series]) -> list[str]:
-    """What a rule that acts on grades does to the subjects in `mask`, in place: the one place
-    both the period engine and the annual step apply `force_grade`, `no_grade`, `ceiling` and
-    `not_eligible` (scheme/model.py documents them).
+class _Placing:
+    """Who has which grade so far, as arrays over the subjects.
 
-    - force_grade: the rule's grade, unless an earlier rule forced one;
-    - no_grade: 不确定等次;
-    - ceiling: no better than the rule's grade; with several ceilings the stricter wins; a grade
-      the grading does not have means the lowest grade;
-    - not_eligible: the rule's grades, by default the top grade.
-    Returns the grades a not_eligible rule blocks ([] for other actions), for the 资格 column.
+    The quota groups (one per 分管领导: ~100 of them on 10,000 staff) are handled by positions,
+    without a 10,000-long Series per group.
     """
-    if rule.action == "force_grade":
-        forced[mask & (forced == "")] = rule.grade
-    elif rule.action == "no_grade":
-        no_grade[mask] = True
-    elif rule.action == "ceiling":
-        pos = names.index(rule.grade) if rule.grade in names else len(names) - 1
-        ceiling[mask] = np.maximum(ceiling[mask], pos)
-    elif rule.action == "not_eligible":
-        blocked = list(rule.grades) or names[:1]
-        for g in blocked:
-            prev = not_eligible.get(g, pd.Series(False, index=mask.index))
-            not_eligible[g] = prev | mask
-        return blocked
-    return []
 
+    def __init__(self, score, forced, no_grade, ceiling, preset, tie_keys) -> None:
+        idx = score.index
+        self.idx = idx
+        self.notes: dict[str, list[str]] = {}
+        self.uses: list[QuotaUse] = []
+        self.conflicts: list[DecisionConflict] = []
+        result = pd.Series("", index=idx, dtype=object)
+        result[no_grade.to_numpy()] = NO_GRADE
+        has_forced = (forced != "") & ~no_grade
+        result[has_forced.to_numpy()] = forced[has_forced]
+        open_ = ~no_grade & ~has_forced  # still to be placed
+        fixed = (preset != "") & ~open_ & (preset != result)
+        for grade_name in dict.fromkeys(preset[fixed]):
+            self.conflicts.append(DecisionConflict(
+                "fixed", grade_name, "", [str(x) for x in idx[fixed & (preset == grade_name)]]))
+        decided = (preset != "") & open_
+        result[decided.to_numpy()] = preset[decided]
+        open_ &= ~decided
+        keys = pd.DataFrame({"_score": score.astype("int64")}, index=idx)
+        if tie_keys is not None and len(tie_keys.columns):
+            keys = keys.join(tie_keys)
+        self.keys = keys.to_numpy(dtype="int64")  # score, then tie-breakers: larger is better
+        self.grades = result.to_numpy(dtype=object, copy=True)
+        self.open = open_.to_numpy(dtype=bool).copy()
+        self.counted = (~no_grade).to_numpy(dtype=bool)  # counted in N
+        self.score = score.to_numpy(dtype="int64")
+        self.ceiling = ceiling.reindex(idx).to_numpy(dtype="int64")
+        self.decided = decided.to_numpy(dtype=bool)
+        self.preset = preset.to_numpy(dtype=object)
 
-def group_labels(frame: pd.DataFrame | None, column: str | None, idx: pd.Index) -> pd.Series:
-    """Each subject's group by a roster column; blank → 未指定; no column → one group 全体."""
-    if not column or frame is None or column not in frame.columns:
-        return pd.Series("全体", index=idx, dtype=object)
-    return frame[column].reindex(idx).fillna("").astype(str).replace("", UNGROUPED)
+    def candidates(self, grade, pos: int, blocked: pd.Series | None):
+        """(who qualifies for `grade`, who the committee decided it for); an unqualified decision is a conflict."""
+        qualifies = np.ones(len(self.idx), dtype=bool)
+        if grade.min is not None:
+            qualifies &= self.score >= _cents(grade.min)
+        if blocked is not None:
+            qualifies &= ~blocked.reindex(self.idx, fill_value=False).to_numpy(dtype=bool)
+        qualifies &= (self.ceiling < 0) | (self.ceiling <= pos)
+        preset_here = self.decided & (self.preset == grade.name)
+        unqualified = preset_here & ~qualifies
+        if unqualified.any():
+            self.conflicts.append(DecisionConflict("unqualified", grade.name, "", [str(x) for x in self.idx[unqualified]]))
+        return qualifies, preset_here
+
+    def give_all(self, name: str, qualifies) -> None:
+        pool = self.open & qualifies
+        self.grades[pool] = name
+        self.open &= ~pool
+
+    def fill(self, cand, places):
+        """(chosen, tied) positions: the best `places` of `cand`, a tie across the edge held back."""
+        if len(cand) == 0 or places <= 0:
+            return cand[:0], cand[:0]
+        keys = self.keys
+        # best first; a stable sort keeps roster order among full ties
+        cand = cand[np.lexsort(tuple(-keys[cand, j] for j in reversed(range(keys.shape[1]))))]
+        if places >= len(cand):
+            return cand, cand[:0]
+        edge = keys[cand[places - 1]]
+        if (keys[cand[places]] == edge).all():
+            at_edge = (keys[cand] == edge).all(axis=1)
+            return cand[: int(np.argmax(at_edge))], cand[at_edge]  # strictly better than the edge; the tie
+        return cand[:places], cand[:0]
+
+    def give_quota(self, grade, spec: str, gname: str, members, qualifies, preset_here) -> None:
+        """Fill `grade`'s places in one group: the decided first, then by rank; a tie at the edge waits."""
+        pool = self.open & qualifies
+        n = int(self.counted[members].sum())
+        places = quota_places(spec, n, grade.rounding)
+        mine = members[preset_here[members]]
+        use = QuotaUse(grade.name, gname, n, spec, places, len(mine))
+        self.uses.append(use)
+        left = places - len(mine)
+        chosen, tied = self.fill(members[pool[members]], left)
+        if len(mine):
+            self._decided_conflicts(grade.name, gname, members, pool | (preset_here & qualifies), mine, chosen,
+                                    places, left)
+        self.grades[chosen] = grade.name
+        use.granted = len(mine) + len(chosen)
+        if len(tied):
+            self.grades[tied] = TIED
+            use.tied = [str(self.idx[t]) for t in tied]
+            for t in use.tied:
+                self.notes.setdefault(t, []).append(
+                    f"与{len(tied) - 1}人同分并列于「{grade.name}」名额边缘（{gname}：名额{places}人），待集体研究决定"
+                )
+        self.open[chosen] = False
+        self.open[tied] = False
+
+    def _decided_conflicts(self, grade: str, gname: str, members, eligible, mine, chosen, places: int, left: int):
+        """Who would hold a place without the decisions: anyone of them who loses it is displaced."""
+        natural, _ = self.fill(members[eligible[members]], places)
+        losers = np.setdiff1d(natural, np.concatenate([chosen, mine]))
+        idx = self.idx
+        if left < 0:
+            self.conflicts.append(DecisionConflict("over_quota", grade, gname, [str(idx[m]) for m in mine],
+                                                   [str(idx[x]) for x in losers], places))
+        elif len(losers):
+            newcomers = np.setdiff1d(mine, natural)
+            self.conflicts.append(DecisionConflict("displaces", grade, gname, [str(idx[m]) for m in newcomers],
+                                                   [str(idx[x]) for x in losers], places))
 
 
 def _group_positions(idx: pd.Index, groups: pd.DataFrame | None, column: str | None):

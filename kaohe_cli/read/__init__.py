@@ -1,7 +1,9 @@
-"""Stage 1 of the pipeline: files → raw grids → located tables → parsed values.
+"""Stage 1: files → raw grids → located tables → parsed values.
+Takes a path (.xlsx .xlsm .xls .ods .csv); gives `RawSheet`s, `Table`s, typed values, or `UnreadableFile`.
 
-- `workbook.read_workbook` turns any supported file into a `Workbook` of `RawSheet` grids and
-  refuses hostile or broken files with `UnreadableFile`.
+- `workbook.read_workbook` checks a file (`zipped`, `xlsx_scan`, `ods_scan`, `xls`; messages in
+  `refusals`) and reads it (`calamine`, `csvfile`) into a `Workbook` of `RawSheet`s (`sheets`);
+  `background.Prefetch` reads files in a thread while the command does other work.
 - `tables.find_sheet` / `tables.read_table` find a sheet and its header by the synonyms in
   `kaohe_cli.domain.vocabulary` and return a `Table`.
 - `values.parse_id` / `parse_number` / `parse_date` parse single cells into typed values with

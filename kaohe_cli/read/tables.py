@@ -128,43 +128,59 @@ def read_table(
     where = {"file": sheet.file, "sheet": sheet.name}
     lookup = _lookup(spec)
     grid = _HeaderGrid(sheet, min(scan_rows, len(sheet.rows)))
-
-    best, best_score = -1, 0
-    for r in range(grid.height):
-        score = len({lookup[k] for c in range(grid.width) for k in _keys(grid.value(r, c)) if k in lookup})
-        if score > best_score:
-            best, best_score = r, score
-    if best < 0 and not any(_filled(v) for row in sheet.rows for v in row):
-        return None, [
-            error(
-                "工作表是空的",
-                f"请填入“{spec.name}”表的表头和数据，或删除该工作表",
-                code="empty-sheet",
-                **where,
-            )
-        ]
+    best = _header_row(grid, lookup)
     if best < 0:
-        expected = "、".join(c.name for c in spec.columns if c.required) or "、".join(
-            c.name for c in spec.columns[:6]
-        )
-        return None, [
-            error(
-                f"在前 {grid.height} 行中找不到表头（应包含 {expected} 等列）",
-                f"请在表格第一行写上列名，如 {expected}；标题行可以保留",
-                code="no-header",
-                cell="A1",
-                **where,
-            )
-        ]
+        return None, [_no_header(sheet, spec, grid, where)]
 
     top, last = _header_span(grid, best, lookup)
     names = _column_names(grid, top, last, lookup)
     issues: list[Issue] = []
     columns, extras = _assign(names, lookup, spec, last, where, issues)
-    used = [c for c, _ in names]
+    issues.extend(_missing_columns(spec, required, columns, [c for c, _ in names], top, last, where))
+    if any(i.is_error for i in issues):
+        return None, issues
+    table = Table(sheet.file, sheet.name, columns, extras, last, _records(sheet.rows, last))
+    return table, issues
+
+
+def _header_row(grid: _HeaderGrid, lookup: dict[str, str]) -> int:
+    """The row naming the most known columns (the first of equals); -1 when none names any."""
+    best, best_score = -1, 0
+    for r in range(grid.height):
+        score = len({lookup[k] for c in range(grid.width) for k in _keys(grid.value(r, c)) if k in lookup})
+        if score > best_score:
+            best, best_score = r, score
+    return best
+
+
+def _no_header(sheet: RawSheet, spec: SheetSpec, grid: _HeaderGrid, where: dict) -> Issue:
+    """Why no header was found: the sheet is empty, or no row names a known column."""
+    if not any(_filled(v) for row in sheet.rows for v in row):
+        return error(
+            "工作表是空的",
+            f"请填入“{spec.name}”表的表头和数据，或删除该工作表",
+            code="empty-sheet",
+            **where,
+        )
+    expected = "、".join(c.name for c in spec.columns if c.required) or "、".join(
+        c.name for c in spec.columns[:6]
+    )
+    return error(
+        f"在前 {grid.height} 行中找不到表头（应包含 {expected} 等列）",
+        f"请在表格第一行写上列名，如 {expected}；标题行可以保留",
+        code="no-header",
+        cell="A1",
+        **where,
+    )
+
+
+def _missing_columns(
+    spec: SheetSpec, required, columns: dict[str, int], used: list[int], top: int, last: int, where: dict
+) -> list[Issue]:
+    """An error for each required column (or group of alternatives) the header lacks."""
     span = f"{a1(last, min(used))}:{a1(last, max(used))}" if used else a1(last, 0)
     header_text = f"第 {top + 1} 行" if top == last else f"第 {top + 1}–{last + 1} 行"
-
+    issues = []
     for group in _required_groups(spec, required):
         if any(name in columns for name in group):
             continue
@@ -177,12 +193,13 @@ def read_table(
             error(message, f"请添加该列，列名可写作：{described}", code="missing-column",
                   cell=a1(last, min(used) if used else 0), **where)
         )
-    if any(i.is_error for i in issues):
-        return None, issues
+    return issues
 
+
+def _records(rows: list[list[object]], last: int) -> list[tuple[int, list[object]]]:
+    """The rows below the header row `last` with anything in them, less trailing total rows."""
     records = []
     append = records.append
-    rows = sheet.rows
     for r in range(last + 1, len(rows)):
         row = rows[r]
         first = row[0] if row else None
@@ -191,8 +208,7 @@ def read_table(
             append((r, row))
     while records and _is_total(records[-1][1]):
         records.pop()
-    table = Table(sheet.file, sheet.name, columns, extras, last, records)
-    return table, issues
+    return records
 
 
 def _lookup(spec: SheetSpec) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Schemes as data: the pydantic model and the loader of built-in and user TOML files."""
+"""Schemes as data: the pydantic model, the built-in TOML files and the loader of user scheme files.
+Takes a scheme id or a TOML path; gives a validated `Scheme` (or a `SchemeError` naming the line and key)."""
 
 from kaohe_cli.scheme.loader import builtin_ids, load_scheme, scheme_hash
 from kaohe_cli.scheme.model import Scheme

@@ -9,7 +9,7 @@ import pandas as pd
 
 from kaohe_cli.engine.annual import AnnualResult
 from kaohe_cli.domain.workdays import format_cn_time
-from kaohe_cli.write.result_xlsx import _Formats, _mean_of, _page, _write_table, close_book, write_pairs
+from kaohe_cli.write.xlsx_style import Formats, close_book, mean_of, open_book, page, write_pairs, write_table
 
 
 def annual_rows(r: AnnualResult) -> tuple[list[str], list[list]]:
@@ -38,20 +38,32 @@ def _f(d: Decimal) -> float | int:
 
 
 def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -> None:
-    import xlsxwriter
+    """The workbook of an annual (or quarterly) result: 年度, 月度等次, 科室, 奖金 when the
+    scheme awards money, and 说明 (`meta` adds its own lines to 说明)."""
+    wb = open_book(path)
+    fmt = Formats(wb)
+    _annual_sheet(wb, fmt, r, unit_name)
+    _periods_sheet(wb, fmt, r, unit_name)
+    _dept_sheet(wb, fmt, r, unit_name)
+    if r.awards is not None:
+        _awards_sheet(wb, fmt, r, unit_name)
+    _about_sheet(wb, fmt, r, meta, unit_name)
+    close_book(wb)
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    fmt = _Formats(wb)
+
+def _annual_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
     title = f"{r.target.label} {r.scheme.name} {'年度' if r.target.kind == 'year' else '季度'}汇总"
     ws = wb.add_worksheet("年度")
     heads, rows = annual_rows(r)
     ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
     n_ident = 1 if r.scheme.is_unit else 4
     kinds = ["int"] + ["text"] * n_ident + ["int", "total", "num", "num", "total", "text", "wrap", "wrap"]
-    _write_table(ws, fmt, heads, rows, 1, kinds)
-    _page(ws, 1, len(heads), title, unit_name)
+    write_table(ws, fmt, heads, rows, 1, kinds)
+    page(ws, 1, len(heads), title, unit_name)
 
+
+def _periods_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
+    """月度等次: each subject's grade in each period, best rank first."""
     ws = wb.add_worksheet("月度等次")
     m = r.matrix
     t = r.table
@@ -64,10 +76,14 @@ def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -
     for i, s in enumerate(order):
         ident = [str(names[i])] if r.scheme.is_unit else [str(s), str(names[i])]
         mrows.append(ident + [col[i] for col in cells])
-    _write_table(ws, fmt, mheads, mrows, 0, ["text"] * len(mheads))
-    _page(ws, 0, len(mheads), f"{r.target.label} 各期等次", unit_name)
+    write_table(ws, fmt, mheads, mrows, 0, ["text"] * len(mheads))
+    page(ws, 0, len(mheads), f"{r.target.label} 各期等次", unit_name)
 
+
+def _dept_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
+    """科室: head count, mean, best and worst total and the grades of each department, charted."""
     ws = wb.add_worksheet("科室")
+    t = r.table
     key = "dept"
     grades = [g for g in dict.fromkeys(t["grade"]) if g]
     dheads = ["科室" if not r.scheme.is_unit else "类型", "人数", "平均分", "最高分", "最低分"] + grades
@@ -75,12 +91,12 @@ def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -
     stats = pd.DataFrame({"n": by.size(), "sum": by.sum(), "max": by.max(), "min": by.min()})
     counts = pd.crosstab(t[key], t["grade"]).reindex(index=stats.index, columns=grades, fill_value=0)
     drows = [
-        [str(name) or "未填", int(n), _mean_of(int(total), int(n)), int(hi) / 100, int(lo) / 100] + [int(c) for c in per_grade]
+        [str(name) or "未填", int(n), mean_of(int(total), int(n)), int(hi) / 100, int(lo) / 100] + [int(c) for c in per_grade]
         for name, n, total, hi, lo, per_grade in zip(stats.index, stats["n"], stats["sum"], stats["max"], stats["min"],
                                                      counts.to_numpy())
     ]
-    _write_table(ws, fmt, dheads, drows, 0, ["text", "int", "total", "total", "total"] + ["int"] * len(grades))
-    _page(ws, 0, len(dheads), f"{r.target.label} 分科室统计", unit_name)
+    write_table(ws, fmt, dheads, drows, 0, ["text", "int", "total", "total", "total"] + ["int"] * len(grades))
+    page(ws, 0, len(dheads), f"{r.target.label} 分科室统计", unit_name)
     if drows:
         n = len(drows)
         chart = wb.add_chart({"type": "column"})
@@ -90,19 +106,25 @@ def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -
         chart.set_legend({"none": True})
         ws.insert_chart(n + 3, 0, chart)
 
-    if r.awards is not None:
-        ws = wb.add_worksheet("奖金")
-        arows = []
-        for s in t.sort_values("rank", kind="mergesort").index:
-            a = r.awards.loc[s]
-            arows.append([str(t.at[s, "name"]), str(a["grade"]), _f(a["per_person"]),
-                          "" if a["people"] is None else int(a["people"]), "" if a["money"] is None else _f(a["money"])])
-        for who, amount in r.leader_awards:
-            arows.append([who, "", _f(amount), "", ""])
-        _write_table(ws, fmt, ["部门/领导", "奖项", "人均奖金（元）", "人数", "部门奖金（元）"], arows, 0,
-                     ["text", "text", "num", "int", "num"])
-        _page(ws, 0, 5, f"{r.target.label} 考核奖金", unit_name)
 
+def _awards_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
+    """奖金: the award of each department (best rank first), then of each leader."""
+    ws = wb.add_worksheet("奖金")
+    t = r.table
+    arows = []
+    for s in t.sort_values("rank", kind="mergesort").index:
+        a = r.awards.loc[s]
+        arows.append([str(t.at[s, "name"]), str(a["grade"]), _f(a["per_person"]),
+                      "" if a["people"] is None else int(a["people"]), "" if a["money"] is None else _f(a["money"])])
+    for who, amount in r.leader_awards:
+        arows.append([who, "", _f(amount), "", ""])
+    write_table(ws, fmt, ["部门/领导", "奖项", "人均奖金（元）", "人数", "部门奖金（元）"], arows, 0,
+                ["text", "text", "num", "int", "num"])
+    page(ws, 0, 5, f"{r.target.label} 考核奖金", unit_name)
+
+
+def _about_sheet(wb, fmt: Formats, r: AnnualResult, meta: dict, unit_name: str) -> None:
+    """说明: the scheme, the method, the runs summed, quota use, `meta`, then file fingerprints."""
     ws = wb.add_worksheet("说明")
     pairs = [("方案", f"{r.scheme.name}（{r.scheme.id}）"), ("汇总期", f"{r.target.label}（{r.target.code}）"),
              ("汇总方法", (r.scheme.annual.note if r.scheme.annual and r.scheme.annual.note else "各期得分平均")),
@@ -124,4 +146,3 @@ def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -
         for f in run.input_files or []:
             pairs.append((f"{run.period} {f.get('name')}", f"SHA-256 {f.get('sha256')}"))
     write_pairs(ws, fmt, pairs, f"{r.target.label} 汇总说明", unit_name)
-    close_book(wb)

@@ -22,8 +22,10 @@ from typing import Iterator
 
 from kaohe_cli.errors import OutputExists, UnsafePath, os_reason
 
-# When this process (first) imported this module: a temp file last modified before then
-# belongs to an earlier run. A live writer touches its temp file while it writes.
+# When this process (first) imported this module: a temp file (or a notice staging folder,
+# `write.notices.publish`) last modified before then belongs to an earlier run; a live
+# writer touches its own while it writes. The one start time of the process for every
+# output; read it through `started_on_clock_of`.
 _STARTED = time.time()
 # Outputs get the permissions a plain `open(..., "w")` would give them, not mkstemp's 0600:
 # results are shared with colleagues and posted. Read once, while nothing else runs.
@@ -137,6 +139,18 @@ def _not_written(path: Path, exc: OSError, started: bool = True) -> OutputExists
     )
 
 
+def started_on_clock_of(keep: Path | None) -> float:
+    """When this process started, on the clock of the file system that holds `keep` (a file
+    or folder this run has just made): its mtime, less the time since we started. A file
+    server whose clock differs from ours then does not make a live writer's file look old.
+    Without `keep`, or when it cannot be read, our own clock."""
+    started = _STARTED
+    if keep is not None:
+        with contextlib.suppress(OSError):
+            started = keep.stat().st_mtime - (time.time() - _STARTED)
+    return started
+
+
 def remove_stale_temps(path: Path, keep: Path | None = None) -> list[Path]:
     """Delete temp files that earlier, killed runs left beside `path`; return what was deleted.
 
@@ -146,10 +160,7 @@ def remove_stale_temps(path: Path, keep: Path | None = None) -> list[Path]:
     differs from ours does not make a live writer's temp file look old.
     """
     pattern = re.compile(rf"\.{re.escape(path.stem)}\.[a-z0-9_]{{8}}\.tmp{re.escape(path.suffix)}")
-    started = _STARTED
-    if keep is not None:
-        with contextlib.suppress(OSError):
-            started = keep.stat().st_mtime - (time.time() - _STARTED)
+    started = started_on_clock_of(keep)
     removed = []
     try:
         entries = list(os.scandir(path.parent))

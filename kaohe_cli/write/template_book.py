@@ -15,6 +15,7 @@ import pandas as pd
 from kaohe_cli.domain.period import Period
 from kaohe_cli.scheme.model import Scheme
 from kaohe_cli.text import join_names, num
+from kaohe_cli.write.xlsx_style import close_book, open_book
 
 ROWS = 2000  # rows prepared with drop-downs
 
@@ -85,9 +86,7 @@ TEMPLATE_SCHEME_HEADER = "方案编号"
 
 
 def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, roster: pd.DataFrame | None = None) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = open_book(path)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "font_name": "宋体"})
     text = wb.add_format({"num_format": "@", "font_name": "宋体"})
     plain = wb.add_format({"font_name": "宋体"})
@@ -142,8 +141,6 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
     lists.write_string(0, len(options), TEMPLATE_SCHEME_HEADER)
     lists.write_string(1, len(options), scheme.id)
     lists.hide()
-    from kaohe_cli.write.result_xlsx import close_book
-
     close_book(wb)
 
 

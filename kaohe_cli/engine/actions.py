@@ -1,0 +1,121 @@
+"""What a rule does to the subjects its condition holds for: the one dispatcher of rule actions.
+
+`ACTIONS` maps each action of the scheme language to one function of the same shape,
+`action(rule, mask, ctx) -> bool` (True when the action's own ledger lines say what it did, so
+no 备注 is added for it). `apply_rule` is the only caller, and both the period engine
+(`engine/core.py`) and the annual step (`engine/annual.py`) go through it:
+
+- force_grade: the rule's grade, unless an earlier rule forced one;
+- no_grade: 不确定等次 (outside the grading, not counted in N);
+- ceiling: no better than the rule's grade; with several ceilings the stricter wins; a grade the
+  grading does not declare means the lowest grade (a validated scheme declares it);
+- not_eligible: may not get the rule's grades, by default the top grade; said in 资格;
+- zero_component: the component scores 0 (a ledger line); "@事由" takes the component from the
+  triggering event's line. In the annual step the periods already carry that line, so it is
+  only noted;
+- zero_total: the total is 0 (a ledger line in a period; the year's total in the annual step).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from kaohe_cli.engine.context import RuleContext
+from kaohe_cli.events import ledger as L
+from kaohe_cli.scheme.model import Rule
+
+# Actions that change points, by the step of a period where they act: a component is zeroed
+# before weights and caps, a total after them. The others change grades, once totals are ranked.
+POINT_STEPS = {"zero_component": "before_weights", "zero_total": "after_caps"}
+
+
+def point_step(rule: Rule) -> str | None:
+    """The step of a period where `rule` changes points, or None when it acts on grades."""
+    return POINT_STEPS.get(rule.action)
+
+
+def force_grade(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    forced = ctx.grades.forced
+    forced[mask & (forced == "")] = rule.grade
+    return False
+
+
+def no_grade(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    ctx.grades.no_grade[mask] = True
+    return False
+
+
+def ceiling(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    names = ctx.grade_names
+    pos = names.index(rule.grade) if rule.grade in names else len(names) - 1
+    c = ctx.grades.ceiling
+    c[mask] = np.maximum(c[mask], pos)
+    return False
+
+
+def not_eligible(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    ctx.not_eligible_because(mask, rule.flag or rule.name, list(rule.grades) or ctx.grade_names[:1])
+    return False
+
+
+def zero_component(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    if not ctx.lines_explain:
+        return False
+    lines = ctx.lines
+    hits = mask[mask].index
+    current = lines[lines["counted"] & ~lines["annual"] & (lines["kind"] != "weight")]
+    if rule.component == "@事由":
+        trig = lines[lines["item"].isin(rule.when.items) & lines["subject"].isin(hits)]
+        pairs = {(s, c) for s, c in zip(trig["subject"], trig["component"]) if c}
+    else:
+        pairs = {(s, rule.component) for s in hits}
+    for s, c in sorted(pairs):
+        val = int(current[(current["subject"] == s) & (current["component"] == c)]["points"].sum())
+        if val:
+            ctx.new_lines.append(L.make(subject=[s], component=c, kind="zero", points=[-val],
+                                        rule=f"{rule.name}：{c}不得分"))
+    return True
+
+
+def zero_total(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    ctx.zeroed = ctx.zeroed | mask
+    if not ctx.lines_explain:
+        return False
+    lines = ctx.lines
+    counted = lines[lines["counted"] & ~lines["annual"] & lines["subject"].isin(mask[mask].index)]
+    total = counted.groupby("subject")["points"].sum()
+    total = total[total != 0]
+    if len(total):
+        ctx.new_lines.append(L.make(subject=list(total.index), kind="zero", points=(-total).to_numpy(),
+                                    rule=f"{rule.name}：总分计0分"))
+    return True
+
+
+Action = Callable[[Rule, pd.Series, RuleContext], bool]
+
+ACTIONS: dict[str, Action] = {
+    "force_grade": force_grade,
+    "no_grade": no_grade,
+    "ceiling": ceiling,
+    "not_eligible": not_eligible,
+    "zero_component": zero_component,
+    "zero_total": zero_total,
+}
+
+
+def apply_rule(rule: Rule, mask: pd.Series, ctx: RuleContext) -> None:
+    """Apply `rule` to the subjects in `mask` and record it: the rule's name among those that
+    acted, its flag for HR, and its 备注 unless its ledger line already says it."""
+    mask = mask.reindex(ctx.idx, fill_value=False).astype(bool)
+    if not mask.any():
+        return
+    explained = ACTIONS[rule.action](rule, mask, ctx)
+    label = rule.flag or rule.name
+    for s in mask[mask].index:
+        ctx.acted.setdefault(s, []).append(rule.name)
+        ctx.flags.setdefault(s, []).append(label)
+        if not explained:
+            ctx.remarks.setdefault(s, []).append(label)

@@ -1,0 +1,102 @@
+"""When a rule acts: each part of a rule's `when` is one small function, and a rule holds where all
+its given parts hold.
+
+Every part has the same shape, `part(when, ctx) -> bool Series over ctx.idx`, and `PARTS` lists
+them in one table; `holds` is the only caller. The period engine and the annual step both use it,
+so a user's rule means the same in a month and in a year.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from kaohe_cli.engine.context import RuleContext
+from kaohe_cli.scheme.model import Condition
+from kaohe_cli.text import norm
+
+# Quantities are summed as floats (vectorised) and rounded to 9 places before they are compared,
+# so 0.1 + 0.2 days is 0.3 days, as the clerk wrote them (a quantity is a count, days or hours).
+_QTY_PLACES = 9
+
+
+def _period_lines(ctx: RuleContext) -> pd.DataFrame:
+    lines = ctx.lines
+    return lines[~lines["annual"]] if len(lines) else lines
+
+
+def items(when: Condition, ctx: RuleContext) -> pd.Series:
+    """Any line of the listed items in the period(s)."""
+    lines = _period_lines(ctx)
+    has = set(lines.loc[lines["item"].isin(set(when.items)), "subject"]) if len(lines) else set()
+    return pd.Series(ctx.idx.isin(list(has)), index=ctx.idx)
+
+
+def quantity(when: Condition, ctx: RuleContext) -> pd.Series:
+    """The summed quantity of the listed items is more than `gt` / at least `gte`."""
+    lines = _period_lines(ctx)
+    sel = lines[lines["item"].isin(when.quantity_of)] if len(lines) else lines
+    q = (sel.groupby("subject")["quantity"].sum() if len(sel) else pd.Series(dtype=float))
+    q = q.reindex(ctx.idx, fill_value=0.0).astype(float).round(_QTY_PLACES)
+    mask = pd.Series(True, index=ctx.idx)
+    if when.gt is not None:
+        mask &= q > float(when.gt)
+    if when.gte is not None:
+        mask &= q >= float(when.gte)
+    return mask
+
+
+def new_workdays(when: Condition, ctx: RuleContext) -> pd.Series:
+    """Joined (入职日期) inside the period, with fewer working days left in it than the limit."""
+    idx = ctx.idx
+    out = pd.Series(False, index=idx)
+    if "入职日期" not in ctx.subjects.columns or ctx.count_workdays is None or ctx.period is None:
+        return out
+    start, end = ctx.period.start, ctx.period.end
+    joined = ctx.subjects["入职日期"]
+    inside = joined.map(lambda d: d is not None and not pd.isna(d) and start <= d <= end)
+    for s in inside[inside].index:  # only the few who joined inside the period, day by day
+        out[s] = ctx.count_workdays(joined[s], end) < when.new_workdays_lt
+    return out
+
+
+def column(when: Condition, ctx: RuleContext) -> pd.Series:
+    """A roster (unit) column has one of the listed values; a missing column holds for nobody."""
+    if when.column not in ctx.subjects.columns:
+        return pd.Series(False, index=ctx.idx)
+    values = ctx.subjects[when.column].fillna("").map(norm)
+    return values.isin([norm(e) for e in when.equals])
+
+
+def rank_last(when: Condition, ctx: RuleContext) -> pd.Series:
+    """Ranked last of all subjects (needs the ranks: evaluated after the totals)."""
+    if ctx.ranks is None or ctx.ranks.empty:
+        return pd.Series(False, index=ctx.idx)
+    ranks = ctx.ranks.reindex(ctx.idx)
+    return ranks == ranks.max()
+
+
+Part = Callable[[Condition, RuleContext], pd.Series]
+
+# (is this part given in `when`?, the part)
+PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
+    (lambda w: bool(w.items), items),
+    (lambda w: bool(w.quantity_of), quantity),
+    (lambda w: w.new_workdays_lt is not None, new_workdays),
+    (lambda w: bool(w.column), column),
+    (lambda w: w.rank_last, rank_last),
+]
+
+
+def holds(when: Condition, ctx: RuleContext) -> pd.Series:
+    """Where every given part of `when` holds (a bool Series over ctx.idx)."""
+    mask = pd.Series(True, index=ctx.idx)
+    for given, part in PARTS:
+        if given(when):
+            mask &= part(when, ctx).to_numpy(dtype=bool)
+    return mask.astype(bool)
+
+
+def needs_ranks(when: Condition) -> bool:
+    return when.rank_last

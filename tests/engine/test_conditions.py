@@ -1,0 +1,188 @@
+"""Condition parts (`engine/conditions.py`), one table per part: a few subjects, a few ledger
+lines, and the mask worked out by hand.
+
+Subjects are always a, b, c (in that order); an expected mask lists them in that order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kaohe_cli.domain.period import Period
+from kaohe_cli.engine import conditions as C
+from kaohe_cli.engine.context import RuleContext
+from kaohe_cli.events import ledger as L
+from kaohe_cli.scheme.model import Condition
+
+NAMES = ["优秀", "称职", "基本称职", "不称职"]
+IDX = ["a", "b", "c"]
+
+
+def _ctx(lines=None, columns=None, **kw) -> RuleContext:
+    subjects = pd.DataFrame(columns or {}, index=pd.Index(IDX))
+    return RuleContext(subjects, lines if lines is not None else L.empty(), NAMES, **kw)
+
+
+def _lines(rows) -> pd.DataFrame:
+    """(subject, item, quantity[, annual]) rows → ledger lines."""
+    if not rows:
+        return L.empty()
+    rows = [r if len(r) == 4 else (*r, False) for r in rows]
+    return L.make(subject=[r[0] for r in rows], item=[r[1] for r in rows],
+                  quantity=[r[2] for r in rows], annual=[r[3] for r in rows])
+
+
+def _mask(series: pd.Series) -> list[bool]:
+    assert list(series.index) == IDX
+    return [bool(v) for v in series]
+
+
+# ---- items ---------------------------------------------------------------------------------
+
+ITEMS = [
+    pytest.param(["处分"], [("a", "处分", float("nan")), ("c", "旷工", 1.0)], [True, False, False],
+                 id="a marker line counts, another item does not"),
+    pytest.param(["处分", "旷工"], [("a", "处分", float("nan")), ("c", "旷工", 0.5)], [True, False, True],
+                 id="any of the listed items"),
+    pytest.param(["处分"], [("b", "处分", 1.0, True)], [False, False, False],
+                 id="a year-end (annual) line is not a period line"),
+    pytest.param(["处分"], [], [False, False, False], id="no lines at all"),
+]
+
+
+@pytest.mark.parametrize("items, rows, expected", ITEMS)
+def test_items(items, rows, expected):
+    assert _mask(C.items(Condition(items=items), _ctx(_lines(rows)))) == expected
+
+
+# ---- quantity ------------------------------------------------------------------------------
+
+QUANTITY = [
+    # "more than 1" (gt) vs "reached 1" (gte): exactly 1 only reaches it
+    pytest.param({"gt": 1}, [("a", "旷工", 1.0), ("b", "旷工", 1.5)], [False, True, False], id="gt: 1 is not more than 1"),
+    pytest.param({"gte": 1}, [("a", "旷工", 1.0), ("b", "旷工", 1.5)], [True, True, False], id="gte: 1 reaches 1"),
+    # summed over lines: a 0.5 + 0.5 = 1.0
+    pytest.param({"gte": 1}, [("a", "旷工", 0.5), ("a", "旷工", 0.5), ("b", "旷工", 0.5)], [True, False, False],
+                 id="summed over lines"),
+    # 0.1 + 0.2 is 0.30000000000000004 in floats: it is 0.3 days, as written
+    pytest.param({"gte": 0.3}, [("a", "旷工", 0.1), ("a", "旷工", 0.2)], [True, False, False], id="0.1+0.2 reaches 0.3"),
+    pytest.param({"gt": 0.3}, [("a", "旷工", 0.1), ("a", "旷工", 0.2)], [False, False, False],
+                 id="0.1+0.2 is not more than 0.3"),
+    # several items are added together: a 事假 5 + 病假 8 = 13 > 12; b 事假 12 only = 12
+    pytest.param({"gt": 12, "of": ["事假", "病假"]},
+                 [("a", "事假", 5.0), ("a", "病假", 8.0), ("b", "事假", 12.0), ("c", "旷工", 20.0)],
+                 [True, False, False], id="several items summed; other items ignored"),
+    # year-end lines do not count: b's 3 annual days leave it at 0
+    pytest.param({"gt": 1}, [("b", "旷工", 3.0, True), ("c", "旷工", 2.0)], [False, False, True],
+                 id="annual lines left out"),
+    # gt 0 on no lines at all: nobody
+    pytest.param({"gt": 0}, [], [False, False, False], id="no lines: quantity 0"),
+    # gte 0: everybody has at least 0
+    pytest.param({"gte": 0}, [], [True, True, True], id="gte 0 holds for everyone"),
+]
+
+
+@pytest.mark.parametrize("bound, rows, expected", QUANTITY)
+def test_quantity(bound, rows, expected):
+    bound = dict(bound)
+    when = Condition(quantity_of=bound.pop("of", ["旷工"]), **bound)
+    assert _mask(C.quantity(when, _ctx(_lines(rows)))) == expected
+
+
+# ---- column --------------------------------------------------------------------------------
+
+COLUMN = [
+    pytest.param("科室", ["办公室"], {"科室": ["办公室", "财务科", None]}, [True, False, False], id="equal value"),
+    pytest.param("科室", ["办公室", "财务科"], {"科室": ["办公室", "财务科", "法规科"]}, [True, True, False],
+                 id="any listed value"),
+    # values are compared normalised: spaces dropped, full-width letters half-width
+    pytest.param("职务", ["A岗"], {"职务": [" Ａ 岗 ", "B岗", ""]}, [True, False, False], id="normalised text"),
+    pytest.param("岗位", ["见习"], {"科室": ["见习", "见习", "见习"]}, [False, False, False],
+                 id="a missing roster column holds for nobody"),
+]
+
+
+@pytest.mark.parametrize("column, equals, roster, expected", COLUMN)
+def test_column(column, equals, roster, expected):
+    when = Condition(column=column, equals=equals)
+    assert _mask(C.column(when, _ctx(columns=roster))) == expected
+
+
+# ---- rank_last -----------------------------------------------------------------------------
+
+RANK_LAST = [
+    pytest.param([1, 2, 3], [False, False, True], id="the last one"),
+    pytest.param([1, 2, 2], [False, True, True], id="a tie for last: both"),
+    pytest.param([3, 1, 2], [True, False, False], id="last is where the largest rank is"),
+    pytest.param(None, [False, False, False], id="no ranks yet: nobody"),
+]
+
+
+@pytest.mark.parametrize("ranks, expected", RANK_LAST)
+def test_rank_last(ranks, expected):
+    ctx = _ctx()
+    ctx.ranks = None if ranks is None else pd.Series(ranks, index=IDX)
+    assert _mask(C.rank_last(Condition(rank_last=True), ctx)) == expected
+
+
+# ---- new_workdays --------------------------------------------------------------------------
+
+
+def _calendar_days(start: dt.date, end: dt.date) -> int:
+    """A stand-in counter: every day counts (so the expected values are plain date arithmetic)."""
+    return (end - start).days + 1
+
+
+MARCH = Period(2023, "month", 3)
+
+NEW_WORKDAYS = [
+    # joined 2023-03-20: 12 days to 03-31 < 15; joined 03-17: 15 days, not fewer than 15
+    pytest.param(15, [dt.date(2023, 3, 20), dt.date(2023, 3, 17), None], [True, False, False],
+                 id="12 days left holds, 15 does not"),
+    # joined in February: not inside the period; joined 03-31: 1 day left
+    pytest.param(15, [dt.date(2023, 2, 28), dt.date(2023, 3, 31), dt.date(2023, 4, 1)], [False, True, False],
+                 id="only joined inside the period"),
+    pytest.param(1, [dt.date(2023, 3, 31), None, None], [False, False, False], id="1 day left is not fewer than 1"),
+]
+
+
+@pytest.mark.parametrize("limit, joined, expected", NEW_WORKDAYS)
+def test_new_workdays(limit, joined, expected):
+    ctx = _ctx(columns={"入职日期": joined}, period=MARCH, count_workdays=_calendar_days)
+    assert _mask(C.new_workdays(Condition(new_workdays_lt=limit), ctx)) == expected
+
+
+@pytest.mark.parametrize("kw", [
+    pytest.param({"period": MARCH, "count_workdays": _calendar_days, "columns": {"科室": ["x", "y", "z"]}},
+                 id="no 入职日期 column"),
+    pytest.param({"period": MARCH, "columns": {"入职日期": [dt.date(2023, 3, 30)] * 3}}, id="no workday counter"),
+    pytest.param({"count_workdays": _calendar_days, "columns": {"入职日期": [dt.date(2023, 3, 30)] * 3}},
+                 id="no period"),
+])
+def test_new_workdays_without_what_it_needs_holds_for_nobody(kw):
+    kw = dict(kw)
+    ctx = _ctx(columns=kw.pop("columns"), **kw)
+    assert _mask(C.new_workdays(Condition(new_workdays_lt=20), ctx)) == [False, False, False]
+
+
+# ---- holds: every given part ---------------------------------------------------------------
+
+HOLDS = [
+    # items: a and b have 处分; column: b and c are in 办公室 → only b
+    pytest.param({"items": ["处分"], "column": "科室", "equals": ["办公室"]}, [False, True, False], id="items and column"),
+    # quantity: a 2 > 1 and c 3 > 1; rank_last: c → only c
+    pytest.param({"quantity_of": ["旷工"], "gt": 1, "rank_last": True}, [False, False, True],
+                 id="quantity and rank_last"),
+    pytest.param({"items": ["处分"]}, [True, True, False], id="one part alone"),
+]
+
+
+@pytest.mark.parametrize("when, expected", HOLDS)
+def test_holds_needs_every_given_part(when, expected):
+    lines = _lines([("a", "处分", float("nan")), ("b", "处分", float("nan")), ("a", "旷工", 2.0), ("c", "旷工", 3.0)])
+    ctx = _ctx(lines, columns={"科室": ["财务科", "办公室", "办公室"]})
+    ctx.ranks = pd.Series([1, 2, 3], index=IDX)
+    assert _mask(C.holds(Condition.model_validate(when), ctx)) == expected
