@@ -11,7 +11,7 @@ For every size it measures, on the same generated workbook (tools/bench_data.py)
 - `kaohe score FILE --scheme caizheng --period 2023-03 -o OUT --db DB --force` end to end, as a
   separate process: median wall time of `--runs` runs, and the child's peak RSS;
 - each stage in one separate process (import time excluded): read (`read_workbook`),
-  prepare (`pipeline.prepare`, which reads again: the row "normalise+validate+events" is
+  prepare (`app.prepare.prepare`, which reads again: the row "normalise+validate+events" is
   prepare minus read), engine (`score_period`), write workbook (`write_result`) and write
   archive (`scoring.archive_result`), each with its own peak RSS where the OS lets us reset the
   high-water mark (Linux);
@@ -388,8 +388,8 @@ def bench_size(label: str, file: Path, runs: int, rows: list[Row], log) -> None:
                     cpu=_median([p.cpu for p in e2e]), floor_cpu=floor_proc_cpu).finish())
     rows.append(Row("floor (进程)", label, floor_proc, rss_mb=_max([p.rss_mb for p in floor_procs]), cpu=floor_proc_cpu,
                     note=f"读 {shape_info['cells_read']} 格；写 {shape_note}", runs=[p.seconds for p in floor_procs]))
-    rows.append(stage("read", "read", "readers.read_workbook ÷ calamine to_python", floor_read, floor_read_cpu))
-    rows.append(stage("prepare (含读)", "prepare", "pipeline.prepare"))
+    rows.append(stage("read", "read", "read.read_workbook ÷ calamine to_python", floor_read, floor_read_cpu))
+    rows.append(stage("prepare (含读)", "prepare", "app.prepare.prepare"))
     net = Row("normalise+validate+events", label, t["prepare"] - t["read"], note="prepare − read", cpu=tc["prepare"] - tc["read"])
     rows.append(net)
     rows.append(stage("engine", "engine", "engine.core.score_period"))
@@ -456,7 +456,7 @@ def _archive_key(files: list[Path]) -> str:
     for f in files:
         h.update(f.name.encode())
         h.update(f.with_suffix(".json").read_bytes())
-    archive = ROOT / "kaohe_cli" / "archive.py"  # the schema; scoring changes barely move quota's time
+    archive = ROOT / "kaohe_cli" / "store" / "schema.py"  # the schema; scoring changes barely move quota's time
     if archive.exists():
         h.update(archive.read_bytes())
     return h.hexdigest()
