@@ -81,6 +81,9 @@ FEEDBACK = {
     "contact_person": "王建华",
     "contact_phone": "0000-12345678",
     "contact_address": "局机关三楼人事科",
+    "money": "",  # the scheme sets no yuan_per_point (tests/test_money_unit.py shows one that does)
+    "money_name": "",
+    "yuan_per_point": "",
 }
 
 TALK = {

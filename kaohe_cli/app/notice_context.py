@@ -14,6 +14,7 @@ import pandas as pd
 
 from kaohe_cli.app.config import Config
 from kaohe_cli.domain.period import Period
+from kaohe_cli.domain.points import money
 from kaohe_cli.domain.workdays import format_cn_date, publicity_period
 from kaohe_cli.engine.grading import NO_GRADE
 from kaohe_cli.scheme.model import Scheme
@@ -181,6 +182,7 @@ def feedback_contexts(
             "rank": rank if rank is not None else "—",
             "count": count,
             "items": items.get(cell_text(rec.get("subject")), []),
+            **_money(scheme, rec.get("total")),
             "deadline": format_cn_date(last),
             "contact_person": contact.person.strip(),
             "contact_phone": contact.phone.strip(),
@@ -188,6 +190,16 @@ def feedback_contexts(
         }
         out.append((rec, ctx))
     return out
+
+
+def _money(scheme: Scheme | None, total: object) -> dict:
+    """The money value of a total (`yuan_per_point` 元 a point), or blanks when the scheme has none."""
+    rate = scheme.yuan_per_point if scheme is not None else None
+    text = cell_text(total)
+    if rate is None or not text:
+        return {"money": "", "money_name": "", "yuan_per_point": ""}
+    return {"money": f"{money(Decimal(text), rate):,.2f}", "money_name": scheme.money_name,
+            "yuan_per_point": _number(rate)}
 
 
 def talk_contexts(

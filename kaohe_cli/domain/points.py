@@ -151,3 +151,8 @@ def decimal_places_ok(d: Decimal, places: int = 4) -> bool:
 
 def half_up(d: Decimal, places: str = "0.01") -> Decimal:
     return d.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def money(points: Decimal, yuan_per_point: Decimal) -> Decimal:
+    """The money value of `points` at `yuan_per_point` 元 a point, to the fen, half-up."""
+    return half_up(Decimal(points) * Decimal(yuan_per_point))

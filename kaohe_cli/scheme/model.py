@@ -423,6 +423,8 @@ class Scheme(_Strict):
     items: list[Item]
     bonus_caps: Caps = Caps()
     deduction_cap: Cap | None = None
+    yuan_per_point: Money | None = None  # 元 per point: the total's money value in 汇总 and in 结果反馈
+    money_name: str = "折合金额"  # what that money is called (绩效奖金, 考核奖 …)
     rules: list[Rule] = []
     grading: Grading
     annual: Annual | None = None

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kaohe_cli.engine.core import Result
 from kaohe_cli.issues import Issue, sort_issues
-from kaohe_cli.domain.points import SCALE
+from kaohe_cli.domain.points import SCALE, money
 from kaohe_cli.write.xlsx_style import Formats, close_book, mean_of, open_book, page, write_pairs, write_table
 
 KIND_CN = {
@@ -60,9 +60,14 @@ def summary_rows(result: Result) -> tuple[list[str], list[list]]:
     else:
         idents = [[str(a), str(b), str(c), str(d)] for a, b, c, d in zip(order, ss["姓名"], ss["科室"], ss["类别"])]
     columns = [[_num(v) for v in tt[c].to_numpy()] for c in comps + ["加分", "扣分"]]
+    rate = result.scheme.yuan_per_point
+    if rate is not None:  # the money value, after 总分
+        heads.insert(heads.index("总分") + 1, f"{result.scheme.money_name}（元）")
     rows = []
     for i, (rank, cents, grade, remark) in enumerate(zip(tt["rank"], tt["cents"], tt["grade"], tt["remarks"])):
-        rows.append([int(rank)] + idents[i] + [col[i] for col in columns] + [int(cents) / 100, str(grade), str(remark)])
+        total = int(cents) / 100
+        worth = [float(money(Decimal(int(cents)) / 100, rate))] if rate is not None else []
+        rows.append([int(rank)] + idents[i] + [col[i] for col in columns] + [total, *worth, str(grade), str(remark)])
     return heads, rows
 
 
@@ -91,7 +96,9 @@ def _summary_sheet(wb, fmt: Formats, result: Result, title: str, unit: str = "")
     ws = wb.add_worksheet("汇总")
     heads, rows = summary_rows(result)
     ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
-    kinds = ["int"] + ["text"] * (1 if result.scheme.is_unit else 4) + ["num"] * (len(result.components) + 2) + ["total", "text", "wrap"]
+    money_col = ["money"] if result.scheme.yuan_per_point is not None else []
+    kinds = (["int"] + ["text"] * (1 if result.scheme.is_unit else 4) + ["num"] * (len(result.components) + 2)
+             + ["total", *money_col, "text", "wrap"])
     write_table(ws, fmt, heads, rows, 1, kinds)
     page(ws, 1, len(heads), title, unit)
 

@@ -34,7 +34,7 @@ def close_book(wb) -> None:
 
 
 class Formats:
-    """The cell formats of one workbook, by kind: head, text, wrap, num, total, int, title, key."""
+    """The cell formats of one workbook, by kind: head, text, wrap, num, total, money, int, title, key."""
 
     def __init__(self, wb) -> None:
         base = {"font_name": "宋体", "font_size": 10.5, "valign": "vcenter", "border": 1}
@@ -43,6 +43,7 @@ class Formats:
         self.wrap = wb.add_format({**base, "text_wrap": True})
         self.num = wb.add_format({**base, "num_format": "0.##"})
         self.total = wb.add_format({**base, "num_format": "0.00", "bold": True})
+        self.money = wb.add_format({**base, "num_format": "#,##0.00"})  # 元, to the fen
         self.int = wb.add_format({**base, "align": "center"})
         self.title = wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
         self.key = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2"})
@@ -80,7 +81,8 @@ def write_table(ws, fmt: Formats, heads: list[str], rows: list[list], start: int
     wrap, num, total, int); columns sized to their text, wrapped rows made tall enough, and
     an autofilter over the table. Above `BIG` rows, plainly (no per-cell formats)."""
     ws.write_row(start, 0, heads, fmt.head)
-    styles = {"text": fmt.text, "num": fmt.num, "total": fmt.total, "int": fmt.int, "wrap": fmt.wrap}
+    styles = {"text": fmt.text, "num": fmt.num, "total": fmt.total, "money": fmt.money, "int": fmt.int,
+              "wrap": fmt.wrap}
     if len(rows) > BIG:
         # Large sheets (明细 of a big bureau): one write_row per row, printed gridlines instead of
         # borders. Text stays text: the workbook is opened with strings_to_formulas=False.

@@ -30,6 +30,8 @@ formatted for print, dates as `2023年9月27日` (`kaohe_cli.domain.workdays.for
                      with its 事项 (and 级别), 数量, signed 分值, 事由 and 文号
     deadline         last day to object (the end of the publicity period from the notice date)
     contact_person, contact_phone, contact_address   as for 公示
+    money, money_name, yuan_per_point   the total's money value ("1,234.50"), what it is called
+                     and the rate, when the scheme sets `yuan_per_point` (else all blank)
 
 诫勉谈话通知 (`诫勉谈话通知.docx`, one per person graded 不称职)
     unit_name, period_label, name, dept, total, grade,

@@ -48,6 +48,7 @@ CONTEXT_KEYS: dict[str, frozenset[str]] = {
             "unit_name", "period_label", "name", "dept", "components", "bonus",
             "deduction", "total", "grade", "rank", "count", "sign_date", "items",
             "deadline", "contact_person", "contact_phone", "contact_address",
+            "money", "money_name", "yuan_per_point",
         }
     ),
     "诫勉谈话通知.docx": frozenset(
