@@ -42,3 +42,21 @@ def fail_sheet_in_reading(monkeypatch, sheet: str, detail: str = "bad row") -> N
         return real(book, name, label, max_cells, scans)
 
     monkeypatch.setattr(W, "_calamine_sheet", failing)
+
+
+def score_summary(book: Path, scheme: Path, period: str, folder: Path) -> dict[str, dict]:
+    """`kaohe score BOOK --scheme SCHEME --period PERIOD` in `folder`; the 汇总 rows by 姓名,
+    each {column heading: value}."""
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli.main import app
+
+    out = folder / "结果.xlsx"
+    res = CliRunner().invoke(app, ["score", str(book), "--scheme", str(scheme), "--period", period,
+                                   "--db", str(folder / "kaohe.db"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = list(load_workbook(out)["汇总"].iter_rows(values_only=True))
+    head = list(rows[1])
+    return {r[head.index("姓名")]: {c: r[i] for i, c in enumerate(head)} for r in rows[2:] if r[head.index("工号")]}
+

@@ -127,39 +127,39 @@ BROKEN = {
     "unknown-key-in-item": (
         _edit('name = "月记逾期"\n', 'name = "月记逾期"\naliasses = ["月记迟交"]\n'),
         "aliasses",
-        ["（月记逾期）.aliasses", "是否想写「aliases」"],
+        ["第18个「月记逾期」的 aliasses", "是否想写「aliases」"],
     ),
     # points and range both set: the item's table
     "points-and-range": (
         _edit('name = "月记缺交"\nkind = "deduction"\ncomponent = "常规工作"\npoints = 2',
               'name = "月记缺交"\nkind = "deduction"\ncomponent = "常规工作"\npoints = 2\nrange = [1, 3]'),
         'name = "月记缺交"',
-        ["（月记缺交）", "points 与 range 只能二选一"],
+        ["「月记缺交」", "points 与 range 只能二选一"],
     ),
     # an item refers to a component that does not exist
     "unknown-component": (
         _edit('name = "月记缺交"\nkind = "deduction"\ncomponent = "常规工作"',
               'name = "月记缺交"\nkind = "deduction"\ncomponent = "常规工做"'),
         'component = "常规工做"',
-        ["（月记缺交）.component", "「常规工做」不在 components 中", "常规工作"],
+        ["「月记缺交」的 component", "「常规工做」不在 components 中", "常规工作"],
     ),
     # a rule refers to an item that does not exist
     "unknown-item-in-rule": (
         _edit('when = { items = ["限时办结不力"] }', 'when = { items = ["限时办结不利"] }'),
         '"限时办结不利"',
-        ["when.items", "不存在的事项「限时办结不利」"],
+        ["when.items", "事项「限时办结不利」不存在", "限时办结不力"],
     ),
     # a bonus cap category no item belongs to
     "unknown-cap-category": (
         _edit('"科室受奖" = 5,', '"科室奖" = 5,'),
         '"科室奖" = 5',
-        ["bonus_caps.categories.科室奖", "没有任何加分事项"],
+        ["[bonus_caps] categories.\"科室奖\"", "没有任何加分事项"],
     ),
     # a value of the wrong kind
     "bad-literal": (
         _edit('name = "月记缺交"\nkind = "deduction"', 'name = "月记缺交"\nkind = "deduct"'),
         'kind = "deduct"',
-        ["（月记缺交）.kind", "取值不在允许范围内", "deduction"],
+        ["「月记缺交」的 kind", "取值「deduct」不在允许范围内", "deduction（扣分）"],
     ),
 }
 

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 ALLOWED = {
     "kaohe", "xlsx", "who", "files", "scheme", "dir", "folder", "excel", "wps",
     "init", "schemes", "template", "check", "score", "notice", "explain", "quota", "diff", "history",
-    "demo", "decide", "list", "show", "export",
+    "demo", "decide", "list", "show", "export", "new",
 }
 
 
@@ -86,7 +86,7 @@ def test_unknown_subcommand_lists_the_commands_when_none_is_close():
     out = invoke(["schemes", "nope"]).output
     listed = re.search(r"可用的命令：(.*?)。", flat(out))
     assert listed is not None, out
-    assert sorted(listed.group(1).split("、")) == ["export", "list", "show"]
+    assert sorted(listed.group(1).split("、")) == ["check", "export", "list", "new", "show"]
 
 
 def test_group_usage_line_translates_command_and_args():

@@ -331,7 +331,10 @@ def _letters(cfg: Config, db: Path, opts: NoticeOptions, scheme: Scheme | None, 
         items = feedback_items(ledger_of(db, source))
         pairs = feedback_contexts(scores, cfg, period, opts.notice_date, scheme, items)
     else:
-        lowest = scheme.grading.names[-1] if scheme is not None else TALK_GRADE
+        if scheme is not None and not scheme.grading.names and source.summary is None:
+            outcome.nobody = f"方案 {source.scheme_name} 不评等次，没有“{TALK_GRADE}”的人员，未生成诫勉谈话通知"
+            return
+        lowest = scheme.grading.names[-1] if scheme is not None and scheme.grading.names else TALK_GRADE
         # A year's 不称职 comes from the rules (a veto forces it), not from the annual grades.
         if lowest != TALK_GRADE and source.summary is None:
             outcome.nobody = (

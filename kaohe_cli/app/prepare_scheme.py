@@ -22,11 +22,15 @@ def wrong_scheme(wb: Workbook, scheme: Scheme, event_tables: list) -> Issue | No
     from kaohe_cli.write.template_book import TEMPLATE_SCHEME_HEADER
 
     recorded = _template_scheme(wb, TEMPLATE_SCHEME_HEADER)
+
+    def ref(sid: str) -> str:  # a scheme file is named by its path, never by its id
+        return sid if sid in builtin_ids() else f"方案文件路径（编号为 {sid} 的 .toml 文件）"
+
     if recorded and recorded != scheme.id:
         other = _builtin_name(recorded)
         return error(
             f"这个工作簿是用方案 {recorded}{other}的模板生成的，现在选用的却是方案 {scheme.id}（{scheme.name}）",
-            f"请改用 --scheme {recorded}；如确实要按 {scheme.id} 考核，请用 kaohe template --scheme {scheme.id} 重新生成模板后填写",
+            f"请改用 --scheme {ref(recorded)}；如确实要按 {scheme.id} 考核，请用 kaohe template --scheme {ref(scheme.id)} 重新生成模板后填写",
             file=wb.file,
         )
     items = [str(get(t, vals, "事项") or "").strip() for t in event_tables for _, vals in t.records]
@@ -49,7 +53,7 @@ def wrong_scheme(wb: Workbook, scheme: Scheme, event_tables: list) -> Issue | No
     return error(
         f"这个工作簿的{len(items)}个事项中，方案 {scheme.id}（{scheme.name}）只认识{known}个，"
         f"方案 {best.id}（{best.name}）认识{best_known}个：看起来是按 {best.id} 填写的",
-        f"请改用 --scheme {best.id}；如确实要按 {scheme.id} 考核，请按 kaohe template --scheme {scheme.id} 的事项填写",
+        f"请改用 --scheme {best.id}；如确实要按 {scheme.id} 考核，请按 kaohe template --scheme {ref(scheme.id)} 的事项填写",
         file=wb.file,
     )
 

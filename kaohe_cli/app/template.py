@@ -51,11 +51,21 @@ def _read_roster(path: Path) -> tuple[pd.DataFrame | None, list[Issue]]:
     return roster.people, issues + probs
 
 
+def scheme_ref(given: str | None, scheme: Scheme) -> str:
+    """How the hints name the scheme after `--scheme`: the path of a scheme file as the user
+    gave it (an id would not find it), a built-in's id, or "" for the workspace's default."""
+    from kaohe_cli.scheme.loader import builtin_ids
+
+    if given:
+        return given
+    return scheme.id if scheme.id in builtin_ids() else ""
+
+
 def write_template_file(
     scheme: Scheme, output: Path, *, period: Period | None, people: pd.DataFrame | None,
-    roster: Path | None, force: bool,
+    roster: Path | None, force: bool, ref: str | None = None,
 ) -> None:
     """Write the template for `scheme` to `output` (never over an input, nor over a file without `force`)."""
     inputs = [roster] if roster is not None else []
     with atomic_output(output, force=force, inputs=inputs) as tmp:
-        write_template(scheme, tmp, period=period, roster=people)
+        write_template(scheme, tmp, period=period, roster=people, scheme_ref=ref)

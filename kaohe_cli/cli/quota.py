@@ -14,6 +14,8 @@ from kaohe_cli.cli._ui import Listing, console, escape, handle_errors, print_iss
 def quota(
     year: int = typer.Option(None, "--year", "-y", help="汇总的年度，如 2023"),
     quarter: str = typer.Option(None, "--quarter", help="汇总的季度，如 2023Q1"),
+    period: str = typer.Option(None, "--period", "-p", help="汇总的其他考核期：半年 2023H1（2023年上半年）、学期 2023-2024学年第一学期、学年 2023-2024学年"),
+    ratings: Path = typer.Option(None, "--ratings", help="年终评分表（工作表「评分」：工号、姓名及方案 [[annual.parts]] 所列的列，如 民主测评）"),
     scheme: str = typer.Option(None, "--scheme", "-s", help="档案中该年度（季度）有多个方案的评分记录时指定方案编号（或方案文件）；缺省取档案中的方案"),
     quota_: list[str] = typer.Option(None, "--quota", "-q", help="人事部门下达的名额，替换方案名额：优秀=15% 或 先进=3（可重复）"),
     decide: list[str] = typer.Option(None, "--decide", help="记录集体研究决定：工号=等次（可重复），用于名额边缘的并列待定；同 kaohe decide --period 年度"),
@@ -27,15 +29,18 @@ def quota(
     """汇总档案中各期评分：年度（季度）得分、资格审查、一票否决、名额与并列待定，写出年度结果工作簿。"""
     from kaohe_cli.app.quota import parse_decisions, quota_target, run_quota
 
-    target = quota_target(year, quarter)
+    target = quota_target(year, quarter, period)
     cfg = C.config()
     archive = C.db_path(db, cfg)
     s = C.archived_scheme(scheme, cfg, archive, target)
+    start = s.annual.start_month if s.annual else 9
+    if target.school and start != target.start_month and "@" not in (period or ""):
+        target = quota_target(year, quarter, period, start)
     quotas = C.parse_quotas(quota_, cfg)
-    kind = "年度" if target.kind == "year" else "季度"
+    kind = {"year": "年度", "quarter": "季度", "half": "半年", "term": "学期", "schoolyear": "学年"}[target.kind]
     out = output or (cfg.output_path() or Path.cwd()) / f"{target.code}-{s.id}-{kind}汇总.xlsx"
     result = run_quota(archive, cfg, s, target, quotas, out, force=force, scheme_ref=scheme,
-                       decisions=parse_decisions(decide), note=decide_note, displace=displace)
+                       decisions=parse_decisions(decide), note=decide_note, displace=displace, ratings=ratings)
     t = result.table
     counts = t["grade"].replace("", "（无）").value_counts()
     if as_json:

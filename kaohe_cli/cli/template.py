@@ -19,7 +19,7 @@ def template(
     force: bool = C.ForceOpt,
 ) -> None:
     """生成某方案的输入工作簿：所需的表和表头、事项/级别下拉列表、表头批注、冻结表头、A4 打印设置。"""
-    from kaohe_cli.app.template import check_output, read_roster_file, write_template_file
+    from kaohe_cli.app.template import check_output, read_roster_file, scheme_ref, write_template_file
     from kaohe_cli.domain.period import parse_period
 
     cfg = C.config()
@@ -31,7 +31,8 @@ def template(
         C.input_files([roster])
         people, issues = read_roster_file(roster)
         print_issues(issues, title="人员名单提示")
-    write_template_file(s, output, period=p, people=people, roster=roster, force=force)
+    ref = scheme_ref(scheme, s)
+    write_template_file(s, output, period=p, people=people, roster=roster, force=force, ref=ref)
     n = f"，已复制 {len(people)} 人" if people is not None else ""
     console.print(f"[green]✓ 已生成 {escape(output)}[/]（方案 {escape(s.id)}{n}）。"
-                  f"填好后运行：kaohe check {escape(output.name)} --scheme {escape(s.id)}")
+                  f"填好后运行：kaohe check {escape(output.name)}" + (f" --scheme {escape(ref)}" if ref else ""))

@@ -13,7 +13,12 @@ no 备注 is added for it). `apply_rule` is the only caller, and both the period
 - zero_component: the component scores 0 (a ledger line); "@事由" takes the component from the
   triggering event's line. In the annual step the periods already carry that line, so it is
   only noted;
-- zero_total: the total is 0 (a ledger line in a period; the year's total in the annual step).
+- zero_total: the total is 0 (a ledger line in a period; the year's total in the annual step);
+- flag: changes no score and no grade; like every action, the rule's flag (or name) is listed in
+  备注 and in the flags the run stores, for HR (病假由党委政府研究处理).
+
+Several rules may zero the same component (an OR of thresholds): the first one's line zeroes it,
+the later ones find nothing left and add no line.
 """
 
 from __future__ import annotations
@@ -66,7 +71,8 @@ def zero_component(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
         return False
     lines = ctx.lines
     hits = mask[mask].index
-    current = lines[lines["counted"] & ~lines["annual"] & (lines["kind"] != "weight")]
+    current = L.concat([lines, *ctx.new_lines])  # zeros an earlier rule of this step added count
+    current = current[current["counted"] & ~current["annual"] & (current["kind"] != "weight")]
     if rule.component == "@事由":
         trig = lines[lines["item"].isin(rule.when.items) & lines["subject"].isin(hits)]
         pairs = {(s, c) for s, c in zip(trig["subject"], trig["component"]) if c}
@@ -94,6 +100,11 @@ def zero_total(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
     return True
 
 
+def flag(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    """Nothing changes: `apply_rule` lists the rule for HR (备注, flags)."""
+    return False
+
+
 Action = Callable[[Rule, pd.Series, RuleContext], bool]
 
 ACTIONS: dict[str, Action] = {
@@ -103,6 +114,7 @@ ACTIONS: dict[str, Action] = {
     "not_eligible": not_eligible,
     "zero_component": zero_component,
     "zero_total": zero_total,
+    "flag": flag,
 }
 
 

@@ -21,6 +21,7 @@ from kaohe_cli.engine.conditions import holds, needs_ranks
 from kaohe_cli.engine.context import RuleContext, WorkdayCounter
 from kaohe_cli.engine.decided import decision_remark, displacement_remarks
 from kaohe_cli.engine.grading import NO_GRADE, TIED, assign_grades, competition_rank
+from kaohe_cli.engine.nesting import compose, grading_for, is_stage, nest, spec_for, uses_nesting
 from kaohe_cli.errors import PeriodError
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.scheme.model import Grading, Scheme, parse_quota
@@ -44,6 +45,7 @@ class AnnualResult:
     leader_awards: list[tuple[str, Decimal]] = field(default_factory=list)
     quota_text: list[str] = field(default_factory=list)
     conflicts: list = field(default_factory=list)  # DecisionConflict of the decisions applied
+    ratings: pd.DataFrame | None = None  # the year-end ratings the parts read (kept with the result)
 
 
 @dataclass
@@ -67,21 +69,23 @@ class YearInput:
     acted: dict[str, set[str]]
     lines: pd.DataFrame
     decisions: dict[str, dict]
+    ratings: pd.DataFrame | None = None  # subject × year-end rating column → Decimal (quota --ratings)
+    kept: dict[str, pd.Series] = field(default_factory=dict)  # stage code → subject → kept grade
+    past: pd.DataFrame | None = None  # subject × earlier year code → kept annual grade
 
 
 def periods_for(scheme: Scheme, target: Period) -> list[Period]:
+    """The scored periods `target` is made of (a year's months, a half-year's months, a 学年's terms)."""
     kind = scheme.period
     if kind == target.kind:
         return [target]
-    order = ["month", "quarter", "year"]
-    if order.index(kind) > order.index(target.kind):
+    try:
+        return target.parts(kind)
+    except PeriodError:
         raise PeriodError(
-            f"方案按{KIND_NAMES[kind]}考核，不能汇总{KIND_NAMES[target.kind]}",
-            "请用 --year 年份",
-        )
-    if kind == "month":
-        return target.months()
-    return [Period(target.year, "quarter", q) for q in range(1, 5)]
+            f"方案按{KIND_NAMES[kind]}考核，不能汇总为{target.label}",
+            "请用 --year 年份，或 --period 给出由方案考核期组成的更长考核期（如 2023H1、2023-2024学年）",
+        ) from None
 
 
 def needed_items(scheme: Scheme) -> set[str]:
@@ -110,6 +114,7 @@ class _Year:
     bonus: pd.Series
     deduction: pd.Series
     issues: list[Issue] = field(default_factory=list)
+    base: pd.Series | None = None  # the score before year-end items: the composed parts, else `mean`
 
     @property
     def idx(self) -> pd.Index:
@@ -144,7 +149,8 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
     grades, ties, uses, conflicts = _grade_year(year, cents, quotas)
     table = _table(year, exact, cents, rank, grades, conflicts)
     result = AnnualResult(scheme, inp.target, inp.codes, inp.runs, inp.missing, table, year.matrix,
-                          year.issues, ties, conflicts=conflicts)
+                          year.issues, ties, conflicts=conflicts,
+                          ratings=inp.ratings if year.base is not None else None)
     result.quota_text = [
         f"{u.grade}（{u.group}）：N={u.n}，{u.quota} → {u.places}人，实评{u.granted}人"
         + (f"，并列待定{len(u.tied)}人" if u.tied else "") for u in uses
@@ -157,9 +163,11 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
 def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
     scheme, scores, latest = inp.scheme, inp.scores, inp.latest
     if inp.missing:
+        how = (spec_for(scheme.annual, inp.target).missing if scheme.annual else "present")
         issues = [warning(
             f"缺少{len(inp.missing)}个考核期的评分记录：{join_names(inp.missing)}",
-            "年度得分按已有考核期计算；如需补齐请先用 kaohe score 评分这些考核期",
+            ("年度得分按已有考核期计算" if how == "present" else "方案规定缺期按0分计")
+            + "；如需补齐请先用 kaohe score 评分这些考核期",
         )]
     else:
         issues = []
@@ -174,11 +182,21 @@ def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
     sums = scores.groupby("subject")["cents"].sum().reindex(idx)
     mean = pd.Series([Decimal(int(s)) / 100 / int(k) for s, k in zip(sums, n)], index=idx, dtype=object)
     annual = scheme.annual
-    grading = (annual.grading if annual and annual.grading else None) or scheme.grading
+    grading = grading_for(scheme, inp.target)
+    base = None
+    if uses_nesting(scheme, inp.target) or is_stage(annual, inp.target):
+        nested = nest(scores, inp.codes, scheme, inp.target, info["name"], inp.kept)
+        mean, n, issues = nested.score, nested.n, issues + nested.issues
+        if annual.stages and not nested.grades.empty:
+            matrix = nested.grades
+        if annual.parts and not is_stage(annual, inp.target):
+            base, texts = compose(annual, mean, inp.ratings, info["name"])
     ctx = RuleContext(_subjects(info, latest), _lines_for_rules(inp.lines), grading.names, inp.target,
-                      count_workdays, lines_explain=False)
+                      count_workdays, lines_explain=False, period_grades=matrix, past_grades=inp.past)
+    if base is not None:
+        ctx.remarks.update(texts)
     zero = pd.Series(Decimal(0), index=idx, dtype=object)
-    return _Year(inp, ctx, info, matrix, n, mean, zero.copy(), zero.copy(), issues)
+    return _Year(inp, ctx, info, matrix, n, mean, zero.copy(), zero.copy(), issues, base)
 
 
 def _subjects(info: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
@@ -266,15 +284,17 @@ def _rules(year: _Year) -> pd.Series:
     rules = scheme.rules if year.single else [r for r in scheme.rules if r.scope == "annual"]
     for rule in rules:
         apply_rule(rule, pd.Series([rule.name in acted.get(s, set()) for s in idx], index=idx), ctx)
-    for rule in _annual_rules(scheme):
+    for rule in _annual_rules(scheme, year.inp.target):
         if not needs_ranks(rule.when):
             apply_rule(rule, holds(rule.when, ctx), ctx)
-    exact = pd.Series([year.mean[s] + year.bonus[s] - year.deduction[s] for s in idx], index=idx, dtype=object)
+    base = year.base if year.base is not None else year.mean
+    exact = pd.Series([base[s] + year.bonus[s] - year.deduction[s] for s in idx], index=idx, dtype=object)
     return exact.where(~ctx.zeroed, Decimal(0))
 
 
-def _annual_rules(scheme: Scheme) -> list:
-    return scheme.annual.rules if scheme.annual else []
+def _annual_rules(scheme: Scheme, target: Period) -> list:
+    """`[annual].rules`: they act on the year (or quarter), not on an intermediate stage (半年)."""
+    return scheme.annual.rules if scheme.annual and not is_stage(scheme.annual, target) else []
 
 
 def _rank_rules(year: _Year) -> None:
@@ -282,7 +302,7 @@ def _rank_rules(year: _Year) -> None:
     single period, the period's rank_last rules again on the year's ranks."""
     ctx, scheme = year.ctx, year.inp.scheme
     again = [r for r in scheme.rules if year.single and needs_ranks(r.when)]
-    for rule in again + [r for r in _annual_rules(scheme) if needs_ranks(r.when)]:
+    for rule in again + [r for r in _annual_rules(scheme, year.inp.target) if needs_ranks(r.when)]:
         apply_rule(rule, holds(rule.when, ctx), ctx)
 
 
@@ -316,7 +336,7 @@ def _grade_year(year: _Year, cents: pd.Series, quotas: dict[str, str]):
     """Grades with the tie-breakers and the committee's decisions; issues for missing quotas and ties."""
     inp, idx, info = year.inp, year.idx, year.info
     annual = inp.scheme.annual
-    grading = (annual.grading if annual and annual.grading else None) or inp.scheme.grading
+    grading = grading_for(inp.scheme, inp.target)
     tie_keys = None
     if annual and annual.tie_breakers:
         tie_keys = pd.DataFrame(index=idx)
@@ -355,7 +375,8 @@ def _table(year: _Year, exact, cents, rank, grades, conflicts) -> pd.DataFrame:
     # plus the year-end items (the total itself is the mean plus the year-end items only).
     table["bonus"] = year.bonus + _summed(inp.scores, "bonus", idx)
     table["deduction"] = year.deduction + _summed(inp.scores, "deduction", idx)
-    if not inp.scheme.is_unit:  # a person with none of the annual grades: the scheme's default grade
+    year_grading = (inp.scheme.annual.grading if inp.scheme.annual else None) or inp.scheme.grading
+    if not inp.scheme.is_unit and year_grading.grades:  # none of the annual grades: the default grade
         default = inp.scheme.annual.default_grade if inp.scheme.annual else "称职"
         grades = grades.where(grades.fillna("") != "", default)
     table["exact"] = exact

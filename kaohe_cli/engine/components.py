@@ -1,7 +1,12 @@
 """Component kinds: what a component is worth before caps.
 
+- items scored on the period's total (`Item.by_total`: free allowance, tiers, escalation by
+  occurrence, a minimum count, a bonus for the absence of events): one line per subject,
+  `count_lines`, with the amount `counted_points` works out from the summed quantity;
 - deduction: a maximum (满分, one `base` line per subject), the deductions against it, zeroed
-  when an item reaches its `zero_at` quantity, and never below 0 (扣完为止, a `floor` line);
+  when an item reaches its `zero_at` quantity or exceeds its `zero_above` quantity (several
+  items' thresholds are OR'ed: the first that holds is named), and never below 0 (扣完为止, a
+  `floor` line);
 - rank_band: points by rank within a group on a rating column (领导测评分 by bands);
 - weights: a component counted at a share (× 60%), as a `weight` line of the difference.
 
@@ -20,7 +25,7 @@ from kaohe_cli.domain.points import to_micro
 from kaohe_cli.events import ledger as L
 from kaohe_cli.domain.groups import group_labels
 from kaohe_cli.engine.grading import band_points
-from kaohe_cli.scheme.model import Component, Scheme
+from kaohe_cli.scheme.model import Component, Item, Scheme
 from kaohe_cli.text import num
 
 
@@ -32,7 +37,7 @@ def score_components(prep, events: pd.DataFrame) -> pd.DataFrame:
     deduction's zero or floor).
     """
     comps = prep.scheme.components
-    lines = L.concat([events, *(KINDS[c.kind][0](c, prep) for c in comps)])
+    lines = L.concat([events, count_lines(prep, events), *(KINDS[c.kind][0](c, prep) for c in comps)])
     return L.concat([lines, *(KINDS[c.kind][1](c, prep, lines) for c in comps)])
 
 
@@ -61,15 +66,20 @@ def deduction_settle(comp: Component, prep, lines: pd.DataFrame) -> pd.DataFrame
     raw = mine.groupby("subject")["points"].sum().reindex(idx, fill_value=0)
     zero_rule = pd.Series("", index=idx, dtype=object)
     for item in scheme.items:
-        if item.component != comp.name or item.zero_at is None:
+        if item.component != comp.name or (item.zero_at is None and item.zero_above is None):
             continue
         q = mine[mine["item"] == item.name].groupby("subject")["quantity"].sum().reindex(idx, fill_value=0)
-        hit = (q >= float(item.zero_at)) & (zero_rule == "")
-        if hit.any():
-            zero_rule[hit] = [
-                f"{item.name}累计{_qty(v)}{item.unit}，达到{num(item.zero_at)}{item.unit}，{comp.name}不得分"
-                for v in q[hit]
-            ]
+        q = q.astype(float).round(_QTY_PLACES)
+        for limit, reached in ((item.zero_at, True), (item.zero_above, False)):
+            if limit is None:
+                continue
+            hit = (q >= float(limit) if reached else q > float(limit)) & (zero_rule == "")
+            if hit.any():
+                word = "达到" if reached else "超过"
+                zero_rule[hit] = [
+                    f"{item.name}累计{_qty(v)}{item.unit}，{word}{num(limit)}{item.unit}，{comp.name}不得分"
+                    for v in q[hit]
+                ]
     zeroed = (zero_rule != "") & (raw != 0)
     floored = ~zeroed & (raw < 0)
     parts = []
@@ -82,6 +92,73 @@ def deduction_settle(comp: Component, prep, lines: pd.DataFrame) -> pd.DataFrame
         parts.append(L.make(
             subject=list(raw.index[floored]), component=comp.name, kind="floor",
             points=(-raw[floored]).to_numpy(), rule=f"{comp.name}扣完为止（最低0分）",
+        ))
+    return L.concat(parts)
+
+
+def counted_points(item: Item, quantity: Decimal) -> Decimal:
+    """The points (a magnitude) an item scored on its period total earns for `quantity` units.
+
+    - minimum: (minimum − quantity) × points when short, else 0;
+    - free: the first `free` units are dropped: q = max(0, quantity − free); then
+    - increment: the n-th of the q units costs points + (n−1) × increment, so the q units cost
+      q × points + increment × q(q−1)/2;
+    - tiers, progressive (累进): each band (over_k, over_k+1] earns its points on the part of q
+      inside it; whole (全额): all q units earn the points of the band q lies in;
+    - otherwise q × points.
+    (`if_none_of` does not depend on a quantity: `count_lines` gives it.)
+    """
+    if item.minimum is not None:
+        return max(Decimal(0), item.minimum - quantity) * item.points
+    q = max(Decimal(0), quantity - (item.free or Decimal(0)))
+    if item.increment is not None:
+        return q * item.points + item.increment * q * (q - 1) / 2
+    if item.tiers:
+        overs = [t.over for t in item.tiers]
+        if item.tier_mode == "whole":
+            band = [t for t in item.tiers if t.over < q]
+            return q * band[-1].points if band else Decimal(0)
+        total = Decimal(0)
+        for k, tier in enumerate(item.tiers):
+            top = overs[k + 1] if k + 1 < len(overs) else q
+            total += max(Decimal(0), min(q, top) - tier.over) * tier.points
+        return total
+    return q * item.points
+
+
+def count_lines(prep, events: pd.DataFrame) -> pd.DataFrame:
+    """One line per subject and item scored on its period total (`Item.by_total`): the amount
+    `counted_points` gives for the summed quantity of the item's period lines, less what those
+    lines already carry (0 as the events stage makes them). `if_none_of`: the item's points for
+    every subject with no period line of the listed items."""
+    scheme, idx = prep.scheme, prep.subjects.index
+    period = events[~events["annual"]] if len(events) else events
+    parts = []
+    for item in scheme.items:
+        if not item.by_total:
+            continue
+        mine = period[(period["item"] == item.name) & period["counted"]] if len(period) else period
+        q = mine.groupby("subject")["quantity"].sum().reindex(idx, fill_value=0.0).astype(float).round(_QTY_PLACES)
+        held = mine.groupby("subject")["points"].sum().reindex(idx, fill_value=0).astype("int64")
+        sign = 1 if item.kind == "bonus" else -1
+        if item.if_none_of:
+            seen = set(period.loc[period["item"].isin(item.if_none_of), "subject"]) if len(period) else set()
+            amounts = [Decimal(0) if s in seen else item.points for s in idx]
+            why = [f"本期有{'、'.join(item.if_none_of)}记录" if s in seen else f"本期无{'、'.join(item.if_none_of)}记录"
+                   for s in idx]
+        else:
+            amounts = [counted_points(item, Decimal(repr(v))) for v in q]
+            why = [f"本期{_qty(v)}{item.unit}" for v in q]
+        target = np.array([to_micro(a) * sign for a in amounts], dtype="int64")
+        delta = target - held.to_numpy()
+        rows = np.flatnonzero(delta != 0)
+        if not len(rows):
+            continue
+        word = "加" if sign > 0 else "扣"
+        parts.append(L.make(
+            subject=[idx[i] for i in rows], item=item.name, component=item.component or "", kind=item.kind,
+            category=(item.category or item.name) if item.kind == "bonus" else "", points=delta[rows],
+            rule=[f"{item.rule_text()}：{why[i]}，{word}{num(amounts[i])}分" for i in rows],
         ))
     return L.concat(parts)
 
@@ -131,6 +208,9 @@ def weights(scheme: Scheme, lines: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
             rule=f"{comp.name} × {pct}%",
         ))
     return L.concat(parts)
+
+
+_QTY_PLACES = 9  # as engine/conditions.py: summed float quantities compared at 9 places
 
 
 def _qty(v: float) -> str:

@@ -12,6 +12,7 @@ from typing import Callable
 
 import pandas as pd
 
+from kaohe_cli.domain.period import Period
 from kaohe_cli.engine.context import RuleContext
 from kaohe_cli.scheme.model import Condition
 from kaohe_cli.text import norm
@@ -77,6 +78,47 @@ def rank_last(when: Condition, ctx: RuleContext) -> pd.Series:
     return ranks == ranks.max()
 
 
+def period_grades(when: Condition, ctx: RuleContext) -> pd.Series:
+    """The number of the year's sub-periods graded one of `period_grades` is at least `at_least`
+    (default 1) and fewer than `fewer_than` when given: 至少一期优秀 = period_grades ["优秀"];
+    没有一期优秀 = fewer_than 1; 有基本称职或不称职 = period_grades ["基本称职", "不称职"]."""
+    grades = ctx.period_grades
+    if grades is None or grades.empty:
+        count = pd.Series(0, index=ctx.idx)
+    else:
+        count = grades.isin(set(when.period_grades)).sum(axis=1).reindex(ctx.idx, fill_value=0)
+    mask = pd.Series(True, index=ctx.idx)
+    if when.fewer_than is not None:
+        mask &= count < when.fewer_than
+    if when.at_least is not None or when.fewer_than is None:
+        mask &= count >= (when.at_least if when.at_least is not None else 1)
+    return mask
+
+
+def earlier_year(period: Period, k: int) -> Period:
+    """The (school) year `k` years before `period`'s."""
+    if period.kind == "schoolyear":
+        return Period(period.year - k, "schoolyear", 0, period.start_month)
+    return Period(period.year - k, "year", 0)
+
+
+def past_grades(when: Condition, ctx: RuleContext) -> pd.Series:
+    """In each of the `past_years` (default 1) years just before the target year, the kept annual
+    grade is one of `past_grades` (连续两年不称职: past_grades ["不称职"], past_years = 2, with
+    this year's own condition in another part or rule). A year without a kept result holds for nobody."""
+    past = ctx.past_grades
+    n = when.past_years or 1
+    if past is None or ctx.period is None:
+        return pd.Series(False, index=ctx.idx)
+    mask = pd.Series(True, index=ctx.idx)
+    for k in range(1, n + 1):
+        code = earlier_year(ctx.period, k).code
+        if code not in past.columns:
+            return pd.Series(False, index=ctx.idx)
+        mask &= past[code].reindex(ctx.idx).fillna("").isin(set(when.past_grades))
+    return mask
+
+
 Part = Callable[[Condition, RuleContext], pd.Series]
 
 # (is this part given in `when`?, the part)
@@ -86,6 +128,8 @@ PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
     (lambda w: w.new_workdays_lt is not None, new_workdays),
     (lambda w: bool(w.column), column),
     (lambda w: w.rank_last, rank_last),
+    (lambda w: bool(w.period_grades), period_grades),
+    (lambda w: bool(w.past_grades), past_grades),
 ]
 
 

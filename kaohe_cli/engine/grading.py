@@ -105,6 +105,9 @@ def assign_grades(
     ceiling = ceiling if ceiling is not None else pd.Series(-1, index=idx)
     preset = preset.reindex(idx).fillna("") if preset is not None else pd.Series("", index=idx)
     quotas = quotas or {}
+    if not grading.grades:  # a scheme that scores without grades: every 等次 is blank
+        blank = pd.Series(grading.none, index=idx, dtype=object).where(~no_grade.reindex(idx, fill_value=False), NO_GRADE)
+        return GradeResult(blank, [], {}, [])
     placing = _Placing(score, forced, no_grade, ceiling, preset, tie_keys)
     last = grading.grades[-1]
     catch_all = last.min is None and last.quota is None and not last.quota_required

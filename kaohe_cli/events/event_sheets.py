@@ -17,6 +17,7 @@ import pandas as pd
 from kaohe_cli.domain.points import to_micro
 from kaohe_cli.events import ledger as L
 from kaohe_cli.events.context import Context
+from kaohe_cli.events.item_forms import PerPersonValues, counted_as, unknown_target_issue
 from kaohe_cli.events.recipients import Recipient, recipients, target_col, target_text
 from kaohe_cli.events.row_values import level_and_value, row_quantity, rule_text, where_or_item
 from kaohe_cli.issues import Issue, error, warning
@@ -51,6 +52,7 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
     cols: dict[str, list] = {c: [] for c in L.COLUMNS}
     event_id = seq_start
     leader_seen: set[tuple] = set()
+    persons = PerPersonValues(ctx)
     for r, vals in table.records:
         raw_item = text(get(table, vals, "事项"))
         target_raw = target_text(table, vals)
@@ -60,9 +62,9 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
         row, problems = _event_row(ctx, table, r, vals, raw_item, target_raw)
         issues.extend(problems)
         if row is not None:
-            _add_lines(cols, ctx, row, source_text(table, r, "事项"), event_id, leader_seen)
+            _add_lines(cols, ctx, row, source_text(table, r, "事项"), event_id, leader_seen, persons)
     lines = L.make(**cols) if cols["subject"] else L.empty()
-    return lines, issues
+    return lines, issues + persons.issues
 
 
 def _event_row(ctx: Context, table: Table, r: int, vals: list, raw_item: str,
@@ -76,12 +78,17 @@ def _event_row(ctx: Context, table: Table, r: int, vals: list, raw_item: str,
         near = suggest(raw_item, ctx.scheme.item_names + [a for it in ctx.scheme.items for a in it.aliases])
         hint = (f"是否为：{'、'.join(near)}？" if near else "") + f"可选事项：{join_names(ctx.scheme.item_names, 8)}"
         return None, [error(f"未知事项「{raw_item}」", hint, **loc_item)]
+    entered = item
+    item, per_unit, as_note = counted_as(ctx.scheme, entered)
+    if item is None:
+        return None, [unknown_target_issue(entered, **loc_item)]
     level, unit_value, problem = level_and_value(item, table, r, vals)
     if problem:
         return None, [problem]
-    qty, problem = row_quantity(item, table, r, vals, ctx.period)
+    qty, problem = row_quantity(entered, table, r, vals, ctx.period)
     if problem:
         return None, [problem]
+    qty *= per_unit
     d, problem, refused = _event_date(ctx, item, table, r, vals)
     if refused:
         return None, [problem]
@@ -98,9 +105,9 @@ def _event_row(ctx: Context, table: Table, r: int, vals: list, raw_item: str,
         component, problem = _component_from_reason(ctx.scheme, reason, table, r)
         if problem:
             return None, issues + [problem]
-    counted, note = True, ""
+    counted, note = True, as_note
     if item.kind == "bonus" and item.evidence and not evidence:
-        counted, note = False, "无文号（书面依据），不得加分"
+        counted, note = False, "；".join(x for x in (as_note, "无文号（书面依据），不得加分") if x)
         issues.append(warning(
             f"加分事项「{item.name}」没有文号，按方案不得加分", "请补填表彰文件的文号；确无书面依据的不加分",
             **where(table, r, "文号" if "文号" in table.columns else "事项"),
@@ -131,12 +138,16 @@ def _event_date(ctx: Context, item: Item, table: Table, r: int,
 
 
 def _add_lines(cols: dict[str, list], ctx: Context, row: _EventRow, source: str, event_id: int,
-               leader_seen: set[tuple]) -> None:
-    """One ledger line per recipient of the event (a 分管领导 once per 文号, 事项 and 级别)."""
+               leader_seen: set[tuple], persons: PerPersonValues) -> None:
+    """One ledger line per recipient of the event (a 分管领导 once per 文号, 事项 and 级别).
+
+    An item scored on the period's total (`by_total`) has 0 on its lines (the engine adds one
+    line per person); a per-person item (`points_from`) takes each recipient's own value."""
     item = row.item
     sign = 1 if item.kind == "bonus" else -1
     halves = 2 if item.per_half_day else 1
-    base = (row.unit_value or Decimal(0)) * row.quantity * halves
+    unit = Decimal(0) if item.by_total else (row.unit_value or Decimal(0))
+    base = unit * row.quantity * halves
     rule = rule_text(item, row.level, row.unit_value)
     for subject, factor, why, via_leader in row.recipients:
         if via_leader and row.evidence:
@@ -144,6 +155,9 @@ def _add_lines(cols: dict[str, list], ctx: Context, row: _EventRow, source: str,
             if key in leader_seen:
                 continue
             leader_seen.add(key)
+        if item.points_from is not None:
+            own = persons.value(item, subject)
+            base = (own or Decimal(0)) * row.quantity * halves
         pts = to_micro(base * factor) * sign if item.kind != "marker" else 0
         cols["subject"].append(subject)
         cols["item"].append(item.name)

@@ -64,7 +64,7 @@ def _component_lines(ctx: Context, comp: Component, ratings: Ratings, table: Tab
     """One rated, input or rank-band component's column: its blanks checked, its lines made."""
     idx = ctx.subjects.index
     vals, cells = ratings.values, ratings.cells
-    col = comp.name if comp.kind != "rank_band" else comp.column
+    col = comp.column if comp.kind == "rank_band" or (comp.kind == "rated" and comp.column) else comp.name
     if col not in vals.columns or (table is not None and col not in table.columns and norm(col) not in table.extra_columns):
         issues.append(error(
             f"评分表缺少「{col}」列", f"请在评分表表头加上「{col}」", file=ctx.file, sheet=sheet,
@@ -81,6 +81,8 @@ def _component_lines(ctx: Context, comp: Component, ratings: Ratings, table: Tab
                                       f"请填写0–{num(comp.max)}之间的分数" if comp.kind == "rated" else "请填写测评得分"))
     if comp.kind == "rank_band":
         return []
+    if comp.kind == "rated" and comp.scale is not None:
+        return _scaled_lines(ctx, comp, col, v, c, issues)
     if comp.kind == "rated":
         return _rated_lines(ctx, comp, col, v, c, vals, issues)
     return _input_lines(ctx, comp, col, v, c, issues)
@@ -111,6 +113,28 @@ def _rated_lines(ctx: Context, comp: Component, col: str, v: pd.Series, c: pd.Se
     return [L.make(subject=list(v.index[ok]), component=comp.name, kind="rated",
                    points=micro[ok.to_numpy()], quantity=v[ok].to_numpy(), rule=rule,
                    source=c[ok].to_numpy(), file=ctx.file)]
+
+
+def _scaled_lines(ctx: Context, comp: Component, col: str, v: pd.Series, c: pd.Series,
+                  issues: list[Issue]) -> list[pd.DataFrame]:
+    """A rating from 0 to `column_max` times `scale` (学生评分 92 × 0.15 = 13.8 of 15), exact in
+    Decimal, half-up to micro-points; a rating outside its range is an error and adds no line."""
+    has = v.notna()
+    top = Decimal(comp.column_max)
+    ok, points = [], []
+    for s in v.index[has]:
+        value = Decimal(repr(float(v[s])))
+        if not 0 <= value <= top:
+            issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {num(value)}，超出 0–{num(top)}",
+                                      f"请填写0–{num(top)}之间的分数"))
+            continue
+        ok.append(s)
+        points.append(to_micro(value * comp.scale))
+    if not ok:
+        return []
+    rule = f"{comp.name}：{col}×{num(comp.scale)}（{col}满分{num(top)}，本项满分{num(comp.max)}）"
+    return [L.make(subject=ok, component=comp.name, kind="rated", points=points,
+                   quantity=v[ok].to_numpy(), rule=rule, source=c[ok].to_numpy(), file=ctx.file)]
 
 
 def _input_lines(ctx: Context, comp: Component, col: str, v: pd.Series, c: pd.Series,

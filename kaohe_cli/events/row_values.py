@@ -14,7 +14,7 @@ from kaohe_cli.issues import Issue, error
 from kaohe_cli.normalize.cells import get, text, where
 from kaohe_cli.read import values as V
 from kaohe_cli.read.tables import Table
-from kaohe_cli.scheme.model import Item
+from kaohe_cli.scheme.model import UNIT_EACH, Item
 from kaohe_cli.text import join_names, norm, num
 
 
@@ -65,6 +65,10 @@ def level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str, 
                 "分值应填正数（加分或扣分由事项决定）", f"请填写 {num(abs(given))}", **loc
             )
     what = f"「{item.name}{'（' + level_name + '）' if level_name else ''}」"
+    if points is None and rng is None:  # tiers or points_from: the scheme works the points out
+        if given is not None:
+            return level_name, None, error(f"{what}的分值由方案按规则计算，不能填写", "请清空分值单元格", **loc)
+        return level_name, None, None
     if points is not None:
         if given is not None and given != points:
             return level_name, None, error(
@@ -109,15 +113,17 @@ def row_quantity(item: Item, table: Table, r: int, vals: list, period: Period | 
         return n, error(f"次数应为正数，实际为 {num(n)}", "请填写1或更大的次数；不发生的事项请删去此行", **loc)
     if item.unit == "天" and (n * 2) != (n * 2).to_integral_value():
         return n, error(f"「{item.name}」按天计，应为0.5的整数倍，实际为 {num(n)}", "半天写0.5", **loc)
-    if item.unit == "次" and n != n.to_integral_value():
-        return n, error(f"「{item.name}」按次计，应为整数，实际为 {num(n)}", "请填写整数次数", **loc)
+    if item.unit != "天" and n != n.to_integral_value():
+        return n, error(f"「{item.name}」按{item.unit}计，应为整数，实际为 {num(n)}", f"请填写整数{item.unit}数", **loc)
     return n, None
 
 
 def rule_text(item: Item, level: str, value: Decimal | None) -> str:
     if item.kind == "marker":
         return f"{item.name}（不直接计分）"
+    if item.by_total or item.points_from is not None:
+        return item.rule_text()
     sign = "加" if item.kind == "bonus" else "扣"
-    per = "每半天" if item.per_half_day else ("每天" if item.unit == "天" else "每次")
+    per = "每半天" if item.per_half_day else UNIT_EACH[item.unit]
     lv = f"（{level}）" if level else ""
     return f"{item.name}{lv} {per}{sign}{num(value)}分"

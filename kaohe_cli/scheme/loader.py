@@ -8,18 +8,14 @@ parsing it, and turn every tomllib and pydantic error into Chinese (`syntax_reas
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from kaohe_cli.errors import KaoheError, SchemeError
 from kaohe_cli.scheme.model import Scheme
-from kaohe_cli.text import norm
 
 _BUILTIN_PACKAGE = "kaohe_cli.scheme.builtin"
 
@@ -56,14 +52,23 @@ def load_scheme(ref: str | Path) -> Scheme:
 
 
 def parse_scheme(text: str, label: str) -> Scheme:
-    data = toml_data(text, f"方案文件 {label}", SchemeError)
-    try:
-        scheme = Scheme.model_validate(data)
-    except ValidationError as exc:
-        raise SchemeError(_describe(exc, data, text, label), "请对照 kaohe schemes export 导出的内置方案修改") from None
-    except RecursionError:  # pragma: no cover - the depth is bounded before parsing
-        raise SchemeError(f"方案文件 {label} 嵌套层数过多", "请检查列表 [...] 和表 {...} 是否成对") from None
+    """TOML text → a validated Scheme, or a SchemeError listing every problem of the file."""
+    scheme, found = check_scheme_text(text, label)
+    if scheme is None:
+        from kaohe_cli.scheme.report import GUIDE, describe
+
+        raise SchemeError(describe(found, label), f"逐条按「改法」修改后，可用 kaohe schemes check 文件 复查；{GUIDE}")
     return scheme
+
+
+def check_scheme_text(text: str, label: str) -> tuple[Scheme | None, list]:
+    """(the scheme or None, every problem as `report.Located`, errors and warnings, by line).
+    A TOML syntax error stops at once (SchemeError): nothing further can be read."""
+    from kaohe_cli.scheme.report import bool_keys, find_problems
+    from kaohe_cli.scheme.synonyms import translate
+
+    data = toml_data(text, f"方案文件 {label}", SchemeError)
+    return find_problems(translate(data, bool_keys()), text)
 
 
 # ---- TOML files, shared with kaohe.toml -------------------------------------------------------
@@ -258,153 +263,6 @@ def pydantic_message(err: dict) -> str:
     return _MSG.get(kind, "取值无效")
 
 
-def _describe(exc: ValidationError, data: dict, text: str, label: str) -> str:
-    lines = [f"方案文件 {label} 有 {exc.error_count()} 处错误："]
-    for err in exc.errors()[:12]:
-        loc = err.get("loc", ())
-        path = _toml_path(loc, data)
-        kind = err.get("type", "")
-        what = pydantic_message(err)
-        if kind == "extra_forbidden" and loc:
-            what += _suggest_key(loc, data)
-        if not loc:  # a whole-scheme check: find the offending value it names
-            loc = _locate_named(what, data)
-            path = _toml_path(loc, data)
-        line = _line_of(loc, data, text)
-        where = f"第{line}行 " if line else ""
-        lines.append(f"  - {where}{path}：{what}")
-    if exc.error_count() > 12:
-        lines.append(f"  - ……另有 {exc.error_count() - 12} 处")
-    return "\n".join(lines)
-
-
-def _toml_path(loc: tuple, data: dict) -> str:
-    parts: list[str] = []
-    node: object = data
-    for key in loc:
-        if isinstance(key, int):
-            name = ""
-            if isinstance(node, list) and 0 <= key < len(node) and isinstance(node[key], dict):
-                name = node[key].get("name", "")
-            parts[-1] = parts[-1] + f"[{key + 1}]" + (f"（{name}）" if name else "")
-            node = node[key] if isinstance(node, list) and 0 <= key < len(node) else None
-        else:
-            if str(key).startswith(("function-", "tuple[")):
-                continue
-            parts.append(str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-    return ".".join(parts) or "（整个文件）"
-
-
-def _suggest_key(loc: tuple, data: dict) -> str:
-    from kaohe_cli.scheme import model as m
-
-    bad = str(loc[-1])
-    # Find the model that owns the parent location, walking by field annotations.
-    candidates: set[str] = set()
-    for cls in (m.Scheme, m.Item, m.Level, m.Component, m.Caps, m.Rule, m.Condition, m.Grade,
-                m.Grading, m.Targets, m.Factor, m.BandRule, m.BottomRankPenalty, m.Annual, m.LeaveArithmetic):
-        candidates.update(cls.model_fields)
-    near = difflib.get_close_matches(bad, sorted(candidates), n=1, cutoff=0.6)
-    return f"「{bad}」，是否想写「{near[0]}」？" if near else f"「{bad}」"
-
-
-def _line_of(loc: tuple, data: dict, text: str) -> int | None:
-    """Best-effort line number: the key inside the nearest named table, or that table's line."""
-    node: object = data
-    anchor = None
-    anchor_node = None
-    depth = 0  # how many keys of `loc` lie above the anchor
-    for n, key in enumerate(loc):
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
-            if isinstance(node, dict) and isinstance(node.get("name"), str):
-                anchor, anchor_node, depth = node["name"], node, n + 1
-        else:
-            break
-    lines = text.splitlines()
-    keys = [k for k in reversed(loc[depth:]) if isinstance(k, str)]
-    key_pats = [re.compile(r"^\s*" + re.escape(k) + r"\s*=") for k in keys if k != "name"]
-    if anchor is not None:
-        pat = re.compile(r'(^|[{,])\s*name\s*=\s*["\']' + re.escape(anchor) + r'["\']')
-        hits = [i for i, ln in enumerate(lines) if pat.search(ln)]
-        if hits:
-            # The n-th table with this name (duplicates), then the key inside that table.
-            start = hits[min(_named_before(data, anchor_node, anchor), len(hits) - 1)]
-            for key_pat in key_pats:
-                for j in range(start + 1, len(lines)):
-                    if _TABLE_HEADER.match(lines[j]):
-                        break
-                    if key_pat.search(lines[j]):
-                        return j + 1
-            return start + 1
-    for key_pat in key_pats:
-        for i, ln in enumerate(lines, 1):
-            if key_pat.search(ln):
-                return i
-    return None
-
-
-_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z_\"']")
-
-
-def _named_before(data: object, target: object, name: str) -> int:
-    """How many tables named `name` come before `target` in document order."""
-    count = 0
-
-    def walk(node: object) -> bool:
-        nonlocal count
-        if node is target:
-            return True
-        if isinstance(node, dict):
-            if node.get("name") == name:
-                count += 1
-            return any(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return any(walk(v) for v in node)
-        return False
-
-    walk(data)
-    return count
-
-
-_QUOTED = re.compile(r"「([^「」]+)」")
-
-
-def _locate_named(message: str, data: dict) -> tuple:
-    """The location of the value a whole-scheme error names in 「」 (e.g. an unknown component).
-
-    A reference (any key but `name`) is preferred to a definition; for a duplicate, the last
-    place the name is written is the offending one.
-    """
-    for name in _QUOTED.findall(message):
-        found: list[tuple] = []
-        _find_value(data, name, (), found)
-        if not found:
-            continue
-        if "重复" in message:
-            return found[-1]
-        refs = [loc for loc in found if loc[-1] != "name"]
-        return (refs or found)[0]
-    return ()
-
-
-def _find_value(node: object, name: str, loc: tuple, found: list[tuple]) -> None:
-    """Every place `name` is written: as a string value, a list element, or a table key."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == name:
-                found.append(loc + (key,))
-            _find_value(value, name, loc + (key,), found)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            _find_value(value, name, loc + (i,), found)
-    elif isinstance(node, str) and loc and (node == name or norm(node) == name):
-        found.append(loc)
-
-
 _SYNTAX = (  # tomllib's messages (by their start), most specific first
     ("Unterminated string", "字符串缺少结束引号"),
     ("Unclosed array", "列表 [...] 缺少右方括号"),
@@ -429,6 +287,7 @@ _SYNTAX = (  # tomllib's messages (by their start), most specific first
     ("Illegal character", "有非法字符（常见原因：引号没有成对）"),
     ("Found invalid character", "有非法字符（常见原因：引号没有成对）"),
 )
+_CHINESE_KEY = re.compile(r"^\[{0,2}\s*([^\s=\[\].\"']*[\u4e00-\u9fff][^\s=\[\].\"']*)\s*(?:=|\]|\.)")
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
@@ -452,6 +311,15 @@ def _describe_syntax(exc: Exception, text: str, label: str) -> tuple[str, str]:
             shown = shown[:57] + "..."
         message = f"{label} 第{line}行第{col}列不是合法的 TOML：{what}"
         hint = f"请修改第{line}行" + (f"「{shown}」" if shown else "") + "；文本值要用英文双引号括起来，括号要成对"
+        chinese = _CHINESE_KEY.match(shown)
+        from kaohe_cli.scheme.synonyms import english_key
+
+        english = english_key(chinese.group(1)) if chinese and label.startswith("方案文件") else None
+        if english:  # a Chinese word for a key of the language (a name used as a key needs quotes instead)
+            word = chinese.group(1)
+            message = f"{label} 第{line}行：方案的键要用英文，「{word}」不是键"
+            hint = f"请把「{word}」改为 {english}（名称作键时，如加分类别，才用英文双引号括起来）" + \
+                "；各键的写法见 docs/方案编写指南.md，kaohe schemes new 可生成带注释的样板"
         return message, hint
     message = f"{label} 不是合法的 TOML（在文件末尾发现）：{what}"
     return message, "请检查文件中的引号、方括号和花括号是否成对，同一个键是否写了两次"

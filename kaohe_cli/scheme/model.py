@@ -15,9 +15,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from kaohe_cli.domain.points import shown
+from kaohe_cli.scheme.counting import UNIT_EACH, check_counting as _check_counting, counting_text as _counting_text
 from kaohe_cli.text import norm, num
 
 Num = Decimal
@@ -97,6 +98,8 @@ Workdays = Annotated[int, _within(1, 366, places=None, whole=True)]
 DeptLimit = Annotated[int, _within(1, _COUNT, places=None, whole=True)]
 Years = Annotated[int, _within(0, 100, places=None, whole=True)]
 LeaveDays = Annotated[int, _within(0, 366, places=None, whole=True)]
+PeriodCount, PastYears, MonthNumber = (Annotated[int, _within(lo, hi, places=None, whole=True)]
+                                       for lo, hi in ((0, 366), (1, 50), (1, 12)))  # sub-periods, years, month
 
 
 class _Strict(BaseModel):
@@ -137,15 +140,38 @@ class Targets(_Strict):
     shared_factor: Share | None = None  # ... or, when set, each gets this factor × the points
 
 
+class CountsAs(_Strict):
+    """按另一事项计：每行当作事项 `item` 记录，数量 × `per_unit`（口头请假 → 旷工；1周 → 5天）。
+    按目标事项的分值计分，并计入它的累计数量（zero_at、quantity_of 都看得到）。"""
+
+    item: str  # the item this one counts as (its points, its quantity, its thresholds)
+    per_unit: PositiveQuantity = Decimal(1)  # units of `item` per unit entered (一周 = 5 天)
+
+
+class Tier(_Strict):
+    """阶梯（`tiers` 的一档）：数量超过 `over` 的部分（或全部，见 `tier_mode`）每单位 `points` 分。"""
+
+    over: Quantity  # the band starts above this quantity (the first band: over = 0)
+    points: Points  # points per unit in this band
+
+
+class PerPerson(_Strict):
+    """按人计的每单位分值：人员表 `column` 列的数 × `factor`（日工资 ÷ 10：factor = 0.1）。"""
+
+    column: str  # a numeric column of the 人员 sheet (e.g. 日工资)
+    factor: Annotated[Decimal, _within(0, SCHEME_LIMITS["factor"], lo_open=True)] = Decimal(1)
+
+
 class Item(_Strict):
-    """One entry of the catalogue (事项)."""
+    """One entry of the catalogue (事项). 计数类键（free、tiers、increment、minimum、if_none_of）
+    与阈值（zero_at 达到、zero_above 超过）的中文说明见 `scheme/counting.py`。"""
 
     name: str
     aliases: list[str] = []
     kind: Literal["bonus", "deduction", "marker"]
     component: str | None = None  # deduction component it draws from; None = outside
     category: str | None = None  # bonus cap category; defaults to the item name
-    unit: Literal["次", "天"] = "次"
+    unit: Literal["次", "天", "节", "周"] = "次"  # 天 allows halves; 次, 节 (class period), 周 are whole
     per_half_day: bool = False  # points apply per half day (days × 2)
     points: Points | None = None  # per unit, positive magnitude (sign comes from kind)
     range: tuple[Points, Points] | None = None  # discretionary 分值 (视情)
@@ -156,6 +182,15 @@ class Item(_Strict):
     attendance: bool = False  # may also be a column of 考勤
     annual: bool = False  # on the period's ledger, but only counted by `quota --year`
     zero_at: PositiveQuantity | None = None  # quantity in the period that zeroes the whole component
+    zero_above: Quantity | None = None  # ... zeroes it only when exceeded (超过45天), not when reached
+    counts_as: CountsAs | None = None  # each row counts as another item (口头请假 → 旷工; 1 周 → 5 天)
+    free: PositiveQuantity | None = None  # the first N units of the period score nothing (前N次不扣)
+    tiers: list[Tier] = []  # points per unit by band of the period's quantity
+    tier_mode: Literal["progressive", "whole"] = "progressive"  # 累进 (each band its part) or 全额
+    increment: Points | None = None  # the n-th unit costs points + (n−1) × increment
+    minimum: PositiveQuantity | None = None  # rows count what was done; each unit short costs points
+    if_none_of: list[str] = []  # points once when the period has no line of these items (全勤奖)
+    points_from: PerPerson | None = None  # points per unit = a roster column × factor, per person
     targets: Targets = Targets()
     factors: list[Factor] = []  # first match wins
     default_factor: RecipientFactor = Decimal(1)  # recipients matching no factor
@@ -167,17 +202,38 @@ class Item(_Strict):
         if self.kind == "marker":
             if self.points is not None or self.range is not None or self.levels:
                 raise ValueError(f"{where}：marker 类事项不计分，不能设 points/range/levels")
+            if self.by_total or self.points_from is not None:
+                raise ValueError(f"{where}：marker 类事项不计分，不能设 free/tiers/increment/minimum/if_none_of/points_from")
+            if self.zero_above is not None and self.component is None:
+                raise ValueError(f"{where}：zero_above 需要 component（超过时哪个考核项目得0分）")
+            return self
+        if self.counts_as is not None:
+            if self.points is not None or self.range is not None or self.levels or self.by_total or self.points_from:
+                raise ValueError(f"{where}：已设 counts_as 时按「{self.counts_as.item}」的分值计，不能再设分值或计数规则")
             return self
         if self.levels:
             if self.points is not None or self.range is not None:
                 raise ValueError(f"{where}：已设 levels 时，分值写在各级别里，不能再设 points/range")
+        elif self.tiers or self.points_from is not None:
+            if self.points is not None or self.range is not None:
+                raise ValueError(f"{where}：已设 {'tiers' if self.tiers else 'points_from'} 时不能再设 points/range")
         else:
             _check_points(self.points, self.range, self.default, where)
         if self.per_half_day and self.unit != "天":
             raise ValueError(f"{where}：per_half_day 只适用于 unit = \"天\" 的事项")
         if self.kind == "bonus" and self.component is not None:
             raise ValueError(f"{where}：加分事项不属于扣分项目（component），请删去 component")
+        _check_counting(self, where)
+        if self.zero_above is not None and self.component is None:
+            raise ValueError(f"{where}：zero_above 需要 component（超过时哪个考核项目得0分）")
         return self
+
+    @property
+    def by_total(self) -> bool:
+        """Scored on the period's total quantity (free, tiers, increment, minimum, if_none_of),
+        not row by row: its rows carry no points, one line per person carries the total."""
+        return bool(self.free is not None or self.tiers or self.increment is not None
+                    or self.minimum is not None or self.if_none_of)
 
     @property
     def level_names(self) -> list[str]:
@@ -186,9 +242,11 @@ class Item(_Strict):
     def rule_text(self) -> str:
         """A Chinese one-liner of the rule, used on ledger lines and in `schemes show`."""
         sign = "加" if self.kind == "bonus" else "扣"
-        per = "每半天" if self.per_half_day else ("每天" if self.unit == "天" else "每次")
+        per = "每半天" if self.per_half_day else UNIT_EACH[self.unit]
         if self.kind == "marker":
             return f"{self.name}（记录，不直接计分）"
+        if self.counts_as is not None or self.by_total or self.points_from is not None:
+            return f"{self.name} {_counting_text(self, sign, per)}"
         if self.levels:
             parts = []
             for lv in self.levels:
@@ -234,6 +292,9 @@ class Component(_Strict):
     max_if_blank: dict[str, MaxPoints] = {}  # other component name → this component's max when that one is blank
     # input
     clip: bool = False  # input values outside [min, max] are clipped with a note
+    # rated, scaled: 学生评分（百分制）× 0.15 → a 15-point component. The 评分 column `column`
+    # (default: the component's name) lies in 0..column_max; points = value × scale (≤ max).
+    scale: Annotated[Decimal, _within(0, SCHEME_LIMITS["factor"], lo_open=True)] | None = None
     # rank_band
     column: str | None = None  # rating column ranked (e.g. 测评得分)
     column_max: ColumnMax | None = None  # the ranked column must lie in 0..column_max
@@ -249,6 +310,11 @@ class Component(_Strict):
         if self.kind == "rank_band":
             if not self.column or not self.bands or self.otherwise is None:
                 raise ValueError(f"{where}：rank_band 需要 column、bands 和 otherwise")
+        if self.scale is not None:
+            if self.kind != "rated" or self.column_max is None:
+                raise ValueError(f"{where}：scale 只用于 rated 类考核项目，并需要 column_max（评分列的满分，如 100）")
+            if self.column_max * self.scale > self.max:
+                raise ValueError(f"{where}：column_max × scale = {shown(self.column_max * self.scale)}，超过 max {shown(self.max)}")
         if self.kind == "input" and self.min >= self.max:
             raise ValueError(f"{where}：min 必须小于 max（min 为 {shown(self.min)}，max 为 {shown(self.max)}）")
         if self.min > self.max:
@@ -261,6 +327,8 @@ class Component(_Strict):
     @property
     def rating_columns(self) -> list[str]:
         """Columns of sheet 评分 this component reads."""
+        if self.kind == "rated" and self.column:
+            return [self.column]
         if self.kind in ("rated", "input"):
             return [self.name]
         if self.kind == "rank_band":
@@ -291,6 +359,13 @@ class Condition(_Strict):
     column: str | None = None  # roster / unit column ...
     equals: list[str] = []  # ... has one of these values
     rank_last: bool = False  # ranked last of all subjects
+    # History (only in [annual].rules): the grades of the year's sub-periods (半年、季度、月) ...
+    period_grades: list[str] = []  # 本年各期（最近一级）等次为其中之一的期数 ...
+    at_least: PeriodCount | None = None  # ... 至少这么多期（缺省 1）
+    fewer_than: PeriodCount | None = None  # ... 或少于这么多期（如 fewer_than = 1：一期也没有）
+    # ... and the kept annual grades of earlier years (kaohe quota 保存的往年结果)
+    past_grades: list[str] = []  # 往年等次为其中之一 ...
+    past_years: PastYears | None = None  # ... 连续这么多年（紧接本年之前的各年，缺省 1）
 
     @model_validator(mode="after")
     def _something(self) -> "Condition":
@@ -298,8 +373,14 @@ class Condition(_Strict):
             raise ValueError("quantity_of 需要 gt 或 gte")
         if self.column and not self.equals:
             raise ValueError("column 需要 equals")
-        if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last):
-            raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column 或 rank_last")
+        if (self.at_least is not None or self.fewer_than is not None) and not self.period_grades:
+            raise ValueError("at_least、fewer_than 需要 period_grades（哪些等次的期数）")
+        if self.past_years is not None and not self.past_grades:
+            raise ValueError("past_years 需要 past_grades（往年的哪些等次）")
+        if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
+                or self.period_grades or self.past_grades):
+            raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
+                             "period_grades 或 past_grades")
         return self
 
 
@@ -308,7 +389,8 @@ class Rule(_Strict):
 
     name: str  # shown in 备注, e.g. "旷工超过2个工作日"
     when: Condition
-    action: Literal["force_grade", "not_eligible", "no_grade", "zero_component", "ceiling", "zero_total"]
+    # flag: changes nothing; the rule's flag (or name) goes to 备注 and the run's flags, for HR
+    action: Literal["force_grade", "not_eligible", "no_grade", "zero_component", "ceiling", "zero_total", "flag"]
     grade: str | None = None  # force_grade, ceiling
     grades: list[str] = []  # not_eligible: the grades (default: the top grade)
     component: str | None = None  # zero_component; "@事由" takes it from the event's 事由
@@ -370,10 +452,61 @@ class LeaveArithmetic(_Strict):
         return self
 
 
-class Annual(_Strict):
-    """How `kaohe quota` aggregates periods into a year (or quarter)."""
+Aggregate = Literal["mean", "single", "weights"]
+Missing = Literal["present", "zero", "refuse"]
 
-    aggregate: Literal["mean", "single"] = "mean"
+
+def _check_weights(aggregate: str, weights: list, where: str, single: bool = True) -> None:
+    if aggregate == "single" and not single:
+        raise ValueError(f"{where}：aggregate 只能是 mean 或 weights")
+    if aggregate == "weights" and not weights:
+        raise ValueError(f"{where}：aggregate = \"weights\" 需要 weights（各期权重，按时间顺序）")
+    if weights and aggregate != "weights":
+        raise ValueError(f"{where}：给出了 weights，请同时写 aggregate = \"weights\"")
+
+
+class Stage(_Strict):
+    """An intermediate aggregation (中间层级, `[[annual.stages]]`, shortest first): months → half-years;
+    graded by its own `grading`, kept by `quota --period 2023H1` for the year's `period_grades`."""
+
+    period: Literal["quarter", "half", "term"]  # 季度 / 半年 / 学期
+    aggregate: Aggregate = "mean"  # mean 平均；weights 按 weights 加权（权重之和不必为 1，除以已计权重之和）
+    weights: list[Share] = []  # 每个下级考核期的权重，按时间顺序
+    missing: Missing = "present"  # 缺期：present 按已有各期；zero 缺期按 0 分；refuse 拒绝汇总并报错
+    max: Cap | None = None  # 本层级得分封顶
+    grading: Grading | None = None  # 本层级的等次（分数线）；缺省不评等次
+
+    @model_validator(mode="after")
+    def _weights(self) -> "Stage":
+        _check_weights(self.aggregate, self.weights, f"annual.stages（{self.period}）", single=False)
+        return self
+
+
+class Part(_Strict):
+    """A weighted part of the annual score: "periods" = the periods' aggregate (平时); "ratings" = 评分
+    columns entered at year end (`quota --ratings`), each × its weight (default: the part's name, × 1)."""
+
+    name: str  # e.g. 平时考核、民主测评、年终考核
+    weight: Share  # share of the annual score, e.g. 0.5
+    source: Literal["periods", "ratings"] = "ratings"
+    columns: dict[str, Share] = {}  # 评分列 → 权重，如 { 德 = 0.15, 能 = 0.15 }
+    column_max: ColumnMax = Decimal(100)  # 每个评分的上限（0 到此数）
+
+    @property
+    def rating_columns(self) -> dict[str, Decimal]:
+        return {} if self.source != "ratings" else (dict(self.columns) or {self.name: Decimal(1)})
+
+
+class Annual(_Strict):
+    """How `kaohe quota` aggregates periods into a year (or quarter, half-year, 学年)."""
+
+    aggregate: Aggregate = "mean"
+    weights: list[Share] = []  # aggregate = "weights": 年度各下级期（或各 stage 期）的权重，按时间顺序
+    missing: Missing = "present"  # 缺期：present 按已有各期；zero 按 0 分；refuse 拒绝汇总
+    max: Cap | None = None  # 各期汇总得分（平时）封顶
+    stages: list[Stage] = []  # 中间层级，如 月 → 半年 → 年
+    parts: list[Part] = []  # 年度得分 = Σ 权重 × 部分；缺省为各期汇总得分
+    start_month: MonthNumber = 9  # 学年起始月份（学期、学年）
     bonus_caps: Caps = Caps()
     leave: LeaveArithmetic | None = None
     grading: Grading | None = None
@@ -387,6 +520,20 @@ class Annual(_Strict):
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _nesting(self) -> "Annual":
+        _check_weights(self.aggregate, self.weights, "annual")
+        order = ["quarter", "half", "term"]
+        kinds = [st.period for st in self.stages]
+        if len(set(kinds)) != len(kinds) or any(order.index(b) <= order.index(a) for a, b in zip(kinds, kinds[1:])):
+            raise ValueError("annual.stages 应从短到长排列、不重复（季度 quarter → 半年 half），学期 term 单独使用")
+        if sum(1 for p in self.parts if p.source == "periods") > 1:
+            raise ValueError("annual.parts 中 source = \"periods\" 的部分至多一个")
+        _no_dupes([p.name for p in self.parts], "年度组成部分")
+        for p in (p for p in self.parts if p.source == "periods" and p.columns):
+            raise ValueError(f"年度组成部分 {p.name}：source = \"periods\" 取各期汇总得分，不读评分列，请删去 columns")
+        return self
 
     @field_validator("bottom_flag")
     @classmethod
@@ -415,7 +562,7 @@ class Scheme(_Strict):
     version: str = "1"
     source: str = ""
     subject: Literal["person", "unit"] = "person"
-    period: Literal["month", "quarter", "year"]
+    period: Literal["month", "quarter", "half", "year", "term", "schoolyear"]  # 评分周期：月/季/半年/年/学期/学年
     description: str = ""
     leaders_from: Literal["roster", "units"] = "roster"
     same_reason_highest: bool = False  # bonuses: same person+item+事由 at several levels → highest row only
@@ -426,7 +573,7 @@ class Scheme(_Strict):
     yuan_per_point: Money | None = None  # 元 per point: the total's money value in 汇总 and in 结果反馈
     money_name: str = "折合金额"  # what that money is called (绩效奖金, 考核奖 …)
     rules: list[Rule] = []
-    grading: Grading
+    grading: Grading = Grading(grades=[])  # optional: without grades every 等次 is blank
     annual: Annual | None = None
 
     @field_validator("id")
@@ -439,36 +586,16 @@ class Scheme(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _cross_check(self) -> "Scheme":
-        comp_names = [c.name for c in self.components]
-        _no_dupes(comp_names, "考核项目")
-        names: list[str] = []
-        for it in self.items:
-            names.append(norm(it.name))
-            names.extend(norm(a) for a in it.aliases)
-            if it.component is not None and it.component not in comp_names:
-                raise ValueError(f"事项 {it.name} 的 component「{it.component}」不在 components 中（可选：{'、'.join(comp_names)}）")
-            comp = self.component(it.component) if it.component else None
-            if comp is not None and comp.kind != "deduction":
-                raise ValueError(f"事项 {it.name} 只能归入 deduction 类考核项目，「{comp.name}」是 {comp.kind}")
-            if it.zero_at is not None and it.component is None:
-                raise ValueError(f"事项 {it.name}：zero_at 需要 component")
-        _no_dupes(names, "事项名称或别名")
-        for comp in self.components:
-            for other in comp.max_if_blank:
-                if other not in comp_names:
-                    raise ValueError(f"考核项目 {comp.name} 的 max_if_blank 引用了不存在的「{other}」")
-        grade_names = self.grading.names
-        _no_dupes(grade_names, "等次")
-        for rule in self.rules + (self.annual.rules if self.annual else []):
-            for nm in rule.when.items + rule.when.quantity_of:
-                if self.item(nm) is None:
-                    raise ValueError(f"规则 {rule.name} 引用了不存在的事项「{nm}」")
-            if rule.component and rule.component != "@事由" and rule.component not in comp_names:
-                raise ValueError(f"规则 {rule.name} 引用了不存在的考核项目「{rule.component}」")
-        for cat in self.bonus_caps.categories:
-            if not any((it.category or it.name) == cat for it in self.items if it.kind == "bonus"):
-                raise ValueError(f"bonus_caps 的类别「{cat}」没有任何加分事项")
+    def _cross_check(self, info: ValidationInfo) -> "Scheme":
+        """Every name the scheme uses is declared (`scheme/checks.py`, all problems at once). The
+        loader runs the same checks itself beside the field errors (context `cross_checked`)."""
+        if (info.context or {}).get("cross_checked"):
+            return self
+        from kaohe_cli.scheme.checks import cross_problems
+
+        errors = [p for p in cross_problems(self.model_dump(exclude_unset=True)) if p.level == "error"]
+        if errors:
+            raise ValueError("；".join(f"{p.message}（{p.fix}）" if p.fix else p.message for p in errors[:5]))
         return self
 
     # ---- look-ups -------------------------------------------------------------------------

@@ -194,6 +194,15 @@ def _dept_sheet(wb, fmt: Formats, result: Result, unit: str = "") -> None:
     if not rows:
         return
     n = len(rows)
+    if not grades:  # a scheme without grades: the mean score alone
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": ["科室", 0, 2], "categories": ["科室", 1, 0, n, 0], "values": ["科室", 1, 2, n, 2]})
+        chart.set_title({"name": "各科室平均分"})
+        chart.set_y_axis({"name": "平均分（纵轴从0起）", "min": 0})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 760, "height": 380})
+        ws.insert_chart(n + 3, 0, chart)
+        return
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for i, g in enumerate(grades):
         col = 5 + i

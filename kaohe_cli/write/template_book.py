@@ -85,7 +85,8 @@ TEMPLATE_SCHEME_HEADER = "方案编号"
 """Header of the cell on the template's hidden `_选项` sheet that records the scheme id."""
 
 
-def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, roster: pd.DataFrame | None = None) -> None:
+def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, roster: pd.DataFrame | None = None,
+                   scheme_ref: str | None = None) -> None:
     wb = open_book(path)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "font_name": "宋体"})
     text = wb.add_format({"num_format": "@", "font_name": "宋体"})
@@ -93,7 +94,7 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
 
     # Sheet order: 填写说明 first (the book opens on it), the data sheets, the dropdown lists
     # `_选项` hidden and last. The lists' ranges are known before their sheet exists.
-    _guide(wb, scheme, period, head)
+    _guide(wb, scheme, period, head, scheme_ref)
     options = _option_lists(scheme)
     refs = {name: f"=_选项!${_col(c)}$2:${_col(c)}${max(len(v), 1) + 1}" for c, (name, v) in enumerate(options.items())}
 
@@ -196,7 +197,11 @@ def _prefill(ws, sheet_name: str, headers: list[str], roster: pd.DataFrame, sche
             ws.write_string(r, 1, str(rec.get("姓名", "")))
 
 
-def _guide(wb, scheme: Scheme, period: Period | None, head) -> None:
+def _guide(wb, scheme: Scheme, period: Period | None, head, scheme_ref: str | None = None) -> None:
+    """`scheme_ref`: how `--scheme` names the scheme (a file's path; "" when the workspace's
+    default applies and no option is needed); the id when not given."""
+    ref = scheme.id if scheme_ref is None else scheme_ref
+    option = f" --scheme {ref}" if ref else ""
     ws = wb.add_worksheet("填写说明")
     ws.activate()  # the book opens here; the data sheets follow, each with its header frozen
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": "宋体"})
@@ -204,8 +209,8 @@ def _guide(wb, scheme: Scheme, period: Period | None, head) -> None:
     lines = [
         "1. 先填「人员」（或「单位」），再填考勤、记实、奖惩、评分；表头不要改名，可以在表头上方加标题行。",
         "2. 事项、级别、对象类型从下拉列表选择；须有书面依据的加分请填写文号。",
-        "3. 填好后运行：kaohe check 本文件 --scheme " + scheme.id + "，按提示修改，直到没有错误。",
-        "4. 然后运行：kaohe score 本文件 --scheme " + scheme.id + "。",
+        f"3. 填好后运行：kaohe check 本文件{option}，按提示修改，直到没有错误。",
+        f"4. 然后运行：kaohe score 本文件{option}。",
         "",
         "事项与计分：",
     ]

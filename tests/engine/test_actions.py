@@ -33,7 +33,8 @@ def _mask(*values: bool) -> pd.Series:
 
 
 def test_every_action_of_the_scheme_language_has_one_function():
-    assert sorted(ACTIONS) == ["ceiling", "force_grade", "no_grade", "not_eligible", "zero_component", "zero_total"]
+    assert sorted(ACTIONS) == ["ceiling", "flag", "force_grade", "no_grade", "not_eligible", "zero_component",
+                              "zero_total"]
 
 
 # ---- grade actions: the state they leave -----------------------------------------------------

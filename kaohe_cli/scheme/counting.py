@@ -1,0 +1,74 @@
+"""The counting keys of an item (`Item.free`, `tiers`, `increment`, `minimum`, `if_none_of`):
+how they may combine, and the Chinese rule text they give. The arithmetic itself is the
+engine's (`engine/components.py` `counted_points`, `count_lines`).
+
+计数类键（按一人一期的合计数量计分；各行本身不带分，期末每人一行合计分）：
+
+- `free`：前 N 个单位不计分（前3次不扣），之后每单位 `points`（或按 `tiers`、`increment`）；
+- `tiers` + `tier_mode`：按数量分档的每单位分值，每档写 `{ over = 数量, points = 分值 }`，第一档
+  over = 0。`progressive`（累进，像个税）：数量落在 (over_k, over_k+1] 内的那部分按第 k 档计；
+  `whole`（全额）：数量 q 落在 (over_k, over_k+1] 时，全部 q 都按第 k 档计；
+- `increment`：按次递增，第 n 个计分单位扣 `points + (n−1) × increment` 分（第n次扣10n分：
+  points = 10，increment = 10）。「第1次10分、第2次起20分」是累进阶梯：
+  tiers = [{ over = 0, points = 10 }, { over = 1, points = 20 }]；与 free 同用时，免计之后重新从第1次数起；
+- `minimum`：最低数量，各行登记完成数，每少一个单位扣 `points`（少听一节扣2分：minimum = 10，points = 2）；
+- `if_none_of`：本期没有所列事项任何记录（含不计分的记录）的，得本事项 `points` 一次（全勤奖）。
+
+阈值（事项须属于某个 deduction 考核项目）：`zero_at` 累计数量达到即该考核项目0分（45次迟到），
+`zero_above` 超过才0分（事假超过45天）；多个事项的阈值之间是「或」。
+"""
+
+from __future__ import annotations
+
+from kaohe_cli.domain.points import shown
+from kaohe_cli.text import num
+
+UNIT_EACH = {"次": "每次", "天": "每天", "节": "每节", "周": "每周"}
+
+
+def check_counting(item, where: str) -> None:
+    """The counting keys combine only as documented on `Item`."""
+    given = [k for k in ("tiers", "increment", "minimum", "if_none_of") if getattr(item, k) not in (None, [])]
+    if len(given) > 1:
+        raise ValueError(f"{where}：{'、'.join(given)} 只能选一种")
+    if item.free is not None and given and given[0] in ("minimum", "if_none_of"):
+        raise ValueError(f"{where}：free 不能与 {given[0]} 同用")
+    if not item.by_total:
+        return
+    if item.levels or item.range is not None or item.points_from is not None or item.factors or item.per_half_day:
+        raise ValueError(f"{where}：按本期合计计分的事项（free/tiers/increment/minimum/if_none_of）"
+                         "只用固定分值 points 或 tiers，不能与 levels、range、points_from、factors、per_half_day 同用")
+    if item.annual:
+        raise ValueError(f"{where}：按本期合计计分的事项不能设 annual")
+    if item.increment is not None and item.unit == "天":
+        raise ValueError(f"{where}：increment 按第几次递增，只适用于整数计的单位（次、节、周），不适用于天")
+    overs = [t.over for t in item.tiers]
+    if overs and overs[0] != 0:
+        raise ValueError(f"{where}：tiers 的第一档应从 over = 0 开始（现为 {shown(overs[0])}）")
+    if any(b <= a for a, b in zip(overs, overs[1:])):
+        raise ValueError(f"{where}：tiers 的 over 应从小到大递增（现为 {'、'.join(shown(o) for o in overs)}）")
+
+
+def counting_text(item, sign: str, per: str) -> str:
+    """The Chinese rule of an item counted as another, scored on the period's total or per person."""
+    u = item.unit
+    if item.counts_as is not None:
+        times = "" if item.counts_as.per_unit == 1 else f"，每{u}折合{num(item.counts_as.per_unit)}"
+        return f"按「{item.counts_as.item}」计{times}"
+    if item.points_from is not None:
+        pf = item.points_from
+        factor = "" if pf.factor == 1 else f"×{num(pf.factor)}"
+        return f"{per}{sign}（人员表「{pf.column}」{factor}）分"
+    head = f"前{num(item.free)}{u}不{sign}，之后" if item.free is not None else ""
+    if item.minimum is not None:
+        return f"最低{num(item.minimum)}{u}，每少1{u}{sign}{num(item.points)}分"
+    if item.if_none_of:
+        return f"本期无{'、'.join(item.if_none_of)}记录的，{sign}{num(item.points)}分"
+    if item.increment is not None:
+        return f"{head}第n{u}{sign}{num(item.points)}+(n−1)×{num(item.increment)}分"
+    if item.tiers:
+        mode = "超过部分分档累进计" if item.tier_mode == "progressive" else "全部按所达档次计"
+        bands = "，".join(f"超过{num(t.over)}{u}每{u}{num(t.points)}分" if t.over else f"每{u}{num(t.points)}分"
+                         for t in item.tiers)
+        return f"{head}{sign}分{mode}：{bands}"
+    return f"{head}每{u}{sign}{num(item.points)}分"
