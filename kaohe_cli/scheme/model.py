@@ -15,98 +15,44 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from kaohe_cli.domain.points import shown
 from kaohe_cli.scheme.counting import UNIT_EACH, check_counting as _check_counting, counting_text as _counting_text
-from kaohe_cli.text import norm, num
+from kaohe_cli.text import norm
 
-Num = Decimal
-
-SCHEME_LIMITS: dict[str, Decimal] = {
-    "points": Decimal(1_000),
-    "total": Decimal(100_000),
-    "count": Decimal(10_000),
-    "rating": Decimal(10_000),
-    "factor": Decimal(10),
-    "money": Decimal(10_000_000),
-    "people": Decimal(1_000_000),
-    "places": Decimal(4),
-}
-"""The ranges of a scheme's numbers (the same bounds as an input's, `readers.values.LIMITS`).
-
-- points (1,000): an item's or level's points, range and default; a component's max (> 0) and
-  min (≥ −1,000, ≤ max); band points and `otherwise`; a penalty's points; leave points per
-  day. All ≥ 0 but min.
-- total (100,000): bonus caps (categories and total, ≥ 0), `deduction_cap` (≥ 0) and grade
-  thresholds (`min`, either sign).
-- count (10,000): quantities: `zero_at` (> 0), `gt`/`gte` (≥ 0), `also_min` (≥ 0),
-  `dept_limit` (≥ 1).
-- rating (10,000): `column_max` (> 0), the top of a 评分 column.
-- shares: `weight`, band `upto` and `shared_factor` lie in (0, 1]; quota shares in
-  (0%, 100%]; quota counts are whole numbers from 0 to `people` (1,000,000).
-- factor (10): recipient factors and `default_factor`, 0 to 10.
-- money (10,000,000): `awards` per person, ≥ 0, in yuan with at most 2 decimal places.
-- places (4): decimal places of points, shares and factors.
-"""
-
-_POINTS, _TOTAL, _COUNT = SCHEME_LIMITS["points"], SCHEME_LIMITS["total"], SCHEME_LIMITS["count"]
-_PLACES = int(SCHEME_LIMITS["places"])
+from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_quota are part of the model's names
+    SCHEME_LIMITS,
+    Cap,
+    ColumnMax,
+    DeptLimit,
+    LeaveDays,
+    MaxPoints,
+    Money,
+    MonthNumber,
+    PastYears,
+    People,
+    PeriodCount,
+    Points,
+    PositiveQuantity,
+    Quantity,
+    RecipientFactor,
+    Share,
+    SignedPoints,
+    Threshold,
+    Workdays,
+    Years,
+    StrictModel,
+    within,
+    amount,
+    check_points,
+    no_dupes,
+    parse_quota,
+    scheme_share,
+)
 
 
-def _range_text(lo, hi, lo_open: bool, hi_open: bool) -> str:
-    low = f"大于 {shown(lo)}" if lo_open else f"不小于 {shown(lo)}"
-    high = f"小于 {shown(hi)}" if hi_open else f"不超过 {shown(hi)}"
-    return f"{low}、{high}"
-
-
-def _within(lo, hi, *, lo_open: bool = False, hi_open: bool = False, places: int | None = _PLACES,
-            whole: bool = False) -> AfterValidator:
-    """A pydantic check: lo ≤ value ≤ hi (or strict), with at most `places` decimals."""
-
-    def check(value):
-        if value is None:
-            return value
-        d = Decimal(value)
-        if not d.is_finite():
-            raise ValueError("应为有限的数，不能是无穷大或非数")
-        low_ok = d > lo if lo_open else d >= lo
-        high_ok = d < hi if hi_open else d <= hi
-        if not (low_ok and high_ok):
-            kind = "整数" if whole else "数"
-            raise ValueError(f"应为{_range_text(lo, hi, lo_open, hi_open)} 的{kind}（实为 {shown(d)}）")
-        if places is not None and d.as_tuple().exponent < -places and d != d.quantize(Decimal(1).scaleb(-places)):
-            raise ValueError(f"最多 {places} 位小数（实为 {shown(d)}）")
-        return value
-
-    return AfterValidator(check)
-
-
-Points = Annotated[Decimal, _within(0, _POINTS)]  # a magnitude of points per unit
-SignedPoints = Annotated[Decimal, _within(-_POINTS, _POINTS)]
-MaxPoints = Annotated[Decimal, _within(0, _POINTS, lo_open=True)]  # a component's maximum
-Cap = Annotated[Decimal, _within(0, _TOTAL)]
-Threshold = Annotated[Decimal, _within(-_TOTAL, _TOTAL)]
-Share = Annotated[Decimal, _within(0, 1, lo_open=True)]  # weight, band upto, shared factor
-RecipientFactor = Annotated[Decimal, _within(0, SCHEME_LIMITS["factor"])]
-PositiveQuantity = Annotated[Decimal, _within(0, _COUNT, lo_open=True)]
-Quantity = Annotated[Decimal, _within(0, _COUNT)]
-ColumnMax = Annotated[Decimal, _within(0, SCHEME_LIMITS["rating"], lo_open=True)]
-Money = Annotated[Decimal, _within(0, SCHEME_LIMITS["money"], places=2)]
-People = Annotated[int, _within(1, SCHEME_LIMITS["people"], places=None, whole=True)]
-Workdays = Annotated[int, _within(1, 366, places=None, whole=True)]
-DeptLimit = Annotated[int, _within(1, _COUNT, places=None, whole=True)]
-Years = Annotated[int, _within(0, 100, places=None, whole=True)]
-LeaveDays = Annotated[int, _within(0, 366, places=None, whole=True)]
-PeriodCount, PastYears, MonthNumber = (Annotated[int, _within(lo, hi, places=None, whole=True)]
-                                       for lo, hi in ((0, 366), (1, 50), (1, 12)))  # sub-periods, years, month
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Level(_Strict):
+class Level(StrictModel):
     """One value of an item's 级别 (or 责任) with its points."""
 
     name: str
@@ -117,11 +63,11 @@ class Level(_Strict):
 
     @model_validator(mode="after")
     def _points_or_range(self) -> "Level":
-        _check_points(self.points, self.range, self.default, f"级别 {self.name}")
+        check_points(self.points, self.range, self.default, f"级别 {self.name}")
         return self
 
 
-class Factor(_Strict):
+class Factor(StrictModel):
     """A recipient factor: recipients whose roster column matches get `factor` × points."""
 
     column: str  # canonical roster column: 类别, 科室, 职务, 岗位
@@ -130,7 +76,7 @@ class Factor(_Strict):
     note: str = ""  # e.g. "领导班子成员减半"
 
 
-class Targets(_Strict):
+class Targets(StrictModel):
     """Who an event reaches."""
 
     individual: list[Literal["self", "leader"]] = ["self"]
@@ -140,7 +86,7 @@ class Targets(_Strict):
     shared_factor: Share | None = None  # ... or, when set, each gets this factor × the points
 
 
-class CountsAs(_Strict):
+class CountsAs(StrictModel):
     """按另一事项计：每行当作事项 `item` 记录，数量 × `per_unit`（口头请假 → 旷工；1周 → 5天）。
     按目标事项的分值计分，并计入它的累计数量（zero_at、quantity_of 都看得到）。"""
 
@@ -148,21 +94,21 @@ class CountsAs(_Strict):
     per_unit: PositiveQuantity = Decimal(1)  # units of `item` per unit entered (一周 = 5 天)
 
 
-class Tier(_Strict):
+class Tier(StrictModel):
     """阶梯（`tiers` 的一档）：数量超过 `over` 的部分（或全部，见 `tier_mode`）每单位 `points` 分。"""
 
     over: Quantity  # the band starts above this quantity (the first band: over = 0)
     points: Points  # points per unit in this band
 
 
-class PerPerson(_Strict):
+class PerPerson(StrictModel):
     """按人计的每单位分值：人员表 `column` 列的数 × `factor`（日工资 ÷ 10：factor = 0.1）。"""
 
     column: str  # a numeric column of the 人员 sheet (e.g. 日工资)
-    factor: Annotated[Decimal, _within(0, SCHEME_LIMITS["factor"], lo_open=True)] = Decimal(1)
+    factor: Annotated[Decimal, within(0, SCHEME_LIMITS["factor"], lo_open=True)] = Decimal(1)
 
 
-class Item(_Strict):
+class Item(StrictModel):
     """One entry of the catalogue (事项). 计数类键（free、tiers、increment、minimum、if_none_of）
     与阈值（zero_at 达到、zero_above 超过）的中文说明见 `scheme/counting.py`。"""
 
@@ -218,7 +164,7 @@ class Item(_Strict):
             if self.points is not None or self.range is not None:
                 raise ValueError(f"{where}：已设 {'tiers' if self.tiers else 'points_from'} 时不能再设 points/range")
         else:
-            _check_points(self.points, self.range, self.default, where)
+            check_points(self.points, self.range, self.default, where)
         if self.per_half_day and self.unit != "天":
             raise ValueError(f"{where}：per_half_day 只适用于 unit = \"天\" 的事项")
         if self.kind == "bonus" and self.component is not None:
@@ -250,17 +196,17 @@ class Item(_Strict):
         if self.levels:
             parts = []
             for lv in self.levels:
-                parts.append(f"{lv.name}{_amount(lv.points, lv.range, lv.default)}")
+                parts.append(f"{lv.name}{amount(lv.points, lv.range, lv.default)}")
             return f"{self.name} {per}按{self.level_field}{sign}分：" + "，".join(parts)
-        return f"{self.name} {per}{sign}{_amount(self.points, self.range, self.default)}分"
+        return f"{self.name} {per}{sign}{amount(self.points, self.range, self.default)}分"
 
 
-class BandRule(_Strict):
+class BandRule(StrictModel):
     upto: Share  # rank r ≤ upto × N
     points: Points
 
 
-class BottomRankPenalty(_Strict):
+class BottomRankPenalty(StrictModel):
     """Deduct `points` from subjects in the bottom `bottom` of their group by `column`.
 
     "Bottom n" means fewer than n people in the group have a strictly lower value.
@@ -277,7 +223,7 @@ class BottomRankPenalty(_Strict):
     column_max: ColumnMax | None = None  # `column` must lie in 0..column_max (e.g. a 测评得分 out of 100)
 
 
-class Component(_Strict):
+class Component(StrictModel):
     """A 考核项目 with its maximum."""
 
     name: str
@@ -294,7 +240,7 @@ class Component(_Strict):
     clip: bool = False  # input values outside [min, max] are clipped with a note
     # rated, scaled: 学生评分（百分制）× 0.15 → a 15-point component. The 评分 column `column`
     # (default: the component's name) lies in 0..column_max; points = value × scale (≤ max).
-    scale: Annotated[Decimal, _within(0, SCHEME_LIMITS["factor"], lo_open=True)] | None = None
+    scale: Annotated[Decimal, within(0, SCHEME_LIMITS["factor"], lo_open=True)] | None = None
     # rank_band
     column: str | None = None  # rating column ranked (e.g. 测评得分)
     column_max: ColumnMax | None = None  # the ranked column must lie in 0..column_max
@@ -341,14 +287,14 @@ class Component(_Strict):
         return cols
 
 
-class Caps(_Strict):
+class Caps(StrictModel):
     """Bonus caps: per category and for the total."""
 
     categories: dict[str, Cap] = {}
     total: Cap | None = None
 
 
-class Condition(_Strict):
+class Condition(StrictModel):
     """When a rule acts. All given parts must hold."""
 
     items: list[str] = []  # any event of these items in the period
@@ -384,7 +330,7 @@ class Condition(_Strict):
         return self
 
 
-class Rule(_Strict):
+class Rule(StrictModel):
     """An eligibility rule or veto (一票否决)."""
 
     name: str  # shown in 备注, e.g. "旷工超过2个工作日"
@@ -406,7 +352,7 @@ class Rule(_Strict):
         return self
 
 
-class Grade(_Strict):
+class Grade(StrictModel):
     name: str
     min: Threshold | None = None  # lower bound (inclusive)
     quota: str | None = None  # "40%" or "3"
@@ -418,11 +364,11 @@ class Grade(_Strict):
     @classmethod
     def _quota_form(cls, v: str | None) -> str | None:
         if v is not None:
-            _scheme_share(v)
+            scheme_share(v)
         return v
 
 
-class Grading(_Strict):
+class Grading(StrictModel):
     grades: list[Grade]  # best first
     quota_group: str | None = None
     none: str = ""  # text for subjects that reach no grade (award schemes)
@@ -433,7 +379,7 @@ class Grading(_Strict):
         return [g.name for g in self.grades]
 
 
-class LeaveArithmetic(_Strict):
+class LeaveArithmetic(StrictModel):
     """Annual leave arithmetic (zhujian): unused allowance earns, excess costs."""
 
     allowance_column: str = "年休假天数"
@@ -465,7 +411,7 @@ def _check_weights(aggregate: str, weights: list, where: str, single: bool = Tru
         raise ValueError(f"{where}：给出了 weights，请同时写 aggregate = \"weights\"")
 
 
-class Stage(_Strict):
+class Stage(StrictModel):
     """An intermediate aggregation (中间层级, `[[annual.stages]]`, shortest first): months → half-years;
     graded by its own `grading`, kept by `quota --period 2023H1` for the year's `period_grades`."""
 
@@ -482,7 +428,7 @@ class Stage(_Strict):
         return self
 
 
-class Part(_Strict):
+class Part(StrictModel):
     """A weighted part of the annual score: "periods" = the periods' aggregate (平时); "ratings" = 评分
     columns entered at year end (`quota --ratings`), each × its weight (default: the part's name, × 1)."""
 
@@ -497,7 +443,7 @@ class Part(_Strict):
         return {} if self.source != "ratings" else (dict(self.columns) or {self.name: Decimal(1)})
 
 
-class Annual(_Strict):
+class Annual(StrictModel):
     """How `kaohe quota` aggregates periods into a year (or quarter, half-year, 学年)."""
 
     aggregate: Aggregate = "mean"
@@ -530,7 +476,7 @@ class Annual(_Strict):
             raise ValueError("annual.stages 应从短到长排列、不重复（季度 quarter → 半年 half），学期 term 单独使用")
         if sum(1 for p in self.parts if p.source == "periods") > 1:
             raise ValueError("annual.parts 中 source = \"periods\" 的部分至多一个")
-        _no_dupes([p.name for p in self.parts], "年度组成部分")
+        no_dupes([p.name for p in self.parts], "年度组成部分")
         for p in (p for p in self.parts if p.source == "periods" and p.columns):
             raise ValueError(f"年度组成部分 {p.name}：source = \"periods\" 取各期汇总得分，不读评分列，请删去 columns")
         return self
@@ -539,7 +485,7 @@ class Annual(_Strict):
     @classmethod
     def _bottom_flag(cls, v: dict[str, str]) -> dict[str, str]:
         if "share" in v:
-            _scheme_share(v["share"], "share")
+            scheme_share(v["share"], "share")
         return v
 
     @field_validator("multi_year")
@@ -547,14 +493,14 @@ class Annual(_Strict):
     def _multi_year(cls, v: dict[str, str]) -> dict[str, str]:
         for side in ("top", "bottom"):
             if f"{side}_share" in v:
-                _scheme_share(v[f"{side}_share"], f"{side}_share")
+                scheme_share(v[f"{side}_share"], f"{side}_share")
             years = v.get(f"{side}_years")
             if years is not None and not (str(years).strip().isdigit() and 1 <= int(str(years).strip()) <= 100):
                 raise ValueError(f"{side}_years 应为 1 到 100 之间的整数年数（实为「{years}」）")
         return v
 
 
-class Scheme(_Strict):
+class Scheme(StrictModel):
     """A whole scheme file."""
 
     id: str
@@ -636,65 +582,3 @@ class Scheme(_Strict):
     @property
     def is_unit(self) -> bool:
         return self.subject == "unit"
-
-
-def parse_quota(text: str) -> tuple[str, Decimal]:
-    """'40%' → ('share', Decimal('0.40')); '3' → ('count', Decimal(3)).
-
-    A share lies in 0%–100%; a count is a whole number from 0 to 1,000,000 people."""
-    t = norm(str(text))
-    try:
-        if t.endswith("%"):
-            value = Decimal(t[:-1]) / 100
-            if not (value.is_finite() and 0 <= value <= 1):
-                raise ValueError
-            return "share", value
-        value = Decimal(t)
-        if not value.is_finite() or value < 0 or value > SCHEME_LIMITS["people"] or value != value.to_integral_value():
-            raise ValueError
-        return "count", value
-    except Exception:  # noqa: BLE001 - any parse failure is the same user error
-        raise ValueError(f"名额「{text}」格式不对，应为 0%–100% 的百分比如 15%，或 0 到 1000000 的人数如 4") from None
-
-
-def _scheme_share(text: str, key: str = "quota") -> tuple[str, Decimal]:
-    """A quota written in a scheme: as `parse_quota`, but a share must be above 0%."""
-    kind, value = parse_quota(text)
-    if kind == "share" and value <= 0:
-        raise ValueError(f"{key} 的比例应大于 0%（实为「{text}」）；如不设名额请删去 {key}，名额为 0 人请写 \"0\"")
-    return kind, value
-
-
-def _check_points(points, rng, default, where: str) -> None:
-    if points is None and rng is None:
-        raise ValueError(f"{where}：需要 points（固定分值）或 range（视情分值范围）")
-    if points is not None and rng is not None:
-        raise ValueError(f"{where}：points 与 range 只能二选一")
-    if points is not None and points < 0:
-        raise ValueError(f"{where}：points 是每单位的分值大小，应为正数（加或扣由事项类型决定）")
-    if rng is not None:
-        lo, hi = rng
-        if lo < 0 or hi < lo:
-            raise ValueError(f"{where}：range 应为 [下限, 上限]，且 0 ≤ 下限 ≤ 上限")
-        if default is not None and not (lo <= default <= hi):
-            raise ValueError(f"{where}：default 应在 range 之内")
-
-
-def _amount(points, rng, default) -> str:
-    if points is not None:
-        return num(points)
-    lo, hi = rng
-    text = f"{num(lo)}–{num(hi)}（视情）"
-    if default is not None:
-        text += f"，空缺按{num(default)}"
-    return text
-
-
-
-def _no_dupes(names: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
-            raise ValueError(f"{what}「{n}」重复")
-        seen.add(n)
-
