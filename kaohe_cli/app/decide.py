@@ -1,4 +1,5 @@
-"""Committee decisions (集体研究决定) at a quota edge, for any period: month, quarter or year.
+"""Committee decisions (集体研究决定) at a quota edge, for any period: month, quarter, half-year, year,
+学期 or 学年.
 
 A decision is stored in the archive with its time and note, and applied wherever that
 period's grades are read: a scored period is graded again from what its run recorded (the
@@ -24,8 +25,9 @@ from kaohe_cli.store.archive import RunInfo, open_archive
 from kaohe_cli.engine.decided import decision_remark, displacement_remarks
 from kaohe_cli.engine.decided import person_label as _label
 from kaohe_cli.engine.grading import NO_GRADE, TIED, DecisionConflict, GradeResult, assign_grades
+from kaohe_cli.engine.nesting import grading_for
 from kaohe_cli.errors import DecisionRefused, NotFound, PeriodError
-from kaohe_cli.domain.period import Period, parse_period
+from kaohe_cli.domain.period import CALENDAR_ORDER, KIND_NAMES, SCHOOL_ORDER, SCHOOL_START, Period, parse_period
 from kaohe_cli.app.run_scheme import scheme_for, scheme_of_run
 from kaohe_cli.scheme.model import Grading, Scheme
 from kaohe_cli.text import norm, suggest
@@ -61,17 +63,35 @@ class Decided:
 
 
 def is_summed(scheme: Scheme, period: Period) -> bool:
-    """Is `period` a sum of the scheme's periods (a year of months…), rather than one it scores?"""
-    order = ["month", "quarter", "year"]
-    if order.index(period.kind) < order.index(scheme.period):
+    """Is `period` a sum of the scheme's periods (a year of months, a half-year of months or
+    quarters, a 学年 of terms…), rather than one it scores? A period the scheme's periods do not
+    make up (a month of a half-yearly scheme, a 学期 of a monthly calendar scheme's year) is refused."""
+    if period.kind == scheme.period:
+        return False
+    try:
+        period.parts(scheme.period)
+    except PeriodError:
+        kind = KIND_NAMES[scheme.period]
+        longer = "、".join(KIND_NAMES[k] for k in _longer(scheme.period))
         raise PeriodError(
-            f"方案 {scheme.id} 按{_KIND[scheme.period]}考核，没有{period.label}这样的考核期",
-            f"请给出{_KIND[scheme.period]}或更长的考核期",
-        )
-    return period.kind != scheme.period
+            f"方案 {scheme.id} 按{kind}考核，没有{period.label}这样的考核期（{period.label}不由{kind}考核期组成）",
+            f"请给出{kind}考核期" + (f"，或由它汇总的{longer}" if longer else ""),
+        ) from None
+    return True
 
 
-_KIND = {"month": "月度", "quarter": "季度", "year": "年度"}
+def _longer(kind: str) -> list[str]:
+    """The kinds a period of `kind` sums up into (month → quarter, half, year, term, 学年)."""
+    orders = [o for o in (CALENDAR_ORDER, SCHOOL_ORDER) if kind in o]
+    return list(dict.fromkeys(k for o in orders for k in o[o.index(kind) + 1:]))
+
+
+def _with_start_month(period: Period, period_text: str, scheme: Scheme) -> Period:
+    """A 学期/学年 read again with the scheme's `start_month` (unless written with @, 2023-2024@3)."""
+    start = scheme.annual.start_month if scheme.annual else SCHOOL_START
+    if period.school and start != period.start_month and "@" not in period_text:
+        return parse_period(period_text, start)
+    return period
 
 
 # --- grading a scored period again ---------------------------------------------------------
@@ -213,8 +233,7 @@ def _summed_standing(db: Path, scheme: Scheme, period: Period, quotas: dict[str,
         summed=True, decisions=decisions, subjects=[str(s) for s in table.index],
         names={str(s): str(n) for s, n in zip(table.index, table["name"])},
         totals={str(s): f"{int(c) / 100:.2f}" for s, c in zip(table.index, table["cents"])},
-        grading=(scheme.annual.grading if scheme.annual and scheme.annual.grading else None) or scheme.grading,
-        quotas=quotas, summary=summary,
+        grading=grading_for(scheme, period), quotas=quotas, summary=summary,
     )
 
 
@@ -296,6 +315,7 @@ def decide(
     """
     period = parse_period(period_text)
     scheme = scheme_for(db, period, scheme_ref, cfg)
+    period = _with_start_month(period, period_text, scheme)
     st = _standing(db, cfg, scheme, period, quotas)
     new, gone = _requested(st, scheme, period, grades, list(revoke or []))
     proposed = {s: d for s, d in st.decisions.items() if s not in gone}
@@ -324,6 +344,7 @@ def decision_log(db: Path, cfg, period_text: str, scheme_ref: str | None = None)
     """The decisions recorded for a period, read-only."""
     period = parse_period(period_text)
     scheme = scheme_for(db, period, scheme_ref, cfg)
+    period = _with_start_month(period, period_text, scheme)
     with open_archive(db, readonly=True) as arc:
         entries = arc.decision_log(scheme.id, period.code)
     return DecisionLog(period, scheme, entries)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kaohe_cli.store.archive import RunInfo, open_archive
 from kaohe_cli.errors import NotFound, SchemeError, SeveralSchemes
-from kaohe_cli.domain.period import Period
+from kaohe_cli.domain.period import CALENDAR_ORDER, SCHOOL_ORDER, Period, containing
 from kaohe_cli.scheme import load_scheme
 from kaohe_cli.scheme.loader import builtin_ids, scheme_hash
 from kaohe_cli.scheme.model import Scheme
@@ -26,10 +26,17 @@ __all__ = ["codes_within", "resolve_ref", "scheme_for", "scheme_matching", "sche
 
 
 def codes_within(target: Period) -> set[str]:
-    """The period codes a year or quarter is made of, itself included."""
-    codes = {target.code} | {m.code for m in target.months()}
-    if target.kind == "year":
-        codes |= {f"{target.year}Q{q}" for q in range(1, 5)}
+    """The period codes a summed period is made of, itself included: its months and every
+    quarter, half-year or term that lies inside it (a year: 12 months, 4 quarters, 2 halves)."""
+    months = target.months()
+    inside = {m.code for m in months}
+    codes = {target.code} | inside
+    order = SCHOOL_ORDER if target.kind in SCHOOL_ORDER[1:] else CALENDAR_ORDER
+    for kind in order[1:order.index(target.kind)] if target.kind in order else []:
+        for m in months:
+            part = containing(m, kind, target.start_month)
+            if {x.code for x in part.months()} <= inside:
+                codes.add(part.code)
     return codes
 
 

@@ -83,7 +83,7 @@ def _print(done) -> None:
         console.print(f"结果工作簿按决定更新：重新评分该期即可（kaohe score {escape(files)} --period {done.period.code} --force），"
                       "决定会写入等次和备注")
     else:
-        flag = "--year" if done.period.kind == "year" else "--quarter"
+        flag = {"year": "--year", "quarter": "--quarter"}.get(done.period.kind, "--period")
         console.print(f"年度汇总工作簿按决定更新：kaohe quota {flag} {done.period.code} --force")
 
 

@@ -1,4 +1,4 @@
-"""kaohe schemes list | show 方案 | export 编号 | new | check 文件"""
+"""kaohe schemes list | show 方案 | export 编号 | new | guide | check 文件"""
 
 from __future__ import annotations
 
@@ -163,6 +163,15 @@ def new(
     from kaohe_cli.scheme.skeleton import skeleton
 
     write_utf8(skeleton(scheme_id, name))
+
+
+@app.command("guide", cls=KaoheCommand)
+@handle_errors
+def guide() -> None:
+    """输出《方案编写指南》：方案文件每个键的含义、缺省值和示例，以及从考核办法写出方案的完整步骤（重定向到文件后阅读：kaohe schemes guide > 方案编写指南.md）。"""
+    from kaohe_cli.packaged import guide_text
+
+    write_utf8(guide_text())
 
 
 @app.command("check", cls=KaoheCommand)

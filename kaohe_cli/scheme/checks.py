@@ -24,11 +24,32 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 
+from kaohe_cli.domain.period import CALENDAR_ORDER, KIND_NAMES, SCHOOL_ORDER
+from kaohe_cli.scheme.synonyms import label
 from kaohe_cli.text import norm
 
 STATUTORY_YEAR_GRADES = ("优秀", "称职", "基本称职", "不称职")
 """The grades of the 公务员年度考核 (《公务员考核规定》): a year rule may name them undeclared."""
+
+MONTHS = {"month": 1, "quarter": 3, "half": 6, "term": 6, "year": 12, "schoolyear": 12}
+"""The length of each kind of period, in months."""
+
+
+def stage_kinds(base: str) -> list[str]:
+    """The kinds of `[[annual.stages]]` a scheme scored by `base` may have: longer than `base`,
+    shorter than the (school) year, of a calendar `base` belongs to (month → quarter, half, term)."""
+    out: list[str] = []
+    for order in (CALENDAR_ORDER, SCHOOL_ORDER):
+        if base in order:
+            out.extend(order[order.index(base) + 1:-1])
+    return list(dict.fromkeys(out))
+
+
+NUMBER_COLUMNS = ("年休假天数", "人数")
+"""The roster columns kaohe reads that hold numbers (`points_from` may name them, or any column
+kaohe does not know, such as 日工资, which is read as written)."""
 
 MAX_PROBLEMS = 30
 """At most this many problems are listed (the count of the others is given)."""
@@ -54,6 +75,23 @@ def _dict(value) -> dict:
 
 def _names(values) -> list[str]:
     return [v["name"] for v in _list(values) if isinstance(v, dict) and isinstance(v.get("name"), str)]
+
+
+def _number(value) -> Decimal | None:
+    """A number of the data as Decimal (None when it is not one: the model reports that)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() else None
+
+
+def _shown(d: Decimal) -> str:
+    from kaohe_cli.domain.points import shown
+
+    return shown(d)
 
 
 def _choose(names: list[str], what: str, bad: str | None = None) -> str:
@@ -83,8 +121,10 @@ class _Checker:
         self.out: list[Problem] = []
         self.components = _names(data.get("components"))
         self.items: dict[str, str] = {}  # norm(name or alias) → name
+        self.item_data: dict[str, dict] = {}  # name → its table
         for it in _list(data.get("items")):
             if isinstance(it, dict) and isinstance(it.get("name"), str):
+                self.item_data.setdefault(it["name"], it)
                 for n in [it["name"], *[a for a in _list(it.get("aliases")) if isinstance(a, str)]]:
                     self.items.setdefault(norm(n), it["name"])
         grading = _dict(data.get("grading"))
@@ -144,7 +184,7 @@ class _Checker:
         self._dupes(("components",), self.components, "考核项目")
         self._items()
         self._components()
-        self._grading(("grading",), self.grades)
+        self._grading(("grading",), _dict(d.get("grading")))
         for i, rule in enumerate(_list(d.get("rules"))):
             if isinstance(rule, dict):
                 self._rule(("rules", i), rule, year=rule.get("scope") == "annual")
@@ -190,6 +230,56 @@ class _Checker:
             for j, f in enumerate(_list(it.get("factors"))):
                 if isinstance(f, dict):
                     self.column(loc + ("factors", j, "column"), f.get("column"))
+            self._counting(loc, it)
+
+    def _counting(self, loc: tuple, it: dict) -> None:
+        """The names the counting keys use: `counts_as.item`, `if_none_of`, `zero_above`'s
+        component, `points_from.column`."""
+        me = it.get("name")
+        ca = it.get("counts_as")
+        if isinstance(ca, dict) and isinstance(ca.get("item"), str):
+            self._counts_as(loc + ("counts_as", "item"), me, ca["item"])
+        for j, name in enumerate(_list(it.get("if_none_of"))):
+            if isinstance(name, str) and isinstance(me, str) and norm(name) == norm(me):
+                self.add(loc + ("if_none_of", j), f"if_none_of 列出了事项本身「{name}」",
+                         "请只列出本期不应出现的其他事项（如全勤奖列迟到、旷工、事假）")
+            else:
+                self.item(loc + ("if_none_of", j), name)
+        if it.get("zero_above") is not None and it.get("component") is None:
+            self.add(loc + ("zero_above",), "zero_above 需要 component（超过时哪个考核项目得0分）",
+                     "请加上 component = \"扣分类考核项目名称\"，或删去 zero_above")
+        pf = it.get("points_from")
+        if isinstance(pf, dict) and isinstance(pf.get("column"), str):
+            self._number_column(loc + ("points_from", "column"), pf["column"])
+
+    def _counts_as(self, loc: tuple, me, target: str) -> None:
+        """`counts_as.item`: a declared item, not the item itself, not one counted as another."""
+        if isinstance(me, str) and norm(target) == norm(me):
+            self.add(loc, f"counts_as 指向事项本身「{target}」", "请改为另一个事项的名称（如口头请假按「旷工」计）")
+            return
+        if norm(target) not in self.items:
+            self.item(loc, target)
+            return
+        name = self.items[norm(target)]
+        further = _dict(self.item_data.get(name, {}).get("counts_as")).get("item")
+        if isinstance(further, str):
+            final = self.items.get(norm(further))
+            fix = (f"改为 counts_as = {{ item = \"{final}\" }}（直接指向最终计分的事项，折合数相乘）"
+                   if final and final != me and "counts_as" not in self.item_data.get(final, {})
+                   else "请改为一个不设 counts_as 的事项")
+            self.add(loc, f"「{name}」本身又按「{further}」计：counts_as 不能连续指向（也不能循环）", fix)
+
+    def _number_column(self, loc: tuple, name: str) -> None:
+        """`points_from.column`: a numeric 人员 column. A column kaohe does not know is read as
+        written (日工资); a known one must be written by its canonical name and hold numbers."""
+        canonical = self.columns.get(norm(name))
+        if canonical is None:
+            return
+        if canonical not in NUMBER_COLUMNS:
+            self.add(loc, f"人员表的「{canonical}」列不是数字，不能按它计分",
+                     "请改为一个填数字的列（如「日工资」，在人员表中增加这一列），或删去 points_from")
+        elif canonical != name:
+            self.add(loc, f"列「{name}」是人员表中「{canonical}」列的别名，方案中要写标准列名", f"改为「{canonical}」")
 
     def _components(self) -> None:
         for i, comp in enumerate(_list(self.data.get("components"))):
@@ -202,10 +292,28 @@ class _Checker:
             for j, pen in enumerate(_list(comp.get("penalties"))):
                 if isinstance(pen, dict) and isinstance(pen.get("group_by"), str):
                     self.column(("components", i, "penalties", j, "group_by"), pen["group_by"])
+            if comp.get("scale") is not None:
+                self._scale(("components", i), comp)
 
-    def _grading(self, loc: tuple, names: list[str]) -> None:
-        grading = _dict(self.data.get(loc[0]) if len(loc) == 1 else _dict(self.data.get("annual")).get("grading"))
-        self._dupes(loc + ("grades",), names, "等次")
+    def _scale(self, loc: tuple, comp: dict) -> None:
+        """A scaled rated component (学生评分 × 0.15): rated, with `column_max`, and the top of
+        the column times `scale` within the component's `max`."""
+        if comp.get("kind") != "rated":
+            self.add(loc + ("scale",), f"scale（折算系数）只用于 rated（评分）类考核项目，「{comp.get('name')}」是 {label('kind', str(comp.get('kind')))}",
+                     "请删去 scale，或把 kind 改为 \"rated\"")
+            return
+        top, scale, most = (_number(comp.get(k)) for k in ("column_max", "scale", "max"))
+        column = comp.get("column") if isinstance(comp.get("column"), str) else comp.get("name")
+        if comp.get("column_max") is None:
+            self.add(loc + ("scale",), f"scale 需要 column_max：评分列「{column}」的满分（如 100）",
+                     "请加上 column_max = 100（评分列的满分），得分 = 评分 × scale")
+        elif None not in (top, scale, most) and top * scale > most:
+            self.add(loc + ("scale",), f"评分列满分 column_max {_shown(top)} × scale {_shown(scale)} = "
+                     f"{_shown(top * scale)}，超过本项目满分 max {_shown(most)}",
+                     f"请把 scale 改为不超过 {_shown((most / top).quantize(Decimal('0.0001'), ROUND_DOWN).normalize())}，或调整 max、column_max")
+
+    def _grading(self, loc: tuple, grading: dict) -> None:
+        self._dupes(loc + ("grades",), _names(grading.get("grades")), "等次")
         if isinstance(grading.get("quota_group"), str):
             self.column(loc + ("quota_group",), grading["quota_group"])
         for i, g in enumerate(_list(grading.get("grades"))):
@@ -234,6 +342,113 @@ class _Checker:
                          "请在 [grading] 中声明等次，或删去这条规则")
         if action == "no_grade" and not (self.year_grades if year else self.grades):
             self.add(loc + ("action",), "方案没有等次，no_grade（不确定等次）只在备注中注明", "如只需标注，可保留", "warning")
+        if action == "flag":
+            for key in ("grade", "grades"):
+                if rule.get(key) not in (None, []):
+                    self.add(loc + (key,), f"flag（仅标记）规则不改变得分和等次，{key} 不起作用",
+                             f"请删去 {key}；要限制等次，请用 ceiling、force_grade 或 not_eligible", "warning")
+        self._history(loc, when, year)
+
+    def _history(self, loc: tuple, when: dict, year: bool) -> None:
+        """`period_grades` name the grades of the year's sub-periods (the last stage's grading,
+        else `[grading]`), `past_grades` the year's; both only in year rules."""
+        for key in ("period_grades", "past_grades"):
+            if _list(when.get(key)) and not year:
+                what = "本年各期的等次" if key == "period_grades" else "往年的年度等次"
+                self.add(loc + ("when", key), f"{key}（{what}）只用于年度规则，在考核期规则中对谁都不成立",
+                         "请把这条规则移到 [[annual.rules]]，或写 scope = \"annual\"")
+        if not year:
+            return
+        for j, g in enumerate(_list(when.get("past_grades"))):
+            self.grade(loc + ("when", "past_grades", j), g, year=True)
+        names, where = self._sub_grades()
+        for j, g in enumerate(_list(when.get("period_grades"))):
+            if not isinstance(g, str) or g in names:
+                continue
+            if not names:
+                self.add(loc + ("when", "period_grades", j), f"等次「{g}」无从比较：{where}没有等次",
+                         f"请在{where}中声明等次（grades），或删去 period_grades")
+            else:
+                self.add(loc + ("when", "period_grades", j), f"等次「{g}」不是{where}的等次", _choose(names, "等次", g))
+
+    def _sub_grades(self) -> tuple[list[str], str]:
+        """The grades of the year's sub-periods, and where they are declared."""
+        stages = [st for st in _list(_dict(self.data.get("annual")).get("stages")) if isinstance(st, dict)]
+        if not stages:
+            return self.grades, "各考核期（[grading]）"
+        last = stages[-1]
+        kind = KIND_NAMES.get(last.get("period"), str(last.get("period")))
+        return _names(_dict(last.get("grading")).get("grades")), f"{kind}（最后一级 [[annual.stages]] 的 grading）"
+
+    def _stages(self, annual: dict) -> None:
+        """`[[annual.stages]]`: each stage longer than the one below it (the scheme's period
+        first) and shorter than the year, of one calendar; `weights` one per sub-period; its
+        grading's names unique."""
+        base = self.data.get("period")
+        below = base if base in MONTHS else None
+        for i, st in enumerate(_list(annual.get("stages"))):
+            if not isinstance(st, dict):
+                continue
+            loc = ("annual", "stages", i)
+            kind = st.get("period") if st.get("period") in MONTHS else None
+            if kind and below and kind not in stage_kinds(below):
+                if below == base or kind not in stage_kinds(base):
+                    self._stage_kind(loc + ("period",), kind, base, stage_kinds(base))
+                elif (kind in SCHOOL_ORDER) != (below in SCHOOL_ORDER):
+                    self.add(loc + ("period",), "学期与季度、半年分属学年和自然年，不能同在 [[annual.stages]] 中"
+                             f"（上一级是{KIND_NAMES[below]}，这一级是{KIND_NAMES[kind]}）", "请只保留学期，或只保留季度、半年")
+                kind = None  # (an order the model refuses: 半年 before 季度, twice the same)
+            if kind and below:
+                self._weights(loc, st, kind, below)
+                below = kind
+            else:
+                below = None  # the levels above a wrong one cannot be counted
+            if isinstance(st.get("grading"), dict):
+                self._grading(loc + ("grading",), st["grading"])
+        if below and below not in ("year", "schoolyear"):
+            self._weights(("annual",), annual, "schoolyear" if below == "term" else "year", below)
+
+    def _stage_kind(self, loc: tuple, kind: str, base: str, allowed: list[str]) -> None:
+        message = (f"中间层级 period = {label('period', kind)}：应比它下面的考核期长、比年度（学年）短，"
+                   f"并由它们组成（方案按{KIND_NAMES[base]}考核）")
+        if allowed:
+            fix = "改为 " + "、".join(label("period", k) for k in allowed) + " 之一（从短到长排列）"
+        else:
+            fix = (f"方案按{KIND_NAMES[base]}考核，年度之下没有更长的中间层级：请删去这个 [[annual.stages]]"
+                   f"（{KIND_NAMES[base]}汇总为年度由 [annual] 完成）")
+        self.add(loc, message, fix)
+
+    def _weights(self, loc: tuple, table: dict, kind: str, below: str) -> None:
+        weights = table.get("weights")
+        if not isinstance(weights, list) or not weights:
+            return
+        n = MONTHS[kind] // MONTHS[below]
+        if len(weights) != n:
+            whole = "年度（学年）" if kind in ("year", "schoolyear") and below in ("month", "term") else KIND_NAMES[kind]
+            self.add(loc + ("weights",), f"{whole}由{n}个{KIND_NAMES[below]}考核期组成，weights 应有{n}个权重，实有{len(weights)}个",
+                     f"请按时间顺序写{n}个权重（每个{KIND_NAMES[below]}一个）")
+
+    def _parts(self, annual: dict) -> None:
+        """`[[annual.parts]]`: names unique, weights adding up to 1, one part of the periods."""
+        parts = [p for p in _list(annual.get("parts")) if isinstance(p, dict)]
+        if not parts:
+            return
+        loc = ("annual", "parts")
+        self._dupes(loc, _names(annual.get("parts")), "年度组成部分")
+        weights = [_number(p.get("weight")) for p in parts]
+        if None not in weights and sum(weights) != 1:
+            listed = "＋".join(f"{p.get('name')} {_shown(w)}" for p, w in zip(parts, weights))
+            self.add(loc + (0, "weight"), f"年度组成部分的权重之和为 {_shown(sum(weights))}（{listed}），不是 1："
+                     "年度得分将不是百分制", "请调整各部分的 weight，使其和为 1（如 平时考核 0.5、民主测评 0.25、领导班子评价 0.25）")
+        if not any(p.get("source") == "periods" for p in parts):
+            self.add(loc + (0, "source"), "年度组成部分中没有 source = \"periods\" 的部分：各期（平时）考核得分不计入年度得分",
+                     "如某一部分是平时（各期汇总）得分，请在它下面写 source = \"periods\"；确实不计平时得分的，可不改", "warning")
+        for i, part in enumerate(_list(annual.get("parts"))):
+            cols = _dict(part.get("columns")) if isinstance(part, dict) else {}
+            cw = [_number(v) for v in cols.values()]
+            if part.get("source", "ratings") == "ratings" and cw and None not in cw and sum(cw) != 1:
+                self.add(loc + (i, "columns"), f"「{part.get('name')}」各评分列的权重之和为 {_shown(sum(cw))}，不是 1：本部分将不是"
+                         "满分为 column_max 的分数", "请检查各列的权重（如 德 0.15、能 0.15、勤 0.10、绩 0.50、廉 0.10）", "warning")
 
     def _caps(self, loc: tuple, caps, year: bool) -> None:
         cats = {(it.get("category") or it.get("name")) for it in _list(self.data.get("items"))
@@ -251,7 +466,9 @@ class _Checker:
     def _annual(self, annual: dict) -> None:
         loc = ("annual",)
         if isinstance(annual.get("grading"), dict):
-            self._grading(loc + ("grading",), self.year_grades)
+            self._grading(loc + ("grading",), annual["grading"])
+        self._stages(annual)
+        self._parts(annual)
         for i, rule in enumerate(_list(annual.get("rules"))):
             if isinstance(rule, dict):
                 self._rule(loc + ("rules", i), rule, year=True)

@@ -319,7 +319,7 @@ def _describe_syntax(exc: Exception, text: str, label: str) -> tuple[str, str]:
             word = chinese.group(1)
             message = f"{label} 第{line}行：方案的键要用英文，「{word}」不是键"
             hint = f"请把「{word}」改为 {english}（名称作键时，如加分类别，才用英文双引号括起来）" + \
-                "；各键的写法见 docs/方案编写指南.md，kaohe schemes new 可生成带注释的样板"
+                "；各键的写法见《方案编写指南》（kaohe schemes guide 导出），kaohe schemes new 可生成带注释的样板"
         return message, hint
     message = f"{label} 不是合法的 TOML（在文件末尾发现）：{what}"
     return message, "请检查文件中的引号、方括号和花括号是否成对，同一个键是否写了两次"

@@ -46,7 +46,6 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
     within,
     amount,
     check_points,
-    no_dupes,
     parse_quota,
     scheme_share,
 )
@@ -150,8 +149,6 @@ class Item(StrictModel):
                 raise ValueError(f"{where}：marker 类事项不计分，不能设 points/range/levels")
             if self.by_total or self.points_from is not None:
                 raise ValueError(f"{where}：marker 类事项不计分，不能设 free/tiers/increment/minimum/if_none_of/points_from")
-            if self.zero_above is not None and self.component is None:
-                raise ValueError(f"{where}：zero_above 需要 component（超过时哪个考核项目得0分）")
             return self
         if self.counts_as is not None:
             if self.points is not None or self.range is not None or self.levels or self.by_total or self.points_from:
@@ -170,9 +167,7 @@ class Item(StrictModel):
         if self.kind == "bonus" and self.component is not None:
             raise ValueError(f"{where}：加分事项不属于扣分项目（component），请删去 component")
         _check_counting(self, where)
-        if self.zero_above is not None and self.component is None:
-            raise ValueError(f"{where}：zero_above 需要 component（超过时哪个考核项目得0分）")
-        return self
+        return self  # zero_above needs a component: scheme/checks.py says so at its line
 
     @property
     def by_total(self) -> bool:
@@ -256,11 +251,7 @@ class Component(StrictModel):
         if self.kind == "rank_band":
             if not self.column or not self.bands or self.otherwise is None:
                 raise ValueError(f"{where}：rank_band 需要 column、bands 和 otherwise")
-        if self.scale is not None:
-            if self.kind != "rated" or self.column_max is None:
-                raise ValueError(f"{where}：scale 只用于 rated 类考核项目，并需要 column_max（评分列的满分，如 100）")
-            if self.column_max * self.scale > self.max:
-                raise ValueError(f"{where}：column_max × scale = {shown(self.column_max * self.scale)}，超过 max {shown(self.max)}")
+        # scale: rated only, with column_max, column_max × scale ≤ max (scheme/checks.py, at its line)
         if self.kind == "input" and self.min >= self.max:
             raise ValueError(f"{where}：min 必须小于 max（min 为 {shown(self.min)}，max 为 {shown(self.max)}）")
         if self.min > self.max:
@@ -476,7 +467,6 @@ class Annual(StrictModel):
             raise ValueError("annual.stages 应从短到长排列、不重复（季度 quarter → 半年 half），学期 term 单独使用")
         if sum(1 for p in self.parts if p.source == "periods") > 1:
             raise ValueError("annual.parts 中 source = \"periods\" 的部分至多一个")
-        no_dupes([p.name for p in self.parts], "年度组成部分")
         for p in (p for p in self.parts if p.source == "periods" and p.columns):
             raise ValueError(f"年度组成部分 {p.name}：source = \"periods\" 取各期汇总得分，不读评分列，请删去 columns")
         return self

@@ -21,7 +21,7 @@ from kaohe_cli.scheme.checks import MAX_PROBLEMS, Problem, cross_problems
 from kaohe_cli.scheme.lines import TomlLines, clean
 from kaohe_cli.scheme.synonyms import english_key, label
 
-GUIDE = "写法见 docs/方案编写指南.md；kaohe schemes new 可生成带注释的方案样板"
+GUIDE = "写法见《方案编写指南》（kaohe schemes guide > 方案编写指南.md 导出）；kaohe schemes new 可生成带注释的方案样板"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ SKELETON = '''\
 # 考核方案样板（kaohe schemes new 生成）。以 # 开头的是说明，可以删去。
 # 键（等号左边）一律用英文；值（等号右边）的文本用英文双引号括起来，可以写中文。
 # 取值可写英文或中文，如 period = "月度" 与 period = "month" 相同。
-# 改好后运行：kaohe schemes check 本文件；写法详见 docs/方案编写指南.md。
+# 改好后运行：kaohe schemes check 本文件；写法详见《方案编写指南》（kaohe schemes guide > 方案编写指南.md 导出）。
 
 id = "{id}"                  # 方案编号：小写字母开头，只用小写字母、数字、- 和 _
 name = "{name}"              # 方案名称，显示在结果和通知书上

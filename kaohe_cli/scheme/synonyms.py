@@ -6,6 +6,7 @@
 - `BOOL_WORDS`: 是/否 for true/false, for every key the model declares as a boolean.
 - `KEYS`: Chinese keys and the English key to write instead (a key is never translated: the
   loader suggests it, so that a scheme file keeps one spelling of each key).
+- `WITHIN`: keys whose words apply only inside one table (`source` of `[[annual.parts]]`).
 - `label(key, value)`: `month（月度）` for messages that list the allowed values.
 """
 
@@ -34,23 +35,35 @@ VALUES: dict[str, dict[str, str]] = {
         "该项不得分": "zero_component", "项目不得分": "zero_component",
         "至多": "ceiling", "最高": "ceiling",
         "总分为0": "zero_total", "总分为零": "zero_total", "总分计0分": "zero_total",
+        "仅标记": "flag", "只标记": "flag", "标记": "flag", "标记不计分": "flag", "标记(不计分)": "flag",
+        "列出": "flag",
     },
     "scope": {"本期": "period", "考核期": "period", "月度": "period", "季度": "period", "年度": "annual", "全年": "annual"},
-    "unit": {"次": "次", "天": "天", "日": "天"},
+    "unit": {"次": "次", "天": "天", "日": "天", "节": "节", "课时": "节", "节课": "节", "周": "周", "星期": "周"},
+    "tier_mode": {"累进": "progressive", "超额累进": "progressive", "分段累进": "progressive",
+                  "全额": "whole", "全额累进": "whole", "全部按所达档次": "whole"},
     "rounding": {"向下取整": "floor", "去尾": "floor", "四舍五入": "round", "向上取整": "ceil", "进一": "ceil"},
-    "aggregate": {"平均": "mean", "取平均": "mean", "单期": "single", "仅一期": "single", "加权": "weights"},
-    "missing": {"按已有各期": "present", "按已有": "present", "按0分": "zero", "计0分": "zero", "拒绝": "refuse"},
+    "aggregate": {"平均": "mean", "取平均": "mean", "单期": "single", "仅一期": "single", "加权": "weights", "加权平均": "weights"},
+    "missing": {"按已有各期": "present", "按已有": "present", "按实有": "present", "按0分": "zero", "计0分": "zero",
+                "缺期按0分": "zero", "拒绝": "refuse", "不汇总": "refuse", "报错": "refuse"},
+    "source": {"各期": "periods", "各期汇总": "periods", "平时": "periods", "平时考核": "periods",
+               "评分": "ratings", "评分表": "ratings", "年终评分": "ratings", "测评": "ratings"},
     "blank": {"报错": "error", "错误": "error", "视为0": "absent", "缺项": "absent"},
     "leaders_from": {"人员表": "roster", "人员": "roster", "花名册": "roster", "单位表": "units", "单位": "units"},
     "individual": {"本人": "self", "个人": "self", "分管领导": "leader"},
     "collective": {"成员": "members", "全体成员": "members", "科室成员": "members", "分管领导": "leader"},
 }
 
+# Keys whose words apply only inside one table: `source` is the 依据 text of the scheme itself,
+# and an enumerated value only in `[[annual.parts]]`.
+WITHIN: dict[str, str] = {"source": "parts"}
+
 # Labels of English values that no Chinese word above maps to (or a better one than the first).
 _LABELS: dict[str, str] = {
     "person": "个人", "unit": "单位", "period": "本期", "annual": "年度", "marker": "标记", "rank_band": "排名分档",
     "roster": "人员表", "units": "单位表", "self": "本人", "members": "成员", "leader": "分管领导",
-    "error": "报错", "absent": "视为0",
+    "error": "报错", "absent": "视为0", "flag": "仅标记", "progressive": "累进", "whole": "全额",
+    "periods": "各期", "ratings": "评分",
 }
 
 BOOL_WORDS: dict[str, bool] = {"是": True, "否": False, "真": True, "假": False, "对": True, "错": False}
@@ -82,26 +95,28 @@ def label(key: str, value: str) -> str:
     return f"{value}（{cn}）" if cn else value
 
 
-def translate(data: object, bool_keys: frozenset[str]) -> object:
+def translate(data: object, bool_keys: frozenset[str], parent: str = "") -> object:
     """The raw TOML data with Chinese words for enumerated values replaced by the English
     values (and 是/否 by true/false for `bool_keys`). A word not in the tables is kept, so the
-    validator reports it with the allowed values. Returns a new structure; `data` is not changed."""
+    validator reports it with the allowed values. Returns a new structure; `data` is not changed.
+    `parent`: the key of the table (or array of tables) `data` is (for `WITHIN`)."""
     if isinstance(data, dict):
-        return {k: _value(k, v, bool_keys) for k, v in data.items()}
+        return {k: _value(k, v, bool_keys, parent) for k, v in data.items()}
     if isinstance(data, list):
-        return [translate(v, bool_keys) for v in data]
+        return [translate(v, bool_keys, parent) for v in data]
     return data
 
 
-def _value(key: str, value: object, bool_keys: frozenset[str]) -> object:
+def _value(key: str, value: object, bool_keys: frozenset[str], parent: str) -> object:
+    words = VALUES.get(key, {}) if WITHIN.get(key, parent) == parent else {}
     if isinstance(value, str):
         word = norm(value)
         if key in bool_keys and word in BOOL_WORDS:
             return BOOL_WORDS[word]
-        return VALUES.get(key, {}).get(word, value)
-    if isinstance(value, list) and key in VALUES:  # targets.individual = ["本人", "分管领导"]
-        return [VALUES[key].get(norm(v), v) if isinstance(v, str) else translate(v, bool_keys) for v in value]
-    return translate(value, bool_keys)
+        return words.get(word, value)
+    if isinstance(value, list) and words:  # targets.individual = ["本人", "分管领导"]
+        return [words.get(norm(v), v) if isinstance(v, str) else translate(v, bool_keys, key) for v in value]
+    return translate(value, bool_keys, key)
 
 
 def english_key(key: str) -> str | None:

@@ -1,0 +1,1 @@
+"""Tests of the attendance stage (see tests/README.md)."""

@@ -1,0 +1,1 @@
+"""Tests of the engine stage (see tests/README.md)."""

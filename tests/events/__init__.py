@@ -1,0 +1,1 @@
+"""Tests of the events stage (see tests/README.md)."""

@@ -1,0 +1,1 @@
+"""Tests of the normalize stage (see tests/README.md)."""

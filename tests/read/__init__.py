@@ -1,0 +1,1 @@
+"""Tests of the read stage (see tests/README.md)."""

@@ -1,0 +1,1 @@
+"""Scheme files, their validation and the writing guide (see tests/README.md)."""

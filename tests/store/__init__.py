@@ -1,0 +1,1 @@
+"""Tests of the store stage (see tests/README.md)."""
