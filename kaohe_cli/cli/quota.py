@@ -61,7 +61,11 @@ def _print(result, counts, out) -> None:
     t = result.table
     console.print(f"[bold]{escape(result.target.label)} {escape(result.scheme.name)}[/]：{len(t)} 个考核对象，"
                   f"使用 {len(result.runs)} 个考核期" + (f"，缺 {len(result.missing)} 个" if result.missing else ""))
-    console.print("建议等次：" + escape("，".join(f"{k} {v}" for k, v in counts.items())))
+    annual = result.scheme.annual
+    if result.scheme.grading.grades or (annual is not None and annual.grading is not None and annual.grading.grades):
+        console.print("建议等次：" + escape("，".join(f"{k} {v}" for k, v in counts.items())))
+    else:
+        console.print("本方案不评等次（只计分），名次和总分见汇总工作簿")
     top = t[t["grade"].fillna("") != ""].sort_values("rank", kind="mergesort")
     if len(top):
         tab = Listing("有建议等次者", ["名次", "名称", "总分", "建议等次", "资格"], short=["名次", "总分"])

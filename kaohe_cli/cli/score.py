@@ -85,8 +85,10 @@ def _score_all(paths, scheme, period, att, quotas, opts, unit_name: str, reads, 
 def _print_summary(sc, rep: dict) -> None:
     r = sc.result
     console.print(f"[bold]{escape(r.period.label)} {escape(r.scheme.name)}[/]：{rep['subjects']} 个考核对象")
-    grades = "，".join(f"{k} {v}" for k, v in rep["grades"].items())
-    console.print(f"等次：{escape(grades)}")
+    if r.scheme.grading.grades:
+        console.print("等次：" + escape("，".join(f"{k} {v}" for k, v in rep["grades"].items())))
+    else:
+        console.print("本方案不评等次（只计分）")
     t = Listing(None, ["", "名次", "名称", "总分", "等次"], short=["", "名次", "总分"])
     for x in rep["top"]:
         t.add_row("前列", str(x["rank"]), x["name"], x["total"], x["grade"])

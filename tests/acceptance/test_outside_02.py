@@ -77,3 +77,20 @@ def test_an_oral_leave_is_shown_as_absence_with_its_paperwork(tmp_path, monkeypa
     mine = [r for r in rows[1:] if r[head.index("姓名")] == "丁" and r[head.index("事项")] == "旷工"]
     assert sorted((r[head.index("数量")], r[head.index("分值")], r[head.index("备注")] or "") for r in mine) == [
         (1, -5, ""), (1, -5, "登记为「口头请假」，按「旷工」计")]
+
+
+def test_a_scheme_without_grades_says_so_instead_of_counting_blank_grades(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli.main import app
+
+    monkeypatch.chdir(tmp_path)
+    _score(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(app, ["score", str(tmp_path / "2023.xlsx"), "--scheme", str(SCHEME), "--period", "2023",
+                              "--db", "kaohe.db", "-o", "again.xlsx"])
+    assert res.exit_code == 0, res.output
+    assert "本方案不评等次（只计分）" in res.output and "（无）" not in res.output
+    res = runner.invoke(app, ["quota", "--year", "2023", "--scheme", str(SCHEME), "--db", "kaohe.db", "-o", "year.xlsx"])
+    assert res.exit_code == 0, res.output
+    assert "本方案不评等次（只计分）" in res.output and "建议等次" not in res.output
