@@ -22,7 +22,7 @@ def quota(
     decide_note: str = typer.Option("", "--note", help="集体研究决定的说明，如 会议纪要文号"),
     displace: bool = typer.Option(False, "--displace", help="确认 --decide 使排名更前且未并列者失去名额（双方备注中写明）"),
     db: Path = C.DbOpt,
-    output: Path = typer.Option(None, "--output", "-o", help="结果工作簿，缺省为 <考核期>-<方案编号>-年度汇总.xlsx（季度为 …-季度汇总.xlsx），如 2023-caizheng-年度汇总.xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="结果工作簿，缺省为 <考核期>-<方案编号>-年度汇总.xlsx（季度、半年、学期、学年为 …-季度汇总.xlsx 等），如 2023-caizheng-年度汇总.xlsx"),
     force: bool = C.ForceOpt,
     as_json: bool = C.JsonOpt,
 ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe_cli.engine.annual import AnnualResult
+from kaohe_cli.domain.period import KIND_NAMES
 from kaohe_cli.domain.workdays import format_cn_time
 from kaohe_cli.write.xlsx_style import Formats, close_book, mean_of, open_book, page, write_pairs, write_table
 
@@ -52,7 +53,7 @@ def write_annual(r: AnnualResult, path: Path, meta: dict, unit_name: str = "") -
 
 
 def _annual_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
-    title = f"{r.target.label} {r.scheme.name} {'年度' if r.target.kind == 'year' else '季度'}汇总"
+    title = f"{r.target.label} {r.scheme.name} {KIND_NAMES[r.target.kind]}汇总"
     ws = wb.add_worksheet("年度")
     heads, rows = annual_rows(r)
     ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)

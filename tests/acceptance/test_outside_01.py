@@ -123,3 +123,13 @@ def test_a_missing_year_end_rating_is_named(year):
                               "--ratings", str(book), "-o", str(tmp / "y.xlsx")])
     assert res.exit_code != 0
     assert "戊（005）的「领导班子评价」" in res.output
+
+
+
+def test_each_summed_workbook_is_titled_by_its_own_kind_of_period(year):
+    """A half-year's workbook says 半年汇总 (it said 季度汇总), the year's 年度汇总."""
+    from openpyxl import load_workbook
+
+    *_, (_, _, _, tmp) = year
+    assert load_workbook(tmp / "2023H1.xlsx")["年度"]["A1"].value == "2023年上半年 福州市直机关公务员考核 半年汇总"
+    assert load_workbook(tmp / "2023-1.xlsx")["年度"]["A1"].value == "2023年度 福州市直机关公务员考核 年度汇总"
