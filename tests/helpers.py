@@ -60,3 +60,25 @@ def score_summary(book: Path, scheme: Path, period: str, folder: Path) -> dict[s
     head = list(rows[1])
     return {r[head.index("姓名")]: {c: r[i] for i, c in enumerate(head)} for r in rows[2:] if r[head.index("工号")]}
 
+
+def zhujian_with_rules(folder: Path, rules: str) -> Path:
+    """`kaohe schemes export zhujian`, edited as a user would: 优秀 from 90 (not 95), no leave
+    arithmetic and no annual grading of its own (the year is graded like a month), and `rules`
+    both as period rules and as `[annual].rules`; written to `folder/mine.toml`."""
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli.main import app
+
+    res = CliRunner().invoke(app, ["schemes", "export", "zhujian"])
+    assert res.exit_code == 0, res.output
+    text = res.stdout
+    for old, new in (('id = "zhujian"', 'id = "mine"'),
+                     ('{ name = "优秀", min = 95 }', '{ name = "优秀", min = 90 }'),
+                     ("\n[grading]", rules + "\n[grading]")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    text = text[: text.index("[annual.leave]")] + rules.replace("[[rules]]", "[[annual.rules]]")
+    path = folder / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+

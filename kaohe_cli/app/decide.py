@@ -24,7 +24,8 @@ import pandas as pd
 from kaohe_cli.store.archive import RunInfo, open_archive
 from kaohe_cli.engine.decided import decision_remark, displacement_remarks
 from kaohe_cli.engine.decided import person_label as _label
-from kaohe_cli.engine.grading import NO_GRADE, TIED, DecisionConflict, GradeResult, assign_grades
+from kaohe_cli.engine.actions import ungraded_texts
+from kaohe_cli.engine.grading import TIED, DecisionConflict, GradeResult, assign_grades
 from kaohe_cli.engine.nesting import grading_for
 from kaohe_cli.errors import DecisionRefused, NotFound, PeriodError
 from kaohe_cli.domain.period import CALENDAR_ORDER, KIND_NAMES, SCHOOL_ORDER, SCHOOL_START, Period, parse_period
@@ -108,6 +109,7 @@ def regrade_run(scheme: Scheme, run: RunInfo, scores: pd.DataFrame, decisions: d
     cents = pd.Series([int((Decimal(str(t)) * 100).to_integral_value()) for t in scores["total"]], index=idx)
     forced = pd.Series([i.get("forced", "") for i in inputs], index=idx, dtype=object)
     no_grade = pd.Series([bool(i.get("no_grade")) for i in inputs], index=idx)
+    no_grade_text = pd.Series([str(i.get("no_grade_text", "")) for i in inputs], index=idx, dtype=object)
     ceiling = pd.Series([int(i.get("ceiling", -1)) for i in inputs], index=idx)
     not_eligible: dict[str, pd.Series] = {}
     for g in scheme.grading.names:
@@ -120,6 +122,7 @@ def regrade_run(scheme: Scheme, run: RunInfo, scores: pd.DataFrame, decisions: d
     return assign_grades(
         scheme.grading, cents, groups=groups, forced=forced, no_grade=no_grade, ceiling=ceiling,
         not_eligible=not_eligible, quotas=dict(run.options.get("quotas") or {}), preset=preset,
+        no_grade_text=no_grade_text,
     )
 
 
@@ -377,7 +380,7 @@ def _check_grades(new: dict[str, str], grading: Grading, scheme: Scheme, period:
     declared = [g for g in grading.names] + [g for g in extra if g not in grading.names]
     for s, g in new.items():
         parts = g.split("、") if grading.independent else [g]
-        if any(p in (TIED, NO_GRADE) or p not in declared for p in parts) or len(set(parts)) != len(parts):
+        if any(p == TIED or p in ungraded_texts(scheme) or p not in declared for p in parts) or len(set(parts)) != len(parts):
             raise DecisionRefused(
                 f"等次「{g}」不是方案 {scheme.id}（{scheme.name}）{period.label}的等次（{_label(s, names)}）",
                 f"可选：{'、'.join(declared)}",

@@ -13,7 +13,8 @@ dates; where the grades come from is `notice_source`, the template contexts are
   LibreOffice missing, a letter open in WPS) leaves the folder as it was. An existing file
   is never replaced without `force`; staging folders of killed runs are removed by the next run.
 - The 公示 lists 序号, 姓名, 科室 and 等次 of every graded subject in rank order — never
-  scores, ranks or the ledger. Subjects graded 不确定等次, or given no grade, are left out.
+  scores, ranks or the ledger. Subjects a rule took out of the grading (不确定等次, or the rule's
+  own words: 不参加年度考核), or given no grade, are left out.
 - The publicity period starts on the notice date when that is a working day, otherwise on
   the next one, and runs the given number of working days on the Chinese calendar.
 
@@ -33,11 +34,12 @@ import pandas as pd
 from kaohe_cli.app.config import Config
 from kaohe_cli.app.decide import apply_to_scores
 from kaohe_cli.app.notice_context import (
-    UNGRADED, cell_text, feedback_contexts, feedback_items, publicity_context, talk_contexts,
+    UNGRADED, cell_text, feedback_contexts, feedback_items, is_ungraded, publicity_context, talk_contexts,
 )
 from kaohe_cli.app.notice_source import Source, ledger_of, load_source, scheme_filter, source_scheme, stale_summary
 from kaohe_cli.domain.period import Period, parse_period
 from kaohe_cli.domain.workdays import publicity_period, uncovered_years
+from kaohe_cli.engine.actions import ungraded_texts
 from kaohe_cli.engine.grading import TIED
 from kaohe_cli.errors import Undecided, UsageError
 from kaohe_cli.packaged import templates_dir
@@ -216,7 +218,8 @@ def _top_grades(scheme: Scheme | None, scores: pd.DataFrame) -> list[str]:
     if scheme is not None:
         grading = (scheme.annual.grading if scheme.annual and scheme.annual.grading else None) or scheme.grading
         return list(grading.names) if grading.independent else grading.names[:1]
-    seen = [g for g in dict.fromkeys(cell_text(g) for g in scores["grade"]) if g and g not in UNGRADED]
+    seen = [cell_text(r.get("grade")) for r in scores.to_dict("records") if not is_ungraded(r)]
+    seen = list(dict.fromkeys(seen))
     return seen[:1]
 
 
@@ -302,7 +305,8 @@ def _publicize(cfg: Config, opts: NoticeOptions, scheme: Scheme | None, scores: 
     holidays, workdays = cfg.calendar.extra_holidays, cfg.calendar.extra_workdays
     start, end = publicity_period(opts.notice_date, days, extra_holidays=holidays, extra_workdays=workdays)
     outcome.warnings.extend(_calendar_warnings(cfg, opts.notice_date, end))
-    ctx = publicity_context(scores, cfg, period, opts.notice_date, start, end, days)
+    ctx = publicity_context(scores, cfg, period, opts.notice_date, start, end, days,
+                            ungraded=UNGRADED | ungraded_texts(scheme))
     if title:
         ctx["title"] = title
     if opts.draft:

@@ -23,6 +23,7 @@ __all__ = [
     "BLANK",
     "UNGRADED",
     "cell_text",
+    "is_ungraded",
     "feedback_contexts",
     "feedback_items",
     "publicity_context",
@@ -30,7 +31,17 @@ __all__ = [
 ]
 
 BLANK = "________"  # an unfilled value, left for the clerk to write in by hand
-UNGRADED = frozenset({"", NO_GRADE})  # grades a 公示 leaves out
+UNGRADED = frozenset({"", NO_GRADE})  # grades a 公示 leaves out (with a scheme: `ungraded_texts` too)
+
+
+def is_ungraded(rec: dict, texts: frozenset[str] = UNGRADED) -> bool:
+    """Was this subject given no grade? Its 等次 cell is blank or one of `texts` (不确定等次 and
+    the scheme's no_grade rules' `grade_text`), or its run recorded it as taken out of the
+    grading by a rule (the grading inputs), whatever words the cell uses."""
+    if cell_text(rec.get("grade")) in texts | UNGRADED:
+        return True
+    extra = rec.get("extra")
+    return isinstance(extra, dict) and bool((extra.get("grading") or {}).get("no_grade"))
 
 
 def cell_text(value: object) -> str:
@@ -84,13 +95,15 @@ def _common(cfg: Config, period: Period, sign_date: date) -> dict:
 
 
 def publicity_context(
-    scores: pd.DataFrame, cfg: Config, period: Period, sign_date: date, start: date, end: date, days: int
+    scores: pd.DataFrame, cfg: Config, period: Period, sign_date: date, start: date, end: date, days: int,
+    ungraded: frozenset[str] = UNGRADED,
 ) -> dict:
-    """The 公示 context: graded subjects in rank order, 序号/姓名/科室/等次 only."""
+    """The 公示 context: graded subjects in rank order, 序号/姓名/科室/等次 only (`ungraded`:
+    the 等次 texts of the subjects given no grade, who are left out)."""
     people = []
     for rec in _rank_order(scores).to_dict("records"):
         grade = cell_text(rec.get("grade"))
-        if grade in UNGRADED:
+        if is_ungraded(rec, ungraded):
             continue
         people.append({
             "no": len(people) + 1,

@@ -295,7 +295,8 @@ def _extras(r: Result) -> list[dict]:
 def grading_inputs(r: Result) -> list[dict] | None:
     """Per subject, in table order: the rule outcomes and quota groups the grades came from.
 
-    Only what differs from the default is kept ({} for most people): a forced grade, 不确定等次,
+    Only what differs from the default is kept ({} for most people): a forced grade, no grade
+    (`no_grade`, with `no_grade_text` when the rule says it in its own words, 不参加年度考核),
     a ceiling (index of the lowest grade allowed), grades not eligible for, and the labels of
     the roster columns the scheme's quotas are grouped by.
     """
@@ -309,6 +310,9 @@ def grading_inputs(r: Result) -> list[dict] | None:
     labels = {c: subj[c].fillna("").astype(str).to_numpy() for c in cols if c in subj.columns}
     forced = inputs["forced"].reindex(idx).fillna("").to_numpy()
     no_grade = inputs["no_grade"].reindex(idx).fillna(False).to_numpy(dtype=bool)
+    text = inputs.get("no_grade_text")
+    no_grade_text = (text.reindex(idx).fillna("").to_numpy(dtype=object) if text is not None
+                     else [""] * len(idx))
     ceiling = inputs["ceiling"].reindex(idx).fillna(-1).to_numpy(dtype="int64")
     blocked = {g: m.reindex(idx, fill_value=False).to_numpy(dtype=bool) for g, m in inputs["not_eligible"].items()}
     out = []
@@ -318,6 +322,8 @@ def grading_inputs(r: Result) -> list[dict] | None:
             one["forced"] = str(forced[i])
         if no_grade[i]:
             one["no_grade"] = True
+            if no_grade_text[i]:
+                one["no_grade_text"] = str(no_grade_text[i])
         if ceiling[i] >= 0:
             one["ceiling"] = int(ceiling[i])
         ne = [g for g, m in blocked.items() if m[i]]

@@ -6,7 +6,8 @@ no 备注 is added for it). `apply_rule` is the only caller, and both the period
 (`engine/core.py`) and the annual step (`engine/annual.py`) go through it:
 
 - force_grade: the rule's grade, unless an earlier rule forced one;
-- no_grade: 不确定等次 (outside the grading, not counted in N);
+- no_grade: outside the grading, not counted in N; the 等次 cell says the rule's `grade_text`
+  (不参加年度考核) or 不确定等次, in the words of the first no_grade rule that took the subject out;
 - ceiling: no better than the rule's grade; with several ceilings the stricter wins; a grade the
   grading does not declare means the lowest grade (a validated scheme declares it);
 - not_eligible: may not get the rule's grades, by default the top grade; said in 资格;
@@ -30,7 +31,8 @@ import pandas as pd
 
 from kaohe_cli.engine.context import RuleContext
 from kaohe_cli.events import ledger as L
-from kaohe_cli.scheme.model import Rule
+from kaohe_cli.engine.grading import NO_GRADE
+from kaohe_cli.scheme.model import Rule, Scheme
 
 # Actions that change points, by the step of a period where they act: a component is zeroed
 # before weights and caps, a total after them. The others change grades, once totals are ranked.
@@ -49,7 +51,10 @@ def force_grade(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
 
 
 def no_grade(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
-    ctx.grades.no_grade[mask] = True
+    state = ctx.grades
+    first = mask & ~state.no_grade.astype(bool)
+    state.no_grade_text[first] = rule.grade_text or ""
+    state.no_grade[mask] = True
     return False
 
 
@@ -116,6 +121,16 @@ ACTIONS: dict[str, Action] = {
     "zero_total": zero_total,
     "flag": flag,
 }
+
+
+def ungraded_texts(scheme: Scheme | None) -> frozenset[str]:
+    """Every text a 等次 cell may hold for a subject a no_grade rule took out of the grading:
+    不确定等次 and the `grade_text` of the scheme's no_grade rules (period and year). A
+    validated scheme never uses a grade's name for it, so a cell with one of them was not graded."""
+    if scheme is None:
+        return frozenset({NO_GRADE})
+    rules = list(scheme.rules) + list(scheme.annual.rules if scheme.annual else [])
+    return frozenset({NO_GRADE, *(r.grade_text for r in rules if r.action == "no_grade" and r.grade_text)})
 
 
 def apply_rule(rule: Rule, mask: pd.Series, ctx: RuleContext) -> None:

@@ -20,7 +20,7 @@ from kaohe_cli.engine.actions import apply_rule
 from kaohe_cli.engine.conditions import holds, needs_ranks
 from kaohe_cli.engine.context import RuleContext, WorkdayCounter
 from kaohe_cli.engine.decided import decision_remark, displacement_remarks
-from kaohe_cli.engine.grading import NO_GRADE, TIED, assign_grades, competition_rank
+from kaohe_cli.engine.grading import TIED, assign_grades, competition_rank, no_grade_cells
 from kaohe_cli.engine.nesting import compose, grading_for, is_stage, nest, spec_for, uses_nesting
 from kaohe_cli.errors import PeriodError
 from kaohe_cli.issues import Issue, note, warning
@@ -95,7 +95,7 @@ def needed_items(scheme: Scheme) -> set[str]:
     if annual and annual.leave:
         needed.update(annual.leave.taken)
     for rule in (annual.rules if annual else []):
-        needed.update(rule.when.items + rule.when.quantity_of)
+        needed.update(rule.when.items + rule.when.quantity_of + rule.when.consecutive)
     if annual:
         needed.update(annual.dept_limit)
     return needed
@@ -149,7 +149,7 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
     grades, ties, uses, conflicts = _grade_year(year, cents, quotas)
     table = _table(year, exact, cents, rank, grades, conflicts)
     result = AnnualResult(scheme, inp.target, inp.codes, inp.runs, inp.missing, table, year.matrix,
-                          year.issues, ties, conflicts=conflicts,
+                          year.issues + year.ctx.issues, ties, conflicts=conflicts,
                           ratings=inp.ratings if year.base is not None else None)
     result.quota_text = [
         f"{u.grade}（{u.group}）：N={u.n}，{u.quota} → {u.places}人，实评{u.granted}人"
@@ -408,7 +408,8 @@ def _grade(grading: Grading, cents, groups, state, tie_keys, quotas, preset):
     forced, no_grade, ceiling, not_eligible = state.forced, state.no_grade, state.ceiling, state.not_eligible
     if not grading.independent:
         r = assign_grades(grading, cents, groups=groups, forced=forced, no_grade=no_grade, ceiling=ceiling,
-                          not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=preset)
+                          not_eligible=not_eligible, tie_keys=tie_keys, quotas=quotas, preset=preset,
+                          no_grade_text=state.no_grade_text)
         ties = [(u.grade, u.tied) for u in r.uses if u.tied]
         return r.grades.copy(), ties, r.uses, r.conflicts
     # Independent designations (优秀 and 先进工作者): each filled from everyone.
@@ -428,7 +429,8 @@ def _grade(grading: Grading, cents, groups, state, tie_keys, quotas, preset):
                 parts[s].append(f"{TIED}（{g.name}）")
         ties.extend((u.grade, u.tied) for u in r.uses if u.tied)
     out = pd.Series({s: "、".join(v) for s, v in parts.items()}, dtype=object)
-    out[no_grade] = NO_GRADE
+    shown = no_grade_cells(cents.index, no_grade, state.no_grade_text)
+    out[no_grade] = shown[no_grade]
     has_forced = (forced != "") & ~no_grade
     out[has_forced] = forced[has_forced]
     return out.reindex(cents.index), ties, uses, conflicts

@@ -8,14 +8,16 @@ so a user's rule means the same in a month and in a year.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 
 import pandas as pd
 
 from kaohe_cli.domain.period import Period
 from kaohe_cli.engine.context import RuleContext
+from kaohe_cli.issues import Issue, warning
 from kaohe_cli.scheme.model import Condition
-from kaohe_cli.text import norm
+from kaohe_cli.text import norm, num
 
 # Quantities are summed as floats (vectorised) and rounded to 9 places before they are compared,
 # so 0.1 + 0.2 days is 0.3 days, as the clerk wrote them (a quantity is a count, days or hours).
@@ -119,6 +121,109 @@ def past_grades(when: Condition, ctx: RuleContext) -> pd.Series:
     return mask
 
 
+def consecutive(when: Condition, ctx: RuleContext) -> pd.Series:
+    """The longest run of consecutive days of the listed items is more than `days_gt` / at least
+    `days_gte` (连续旷工3天以上: consecutive ["旷工"], days_gte = 3).
+
+    Days come from the lines' dates (a detail 考勤 sheet: one row per day; 日期 of an event row).
+    A line of N days dated D covers D and the days after it, N in all (2.5 days: the third one
+    half); a date counts at most one day however many lines fall on it. Working days (the
+    default): a rest day between two days does not break the run (Friday and Monday are
+    consecutive) and a multi-day line covers the working days after D; `calendar_days`: every
+    calendar day counts and breaks. In a period only the period's lines are seen (a run across
+    the month end counts in each month its days fall in); a year rule sees the year's lines.
+    Lines without a date cannot be placed: they are left out, reported once (an Issue)."""
+    lines = _period_lines(ctx)
+    sel = lines[lines["item"].isin(set(when.consecutive))] if len(lines) else lines
+    out = pd.Series(False, index=ctx.idx)
+    if not len(sel):
+        return out
+    raw = sel["date"].fillna("").astype(str).str.strip() if "date" in sel.columns else pd.Series("", index=sel.index)
+    parsed = raw.map({v: _iso(v) for v in raw.unique()})
+    undated = sel[parsed.isna()]
+    if len(undated):
+        ctx.issue(_undated_issue(when, undated))
+    days = _DayCalendar(ctx.count_workdays, when.calendar_days)
+    runs: dict[object, float] = {}
+    dated = sel[parsed.notna()]
+    for subject, group in dated.groupby("subject", sort=False):
+        runs[subject] = days.longest_run(zip(parsed[group.index], group["quantity"]))
+    run = pd.Series(runs, dtype=float).reindex(ctx.idx, fill_value=0.0).round(_QTY_PLACES)
+    mask = pd.Series(True, index=ctx.idx)
+    if when.days_gt is not None:
+        mask &= run > float(when.days_gt)
+    if when.days_gte is not None:
+        mask &= run >= float(when.days_gte)
+    return mask
+
+
+def _iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+class _DayCalendar:
+    """Which days follow each other: calendar days, or working days (`count_workdays`, else Monday
+    to Friday) where rest days in between are skipped."""
+
+    def __init__(self, count_workdays, calendar_days: bool):
+        self.count, self.calendar = count_workdays, calendar_days
+        self._work: dict[dt.date, bool] = {}
+
+    def is_workday(self, d: dt.date) -> bool:
+        if d not in self._work:
+            self._work[d] = self.count(d, d) == 1 if self.count is not None else d.weekday() < 5
+        return self._work[d]
+
+    def covered(self, start: dt.date, quantity: float) -> list[tuple[dt.date, float]]:
+        """The days a line of `quantity` days dated `start` covers, with the share of each."""
+        q = 1.0 if pd.isna(quantity) or quantity <= 0 else float(quantity)
+        out, d, left = [], start, q
+        while left > 1e-9:
+            out.append((d, min(left, 1.0)))
+            left -= 1.0
+            d += dt.timedelta(days=1)
+            while not self.calendar and left > 1e-9 and not self.is_workday(d):
+                d += dt.timedelta(days=1)
+        return out
+
+    def follows(self, before: dt.date, after: dt.date) -> bool:
+        gap = (after - before).days
+        if gap == 1:
+            return True
+        if self.calendar or gap > 31:  # no holiday lasts a month: a longer gap holds a working day
+            return False
+        return not any(self.is_workday(before + dt.timedelta(days=i)) for i in range(1, gap))
+
+    def longest_run(self, dated_lines) -> float:
+        share: dict[dt.date, float] = {}
+        for start, quantity in dated_lines:
+            for d, part in self.covered(start, quantity):
+                share[d] = min(1.0, share.get(d, 0.0) + part)
+        best = length = 0.0
+        previous = None
+        for d in sorted(share):
+            length = length + share[d] if previous is not None and self.follows(previous, d) else share[d]
+            best, previous = max(best, length), d
+        return best
+
+
+def _undated_issue(when: Condition, undated: pd.DataFrame) -> Issue:
+    names = "、".join(f"「{n}」" for n in dict.fromkeys(undated["item"]))
+    bound = f"超过{num(when.days_gt)}天" if when.days_gt is not None else f"达到{num(when.days_gte)}天"
+    source = next((s for s in undated.get("source", pd.Series(dtype=object)).fillna("") if s), "")
+    sheet, _, cell = source.partition("!") if "!" in source else ("", "", "")
+    file = next((f for f in undated.get("file", pd.Series(dtype=object)).fillna("") if f), "")
+    return warning(
+        f"{names}有{len(undated)}条记录没有日期，无法判断是否连续{bound}：这些记录不计入连续天数",
+        "请改用明细式考勤表（每人每天一行：工号、姓名、日期、状态、天数），或在奖惩表中填写「日期」"
+        "（多天的一行从该日起连续计）",
+        file=file, sheet=sheet, cell=cell,
+    )
+
+
 Part = Callable[[Condition, RuleContext], pd.Series]
 
 # (is this part given in `when`?, the part)
@@ -130,6 +235,7 @@ PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
     (lambda w: w.rank_last, rank_last),
     (lambda w: bool(w.period_grades), period_grades),
     (lambda w: bool(w.past_grades), past_grades),
+    (lambda w: bool(w.consecutive), consecutive),
 ]
 
 

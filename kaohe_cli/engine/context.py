@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from kaohe_cli.domain.period import Period
+from kaohe_cli.issues import Issue
 
 WorkdayCounter = Callable[[object, object], int]
 
@@ -23,7 +24,9 @@ class GradeInputs:
     """Per subject: what rules decided about grades, before grading.
 
     - forced: a grade set by a rule ("" = none);
-    - no_grade: 不确定等次, outside the grading and not counted in N;
+    - no_grade: outside the grading and not counted in N;
+    - no_grade_text: the 等次 cell of a no_grade subject, in the words of the rule that took it
+      out (its `grade_text`, 不参加年度考核); "" = 不确定等次;
     - ceiling: the position (0 = best) of the best grade still allowed, -1 = no ceiling;
     - not_eligible: grade → subjects who may not get it.
     """
@@ -32,6 +35,11 @@ class GradeInputs:
     no_grade: pd.Series
     ceiling: pd.Series
     not_eligible: dict[str, pd.Series] = field(default_factory=dict)
+    no_grade_text: pd.Series | None = None
+
+    def __post_init__(self) -> None:
+        if self.no_grade_text is None:
+            self.no_grade_text = pd.Series("", index=self.no_grade.index, dtype=object)
 
     @classmethod
     def empty(cls, idx: pd.Index) -> "GradeInputs":
@@ -44,7 +52,7 @@ class GradeInputs:
     def as_dict(self) -> dict:
         """The shape a run records (to grade it again with committee decisions)."""
         return {"forced": self.forced, "no_grade": self.no_grade, "ceiling": self.ceiling,
-                "not_eligible": self.not_eligible}
+                "not_eligible": self.not_eligible, "no_grade_text": self.no_grade_text}
 
 
 @dataclass
@@ -74,6 +82,7 @@ class RuleContext:
     # History, for the annual step only (None in a period: the history conditions hold for nobody):
     period_grades: pd.DataFrame | None = None  # subject × sub-period code (the level below) → grade
     past_grades: pd.DataFrame | None = None  # subject × earlier year code ("2022") → kept annual grade
+    issues: list[Issue] = field(default_factory=list)  # a condition that cannot be judged (each once)
 
     def __post_init__(self) -> None:
         if self.grades is None:
@@ -84,6 +93,11 @@ class RuleContext:
     @property
     def idx(self) -> pd.Index:
         return self.subjects.index
+
+    def issue(self, issue: Issue) -> None:
+        """Report `issue` once, however often a condition is evaluated."""
+        if issue not in self.issues:
+            self.issues.append(issue)
 
     def remark(self, mask: pd.Series, text: str) -> None:
         for s in mask[mask].index:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kaohe_cli.domain.period import Period
-from kaohe_cli.domain.points import fmt_micro, round_micro_to_cents
+from kaohe_cli.domain.points import round_micro_to_cents
 from kaohe_cli.engine import caps
 from kaohe_cli.events import ledger as L
 from kaohe_cli.events.prepared import Prepared
@@ -21,7 +21,7 @@ from kaohe_cli.engine.components import score_components, weights
 from kaohe_cli.engine.conditions import holds, needs_ranks
 from kaohe_cli.engine.context import RuleContext, WorkdayCounter
 from kaohe_cli.domain.groups import UNGROUPED
-from kaohe_cli.engine.grading import NO_GRADE, GradeResult, QuotaUse, assign_grades, competition_rank
+from kaohe_cli.engine.grading import GradeResult, QuotaUse, assign_grades, competition_rank
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.scheme.model import Scheme
 
@@ -37,7 +37,7 @@ class Result:
     issues: list[Issue]
     quota_uses: list[QuotaUse]
     file: str = ""
-    grade_inputs: dict | None = None  # forced, no_grade, ceiling, not_eligible: to grade again with decisions
+    grade_inputs: dict | None = None  # forced, no_grade(_text), ceiling, not_eligible: to grade again with decisions
 
     @property
     def components(self) -> list[str]:
@@ -72,13 +72,13 @@ def score_period(
     graded = assign_grades(
         scheme.grading, table["cents"], groups=prep.subjects.copy(), quotas=quotas,
         forced=ctx.grades.forced, no_grade=ctx.grades.no_grade, ceiling=ctx.grades.ceiling,
-        not_eligible=ctx.grades.not_eligible,
+        not_eligible=ctx.grades.not_eligible, no_grade_text=ctx.grades.no_grade_text,
     )
     table["grade"] = graded.grades
     issues = _grading_issues(prep, graded)
     _finish_table(table, lines, ctx, graded)
     lines = lines.reset_index(drop=True)
-    return Result(scheme, prep.period, prep.subjects, table, lines, prep.issues + issues, graded.uses,
+    return Result(scheme, prep.period, prep.subjects, table, lines, prep.issues + issues + ctx.issues, graded.uses,
                   prep.file, ctx.grades.as_dict())
 
 
@@ -173,10 +173,3 @@ def _names(subjects: pd.DataFrame, ids: list[str]) -> str:
         return "、".join(str(s) for s in ids)
     names = subjects["姓名"].reindex(ids).tolist()
     return "、".join(f"{n}（{s}）" for s, n in zip(ids, names))
-
-
-def micro_text(v: int) -> str:
-    return fmt_micro(v)
-
-
-NO_GRADE_TEXT = NO_GRADE

@@ -2,7 +2,9 @@
 
 The algorithm (SCHEMES.md, "Rules shared by every scheme"):
 
-- Subjects with no grade (不确定等次) take no part and are not counted in N.
+- Subjects with no grade (不确定等次) take no part and are not counted in N. Their 等次 cell
+  says 不确定等次, or the words of the rule that took them out (`no_grade_text`: a no_grade
+  rule's `grade_text`, 不参加年度考核); `actions.ungraded_texts(scheme)` lists them all.
 - A forced grade is final: the subject counts in N but takes no quota place.
 - Grades are filled best first. A grade's pool is every subject still without a grade who
   reaches its threshold, is eligible for it and is not held below it by a ceiling.
@@ -24,7 +26,7 @@ Committee decisions (`preset`, from `kaohe decide`) are exact:
   when the committee insists (`--displace`), record it and note it for both people.
 - A decision for more subjects than the quota has places is reported the same way.
 - A decision cannot lift a subject over a threshold, an eligibility rule or a ceiling, and
-  cannot change a grade set by a rule (forced, 不确定等次): those are reported as
+  cannot change a grade set by a rule (forced, no grade): those are reported as
   `conflicts` of kind "unqualified" or "fixed".
 """
 
@@ -41,6 +43,18 @@ from kaohe_cli.scheme.model import Grading, parse_quota
 
 TIED = "并列待定"
 NO_GRADE = "不确定等次"
+"""The 等次 cell of a subject a no_grade rule took out of the grading, unless the rule says it
+in its own words (`grade_text`)."""
+
+
+def no_grade_cells(idx: pd.Index, no_grade: pd.Series, no_grade_text: pd.Series | None) -> pd.Series:
+    """subject → its 等次 cell if a rule took it out of the grading (else ""): the rule's words
+    (`no_grade_text`, "" = none) or 不确定等次."""
+    ng = no_grade.reindex(idx, fill_value=False).astype(bool)
+    text = (no_grade_text.reindex(idx).fillna("").astype(str) if no_grade_text is not None
+            else pd.Series("", index=idx, dtype=object))
+    shown = text.where(text != "", NO_GRADE)
+    return shown.where(ng, "").astype(object)
 
 
 @dataclass
@@ -93,6 +107,7 @@ def assign_grades(
     groups: pd.DataFrame | None = None,  # subject × roster columns used as quota groups
     forced: pd.Series | None = None,  # subject → grade name or ""
     no_grade: pd.Series | None = None,  # subject → bool
+    no_grade_text: pd.Series | None = None,  # subject → its 等次 text when no_grade ("" = 不确定等次)
     ceiling: pd.Series | None = None,  # subject → lowest-allowed grade index (0 = best) or -1
     not_eligible: dict[str, pd.Series] | None = None,  # grade → bool series
     tie_keys: pd.DataFrame | None = None,  # extra sort keys, larger is better
@@ -105,10 +120,11 @@ def assign_grades(
     ceiling = ceiling if ceiling is not None else pd.Series(-1, index=idx)
     preset = preset.reindex(idx).fillna("") if preset is not None else pd.Series("", index=idx)
     quotas = quotas or {}
+    shown = no_grade_cells(idx, no_grade, no_grade_text)
     if not grading.grades:  # a scheme that scores without grades: every 等次 is blank
-        blank = pd.Series(grading.none, index=idx, dtype=object).where(~no_grade.reindex(idx, fill_value=False), NO_GRADE)
+        blank = pd.Series(grading.none, index=idx, dtype=object).where(shown == "", shown)
         return GradeResult(blank, [], {}, [])
-    placing = _Placing(score, forced, no_grade, ceiling, preset, tie_keys)
+    placing = _Placing(score, forced, shown, ceiling, preset, tie_keys)
     last = grading.grades[-1]
     catch_all = last.min is None and last.quota is None and not last.quota_required
     missing: list[str] = []
@@ -136,14 +152,15 @@ class _Placing:
     without a 10,000-long Series per group.
     """
 
-    def __init__(self, score, forced, no_grade, ceiling, preset, tie_keys) -> None:
+    def __init__(self, score, forced, shown, ceiling, preset, tie_keys) -> None:
         idx = score.index
+        no_grade = shown != ""  # shown: the 等次 cell of whom a rule took out of the grading
         self.idx = idx
         self.notes: dict[str, list[str]] = {}
         self.uses: list[QuotaUse] = []
         self.conflicts: list[DecisionConflict] = []
         result = pd.Series("", index=idx, dtype=object)
-        result[no_grade.to_numpy()] = NO_GRADE
+        result[no_grade.to_numpy()] = shown[no_grade]
         has_forced = (forced != "") & ~no_grade
         result[has_forced.to_numpy()] = forced[has_forced]
         open_ = ~no_grade & ~has_forced  # still to be placed

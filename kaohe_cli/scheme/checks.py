@@ -340,14 +340,51 @@ class _Checker:
             if not grades and not (self.year_grades if year else self.grades):
                 self.add(loc + ("action",), "not_eligible（不得评）默认针对最高等次，但方案没有等次",
                          "请在 [grading] 中声明等次，或删去这条规则")
-        if action == "no_grade" and not (self.year_grades if year else self.grades):
-            self.add(loc + ("action",), "方案没有等次，no_grade（不确定等次）只在备注中注明", "如只需标注，可保留", "warning")
+        if action == "no_grade" and not (self.year_grades if year else self.grades) and not rule.get("grade_text"):
+            self.add(loc + ("action",), "方案没有等次，no_grade（不确定等次）只在等次栏写明“不确定等次”并在备注中注明",
+                     "如只需标注，可保留；也可用 grade_text 写出办法原文的说法（如 \"不参加年度考核\"）", "warning")
         if action == "flag":
             for key in ("grade", "grades"):
                 if rule.get(key) not in (None, []):
                     self.add(loc + (key,), f"flag（仅标记）规则不改变得分和等次，{key} 不起作用",
                              f"请删去 {key}；要限制等次，请用 ceiling、force_grade 或 not_eligible", "warning")
         self._history(loc, when, year)
+        self._consecutive(loc, when)
+        self._grade_text(loc, rule, action)
+
+    def _grade_text(self, loc: tuple, rule: dict, action) -> None:
+        """`grade_text` (the 等次 cell of a no_grade rule, 不参加年度考核): only with no_grade, not
+        empty, and not a grade's name (the person would look graded)."""
+        text = rule.get("grade_text")
+        if text is None or not isinstance(text, str):
+            return
+        where = loc + ("grade_text",)
+        if action != "no_grade":
+            self.add(where, "grade_text（等次栏写作）只用于 no_grade（不确定等次）规则",
+                     "请删去 grade_text；或把 action 改为 no_grade")
+        elif not norm(text).strip():
+            self.add(where, "grade_text（等次栏写作）是空的", "请写出等次栏显示的文字，如 \"不参加年度考核\"；"
+                     "或删去 grade_text（显示“不确定等次”）")
+        elif norm(text).strip() in {*self.grades, *self.year_grades, *STATUTORY_YEAR_GRADES, "并列待定"}:
+            self.add(where, f"grade_text「{text}」与等次同名，看起来像已评定了等次",
+                     "请换一种说法，如 \"不参加年度考核\"、\"不定等次\"")
+
+    def _consecutive(self, loc: tuple, when: dict) -> None:
+        """`consecutive` names declared items counted in days (天), each recorded under its own
+        name (an item with `counts_as` is recorded as its target)."""
+        for j, name in enumerate(_list(when.get("consecutive"))):
+            where = loc + ("when", "consecutive", j)
+            self.item(where, name)
+            it = self.item_data.get(self.items.get(norm(name), "")) if isinstance(name, str) else None
+            if it is None:
+                continue
+            target = _dict(it.get("counts_as")).get("item")
+            if isinstance(target, str):
+                self.add(where, f"事项「{name}」按「{target}」计，记录都登记为「{target}」，连续天数看不到「{name}」",
+                         f"请改为 consecutive = [\"{target}\"]")
+            elif it.get("unit", "次") != "天":
+                self.add(where, f"连续天数只能按以「天」计的事项判断，「{name}」以「{it.get('unit', '次')}」计",
+                         f"请给「{name}」写 unit = \"天\"，或改用 quantity_of（累计数量）")
 
     def _history(self, loc: tuple, when: dict, year: bool) -> None:
         """`period_grades` name the grades of the year's sub-periods (the last stage's grading,

@@ -303,6 +303,11 @@ class Condition(StrictModel):
     # ... and the kept annual grades of earlier years (kaohe quota 保存的往年结果)
     past_grades: list[str] = []  # 往年等次为其中之一 ...
     past_years: PastYears | None = None  # ... 连续这么多年（紧接本年之前的各年，缺省 1）
+    # Consecutive days, from the dates of the ledger lines (a detail 考勤 sheet, 日期 of event rows):
+    consecutive: list[str] = []  # 这些事项（以「天」计）最长连续的天数 ...
+    days_gt: Quantity | None = None  # ... 超过
+    days_gte: PositiveQuantity | None = None  # ... 或达到
+    calendar_days: bool = False  # 按自然日连续（缺省按工作日：中间的休息日不打断连续）
 
     @model_validator(mode="after")
     def _something(self) -> "Condition":
@@ -314,10 +319,14 @@ class Condition(StrictModel):
             raise ValueError("at_least、fewer_than 需要 period_grades（哪些等次的期数）")
         if self.past_years is not None and not self.past_grades:
             raise ValueError("past_years 需要 past_grades（往年的哪些等次）")
+        if self.consecutive and self.days_gt is None and self.days_gte is None:
+            raise ValueError("consecutive 需要 days_gt 或 days_gte（连续超过或达到几天）")
+        if (self.days_gt is not None or self.days_gte is not None or self.calendar_days) and not self.consecutive:
+            raise ValueError("days_gt、days_gte、calendar_days 需要 consecutive（哪些事项连续）")
         if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
-                or self.period_grades or self.past_grades):
+                or self.period_grades or self.past_grades or self.consecutive):
             raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
-                             "period_grades 或 past_grades")
+                             "period_grades、past_grades 或 consecutive")
         return self
 
 
@@ -333,6 +342,8 @@ class Rule(StrictModel):
     component: str | None = None  # zero_component; "@事由" takes it from the event's 事由
     scope: Literal["period", "annual"] = "period"
     flag: str = ""  # short text for 备注/资格, defaults to name
+    # no_grade: the text of the 等次 cell instead of 不确定等次 (不参加年度考核, 不定等次); checks.py
+    grade_text: str | None = None
 
     @model_validator(mode="after")
     def _needs(self) -> "Rule":

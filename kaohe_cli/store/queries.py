@@ -68,10 +68,10 @@ def ledger_lines(query: Query, run_ids: list[int], items: Iterable[str] = ()) ->
 
     A targeted query: the whole ledger of twelve large months would be far too slow.
     Columns: run_id, subject, item, level, kind, component, quantity, points, evidence,
-    annual, counted.
+    annual, counted, date (ISO text or "": `consecutive` conditions read it).
     """
     cols = ("run_id", "subject", "item", "level", "kind", "component", "quantity", "points",
-            "evidence", "annual", "counted")
+            "evidence", "annual", "counted", "date")
     if not run_ids:
         return pd.DataFrame(columns=cols)
     items = list(items)

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from kaohe_cli.engine.core import Result
+from kaohe_cli.engine.actions import ungraded_texts
+from kaohe_cli.engine.grading import NO_GRADE, TIED
 from kaohe_cli.issues import Issue, sort_issues
 from kaohe_cli.domain.points import SCALE, money
 from kaohe_cli.write.xlsx_style import Formats, close_book, mean_of, open_book, page, write_pairs, write_table
@@ -171,7 +173,8 @@ def _ledger_sheet(wb, fmt: Formats, result: Result, unit: str = "") -> None:
 def dept_stats(result: Result) -> tuple[list[str], list[list], list[str]]:
     t = result.table.join(result.subjects)
     key = "类型" if result.scheme.is_unit else "科室"
-    grades = [g for g in result.scheme.grading.names] + [g for g in ("并列待定", "不确定等次") if (t["grade"] == g).any()]
+    outside = [TIED, NO_GRADE, *sorted(ungraded_texts(result.scheme) - {NO_GRADE})]  # 不参加年度考核 …
+    grades = [g for g in result.scheme.grading.names] + [g for g in outside if (t["grade"] == g).any()]
     t[key] = t[key].fillna("").astype(str).replace("", "未填")
     heads = [key, "人数", "平均分", "最高分", "最低分"] + grades
     by = t.groupby(key, sort=False)["cents"]

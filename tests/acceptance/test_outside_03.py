@@ -17,7 +17,8 @@ The worked example (../shared/outside-schemes/03, by hand):
 | 郑 | 88 | 13.20 | 27 weeks = 135 days: 13.50 | 0 | 8 − 13.50 < 0 → 0.00 | 13.20 | no |
 
 郑's sick leave, 135 days, reaches half a year (the scheme's parameter: 26 weeks × 5 = 130 days):
-scored, but not graded. The scheme has no cut-offs (not visible), so the graded teachers' 等次
+scored, but not graded: its 等次 cell says the scheme's own words, 不参加年度考核 (the rule's
+`grade_text`), not 不确定等次. The scheme has no cut-offs (not visible), so the graded teachers' 等次
 is left blank for the committee.
 """
 
@@ -62,7 +63,7 @@ def test_the_worked_example_of_scheme_03(tmp_path, monkeypatch):
         "郑": (13.2, 0, 13.2),
     }
     grades = {n: r["等次"] for n, r in got.items()}
-    assert grades == {"林": None, "陈": None, "黄": None, "吴": None, "郑": "不确定等次"}
+    assert grades == {"林": None, "陈": None, "黄": None, "吴": None, "郑": "不参加年度考核"}
     assert got["郑"]["备注"] == "病假累计满半年，不参加年度考核等次评定，按实际工作量化计分；出勤扣完为止（最低0分）"
     assert got["吴"]["备注"] is None
 

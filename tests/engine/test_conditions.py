@@ -186,3 +186,122 @@ def test_holds_needs_every_given_part(when, expected):
     ctx = _ctx(lines, columns={"科室": ["财务科", "办公室", "办公室"]})
     ctx.ranks = pd.Series([1, 2, 3], index=IDX)
     assert _mask(C.holds(Condition.model_validate(when), ctx)) == expected
+
+
+# ---- consecutive ---------------------------------------------------------------------------
+# 2024: Jan 31 is a Wednesday, Feb 1 Thursday, Feb 2 Friday, Feb 3-4 the weekend, Feb 5 Monday.
+# The stand-in counter below makes Monday to Friday the working days.
+
+
+def _weekdays(start: dt.date, end: dt.date) -> int:
+    return sum((start + dt.timedelta(days=i)).weekday() < 5 for i in range((end - start).days + 1))
+
+
+def _dated(rows) -> pd.DataFrame:
+    """(subject, item, quantity, "YYYY-MM-DD" or ""[, annual]) rows → ledger lines with dates."""
+    rows = [r if len(r) == 5 else (*r, False) for r in rows]
+    return L.make(subject=[r[0] for r in rows], item=[r[1] for r in rows], quantity=[r[2] for r in rows],
+                  date=[r[3] for r in rows], annual=[r[4] for r in rows])
+
+
+CONSECUTIVE = [
+    # a: Jan 30, 31, Feb 1 → 3 across the month end; b: Jan 30, 31, Feb 2 → Feb 1 (a working day)
+    # missing breaks it: 2; c: Jan 31 alone: 1
+    pytest.param({"days_gte": 3},
+                 [("a", "旷工", 1.0, "2024-01-30"), ("a", "旷工", 1.0, "2024-01-31"), ("a", "旷工", 1.0, "2024-02-01"),
+                  ("b", "旷工", 1.0, "2024-01-30"), ("b", "旷工", 1.0, "2024-01-31"), ("b", "旷工", 1.0, "2024-02-02"),
+                  ("c", "旷工", 1.0, "2024-01-31")],
+                 [True, False, False], id="a run across the month end; a gap of one working day breaks it"),
+    # the same a (3 days) against "more than 3": not more; b (2) more than 1
+    pytest.param({"days_gt": 3},
+                 [("a", "旷工", 1.0, "2024-01-30"), ("a", "旷工", 1.0, "2024-01-31"), ("a", "旷工", 1.0, "2024-02-01")],
+                 [False, False, False], id="gt: 3 days are not more than 3"),
+    # a: Fri Feb 2, Mon Feb 5, Tue Feb 6 → 3 working days in a row (the weekend does not break it)
+    pytest.param({"days_gte": 3},
+                 [("a", "旷工", 1.0, "2024-02-02"), ("a", "旷工", 1.0, "2024-02-05"), ("a", "旷工", 1.0, "2024-02-06")],
+                 [True, False, False], id="working days: a weekend between does not break the run"),
+    # calendar days: Feb 2 | Feb 5, 6 → the longest run is 2
+    pytest.param({"days_gte": 3, "calendar_days": True},
+                 [("a", "旷工", 1.0, "2024-02-02"), ("a", "旷工", 1.0, "2024-02-05"), ("a", "旷工", 1.0, "2024-02-06")],
+                 [False, False, False], id="calendar days: the weekend breaks the run"),
+    # multi-day rows, working days: a 3 days from Thu Feb 1 = Feb 1, 2, 5 → 3;
+    # b the same + Tue Feb 6 → 4; c 2.5 days from Mon Feb 5 = Feb 5, 6 and half of Feb 7 → 2.5
+    pytest.param({"days_gt": 3},
+                 [("a", "病假", 3.0, "2024-02-01"), ("b", "病假", 3.0, "2024-02-01"), ("b", "病假", 1.0, "2024-02-06"),
+                  ("c", "病假", 2.5, "2024-02-05")],
+                 [False, True, False], id="a multi-day row covers the working days from its date"),
+    # the same rows in calendar days: a Feb 1-3 → 3; b Feb 1-3 | Feb 6 → 3; c → 2.5: none more than 3
+    pytest.param({"days_gt": 3, "calendar_days": True},
+                 [("a", "病假", 3.0, "2024-02-01"), ("b", "病假", 3.0, "2024-02-01"), ("b", "病假", 1.0, "2024-02-06"),
+                  ("c", "病假", 2.5, "2024-02-05")],
+                 [False, False, False], id="a multi-day row covers calendar days from its date"),
+    # c's 2.5 reaches 2.5 but not 3
+    pytest.param({"days_gte": 2.5}, [("c", "病假", 2.5, "2024-02-05"), ("b", "病假", 2.0, "2024-02-05")],
+                 [False, False, True], id="half a day at the end of a multi-day row counts half"),
+    # a: two lines on Jan 31 (a detail row and an event row) + Feb 1 → 2 days, not 3;
+    # b: half a day Feb 1 + Feb 2 → 1.5
+    pytest.param({"days_gte": 2},
+                 [("a", "旷工", 1.0, "2024-01-31"), ("a", "旷工", 1.0, "2024-01-31"), ("a", "旷工", 1.0, "2024-02-01"),
+                  ("b", "旷工", 0.5, "2024-02-01"), ("b", "旷工", 1.0, "2024-02-02")],
+                 [True, False, False], id="a day counts once; a half day counts half"),
+    # several items run together: 旷工 Feb 1 + 病假 Feb 2 → 2; 迟到 is not listed; annual lines are not
+    # period lines
+    pytest.param({"days_gte": 2, "of": ["旷工", "病假"]},
+                 [("a", "旷工", 1.0, "2024-02-01"), ("a", "病假", 1.0, "2024-02-02"),
+                  ("b", "旷工", 1.0, "2024-02-01"), ("b", "迟到", 1.0, "2024-02-02"),
+                  ("c", "旷工", 1.0, "2024-02-01"), ("c", "旷工", 1.0, "2024-02-02", True)],
+                 [True, False, False], id="the listed items together; other items and annual lines left out"),
+    pytest.param({"days_gt": 0}, [], [False, False, False], id="no lines: nobody"),
+]
+
+
+@pytest.mark.parametrize("when, rows, expected", CONSECUTIVE)
+def test_consecutive(when, rows, expected):
+    when = dict(when)
+    cond = Condition(consecutive=when.pop("of", ["旷工", "病假"] if rows and rows[0][1] == "病假" else ["旷工"]), **when)
+    ctx = _ctx(_dated(rows), count_workdays=_weekdays)
+    assert _mask(C.consecutive(cond, ctx)) == expected
+    assert ctx.issues == []
+
+
+def test_consecutive_on_the_holiday_calendar():
+    """2024 National Day: Oct 1-7 off, Sun Sep 29 and Sat Oct 12 worked (调休), from the calendar
+    kaohe uses. Mon Sep 30 and Tue Oct 8 are consecutive working days; a 3-day row from Sep 30
+    covers Sep 30, Oct 8 and Oct 9."""
+    from kaohe_cli.domain.workdays import count_workdays
+
+    rows = [("a", "旷工", 1.0, "2024-09-30"), ("a", "旷工", 1.0, "2024-10-08"), ("b", "旷工", 3.0, "2024-09-30"),
+            ("c", "旷工", 1.0, "2024-09-27"), ("c", "旷工", 1.0, "2024-09-30")]  # c: Fri 27, Sun 29 worked, Mon 30
+    ctx = _ctx(_dated(rows), count_workdays=count_workdays)
+    assert _mask(C.consecutive(Condition(consecutive=["旷工"], days_gte=2), ctx)) == [True, True, False]
+    assert _mask(C.consecutive(Condition(consecutive=["旷工"], days_gte=3), ctx)) == [False, True, False]
+    calendar = Condition(consecutive=["旷工"], days_gte=2, calendar_days=True)
+    assert _mask(C.consecutive(calendar, ctx)) == [False, True, False]  # b: Sep 30, Oct 1, Oct 2
+
+
+def test_lines_without_dates_are_reported_once():
+    """A summary 考勤 sheet has no dates: a's 5 days cannot be placed, so they are left out and
+    one warning says so, with the fix; b's dated days are still judged."""
+    lines = _dated([("a", "旷工", 5.0, ""), ("b", "旷工", 1.0, "2024-02-01"), ("b", "旷工", 1.0, "2024-02-02"),
+                    ("c", "旷工", 2.0, "")])
+    lines["source"] = ["考勤!C3", "", "", "考勤!C5"]
+    lines["file"] = "一月.xlsx"
+    ctx = _ctx(lines, count_workdays=_weekdays)
+    when = Condition(consecutive=["旷工"], days_gte=2)
+    assert _mask(C.holds(when, ctx)) == [False, True, False]
+    assert _mask(C.holds(when, ctx)) == [False, True, False]  # evaluated again: still one issue
+    assert len(ctx.issues) == 1
+    issue = ctx.issues[0]
+    assert issue.level.value == "警告"
+    assert issue.message == "「旷工」有2条记录没有日期，无法判断是否连续达到2天：这些记录不计入连续天数"
+    assert "明细式考勤表" in issue.hint and "「日期」" in issue.hint
+    assert issue.location == "一月.xlsx:考勤!C3"
+
+
+def test_consecutive_needs_its_bound_and_the_bound_needs_it():
+    with pytest.raises(ValueError, match="consecutive 需要 days_gt 或 days_gte"):
+        Condition(consecutive=["旷工"])
+    with pytest.raises(ValueError, match="需要 consecutive"):
+        Condition(items=["旷工"], days_gte=3)
+    with pytest.raises(ValueError, match="需要 consecutive"):
+        Condition(items=["旷工"], calendar_days=True)

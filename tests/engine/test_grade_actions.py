@@ -23,7 +23,7 @@ from kaohe_cli.engine.actions import apply_rule
 from kaohe_cli.engine.context import RuleContext
 from kaohe_cli.events import ledger as L
 from kaohe_cli.scheme.model import Rule
-from tests.helpers import write_book
+from tests.helpers import write_book, zhujian_with_rules
 
 NAMES = ["优秀", "良好", "称职", "不称职"]
 CONTEXTS = pytest.mark.parametrize("explain", [True, False], ids=["period", "annual"])
@@ -124,25 +124,7 @@ action = "no_grade"
 
 
 def _scheme_file(folder: Path, rules: str) -> Path:
-    """`kaohe schemes export zhujian`, edited as a user would: 优秀 from 90 (not 95), no leave
-    arithmetic and no annual grading of its own (the year is graded like a month), and `rules`
-    both as period rules and as `[annual].rules`."""
-    res = CliRunner().invoke(app, ["schemes", "export", "zhujian"])
-    assert res.exit_code == 0, res.output
-    text = res.stdout
-
-    def edit(old: str, new: str) -> None:
-        nonlocal text
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-
-    edit('id = "zhujian"', 'id = "mine"')
-    edit('{ name = "优秀", min = 95 }', '{ name = "优秀", min = 90 }')
-    edit("\n[grading]", rules + "\n[grading]")
-    text = text[: text.index("[annual.leave]")] + rules.replace("[[rules]]", "[[annual.rules]]")
-    path = folder / "mine.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return zhujian_with_rules(folder, rules)
 
 
 PERSON = ["工号", "姓名", "科室", "职务", "岗位", "入职日期"]
