@@ -46,6 +46,8 @@ COMMENTS = {
     "事由": "事由；同一事由多级表彰只按最高计",
     "日期": "事项发生或发文日期，如 2023-03-15",
     "说明": "说明（可选）",
+    "状态": "逐日考勤：从下拉列表选择事项（旷工、事假…），每人每天一行；正常出勤的日子不用填",
+    "天数": "全天填 1，半天填 0.5；留空按 1 天",
     "测评得分": "民主测评或领导测评得分",
     "不称职票": "民主测评中的不称职票数",
 }
@@ -67,7 +69,9 @@ def template_sheets(scheme: Scheme) -> list[tuple[str, list[str]]]:
             roster.append("入职日期")
         sheets.append(("人员", roster))
         att = [it.name for it in scheme.attendance_items]
-        if att:
+        if att and _needs_daily(scheme):  # a consecutive-days rule reads dates: one row per day
+            sheets.append(("考勤", ["工号", "姓名", "日期", "状态", "天数"]))
+        elif att:
             sheets.append(("考勤", ["工号", "姓名"] + att))
         sheets.append(("记实", ["工号", "姓名", "事项", "次数", "分值", "日期", "说明"]))
     ev = ["对象"] + ([] if scheme.is_unit else ["对象类型"]) + ["事项", "级别", "次数", "分值"]
@@ -79,6 +83,12 @@ def template_sheets(scheme: Scheme) -> list[tuple[str, list[str]]]:
     if cols:
         sheets.append(("评分", (["单位"] if scheme.is_unit else ["工号", "姓名"]) + cols))
     return sheets
+
+
+def _needs_daily(scheme: Scheme) -> bool:
+    """Whether a rule counts consecutive days, which only a dated (one row per day) 考勤 sheet gives."""
+    rules = list(scheme.rules) + list(scheme.annual.rules if scheme.annual else [])
+    return any(r.when.consecutive for r in rules)
 
 
 TEMPLATE_SCHEME_HEADER = "方案编号"
@@ -154,6 +164,7 @@ def _option_lists(scheme: Scheme) -> dict[str, list[str]]:
             (resp if it.level_field == "责任" else levels).append(lv.name)
     return {
         "事项": items,
+        "考勤状态": [it.name for it in scheme.attendance_items] or ["（本方案无考勤事项）"],
         "级别": list(dict.fromkeys(levels)) or ["（本方案无级别）"],
         "对象类型": ["个人", "集体", "全体"],
         "责任": list(dict.fromkeys(resp)) or ["主要", "次要"],
@@ -162,14 +173,15 @@ def _option_lists(scheme: Scheme) -> dict[str, list[str]]:
 
 
 def _validation(header: str, refs: dict[str, str]) -> dict | None:
-    source = {"事项": "事项", "级别": "级别", "对象类型": "对象类型", "责任": "责任", "参评": "是否", "参评先进": "是否"}.get(header)
+    source = {"事项": "事项", "级别": "级别", "对象类型": "对象类型", "责任": "责任", "参评": "是否", "参评先进": "是否",
+              "状态": "考勤状态"}.get(header)
     if source:
         return {
             "validate": "list", "source": refs[source], "ignore_blank": True,
             "error_title": "不在可选范围内", "error_message": f"请从下拉列表中选择{header}",
-            "error_type": "warning" if header == "级别" else "stop",
+            "error_type": "warning" if header in ("级别", "状态") else "stop",
         }
-    if header in ("次数", "分值", "年休假天数", "人数", "不称职票"):
+    if header in ("次数", "分值", "年休假天数", "人数", "不称职票", "天数"):
         return {"validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
                 "error_title": "应为数字", "error_message": f"{header}应填写不小于0的数字"}
     return None
@@ -190,7 +202,7 @@ def _prefill(ws, sheet_name: str, headers: list[str], roster: pd.DataFrame, sche
                 if isinstance(v, Decimal):
                     v = int(v) if v == v.to_integral_value() else float(v)  # a number cell, not text
                 ws.write_string(r, c, str(v)) if not isinstance(v, (int, float)) or isinstance(v, bool) else ws.write_number(r, c, v)
-    elif sheet_name in ("考勤", "评分"):
+    elif sheet_name == "评分" or (sheet_name == "考勤" and not _needs_daily(scheme)):
         scored = people[people["参评"].astype(bool)] if "参评" in people.columns else people
         for r, (gid, rec) in enumerate(scored.iterrows(), 1):
             ws.write_string(r, 0, str(rec.get("工号", gid)))
@@ -209,6 +221,8 @@ def _guide(wb, scheme: Scheme, period: Period | None, head, scheme_ref: str | No
     lines = [
         "1. 先填「人员」（或「单位」），再填考勤、记实、奖惩、评分；表头不要改名，可以在表头上方加标题行。",
         "2. 事项、级别、对象类型从下拉列表选择；须有书面依据的加分请填写文号。",
+        *(["   本方案有按连续天数判断的规则，「考勤」表按日填写：每人每个缺勤日一行（日期、状态、天数）。"]
+          if _needs_daily(scheme) else []),
         f"3. 填好后运行：kaohe check 本文件{option}，按提示修改，直到没有错误。",
         f"4. 然后运行：kaohe score 本文件{option}。",
         "",
