@@ -8,7 +8,6 @@ SCHEMES.md requires for means. Rules act through the same dispatcher as in a per
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +23,7 @@ from kaohe_cli.engine.grading import TIED, assign_grades, competition_rank, no_g
 from kaohe_cli.engine.nesting import compose, grading_for, is_stage, nest, spec_for, uses_nesting
 from kaohe_cli.errors import PeriodError
 from kaohe_cli.issues import Issue, note, warning
-from kaohe_cli.scheme.model import Grading, Scheme, parse_quota
+from kaohe_cli.scheme.model import Grading, Scheme
 from kaohe_cli.text import join_names, num
 
 CENT = Decimal("0.01")
@@ -142,10 +141,10 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
     exact = _rules(year)
     cents = exact.map(lambda v: int((v * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
     rank = competition_rank(cents)
-    year.ctx.ranks = rank
+    year.ctx.ranks, year.ctx.scores = rank, cents
     _rank_rules(year)
     if annual and not year.single:
-        _eligibility(year, cents)
+        _eligibility(year)
     grades, ties, uses, conflicts = _grade_year(year, cents, quotas)
     table = _table(year, exact, cents, rank, grades, conflicts)
     result = AnnualResult(scheme, inp.target, inp.codes, inp.runs, inp.missing, table, year.matrix,
@@ -306,9 +305,10 @@ def _rank_rules(year: _Year) -> None:
         apply_rule(rule, holds(rule.when, ctx), ctx)
 
 
-def _eligibility(year: _Year, cents: pd.Series) -> None:
-    """[annual] eligibility: grades excluded, a 科室's limit of an item, the bottom share flagged."""
-    annual, ctx, idx = year.inp.scheme.annual, year.ctx, year.idx
+def _eligibility(year: _Year) -> None:
+    """[annual] eligibility: grades excluded, a 科室's limit of an item (the bottom share is a
+    rule: `when = { bottom_share = "20%" }`)."""
+    annual, ctx = year.inp.scheme.annual, year.ctx
     counted_as = annual.tied_counts_as
     per = year.matrix.replace(TIED, counted_as) if counted_as else year.matrix
     if annual.exclude_grades:
@@ -322,14 +322,6 @@ def _eligibility(year: _Year, cents: pd.Series) -> None:
         if bad_depts:
             ctx.not_eligible_because(year.info["dept"].isin(bad_depts), f"所在科室全年{item}达{limit}人次",
                                      ctx.grade_names)
-    if annual.bottom_flag:
-        kind, share = parse_quota(annual.bottom_flag.get("share", "0%"))
-        k = math.floor(len(idx) * share) if kind == "share" else int(share)
-        if k > 0:
-            flagged = cents <= sorted(cents)[k - 1]
-            ctx.remark(flagged, annual.bottom_flag.get("flag", "排名靠后"))
-            if int(flagged.sum()) > k:
-                year.issues.append(note(f"积分排名后{annual.bottom_flag.get('share')}（{k}人）边缘有同分，同分者一并标注", ""))
 
 
 def _grade_year(year: _Year, cents: pd.Series, quotas: dict[str, str]):

@@ -9,14 +9,15 @@ so a user's rule means the same in a month and in a year.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Callable
 
 import pandas as pd
 
 from kaohe_cli.domain.period import Period
 from kaohe_cli.engine.context import RuleContext
-from kaohe_cli.issues import Issue, warning
-from kaohe_cli.scheme.model import Condition
+from kaohe_cli.issues import Issue, note, warning
+from kaohe_cli.scheme.model import Condition, parse_quota
 from kaohe_cli.text import norm, num
 
 # Quantities are summed as floats (vectorised) and rounded to 9 places before they are compared,
@@ -224,6 +225,22 @@ def _undated_issue(when: Condition, undated: pd.DataFrame) -> Issue:
     )
 
 
+def bottom(when: Condition, ctx: RuleContext) -> pd.Series:
+    """Among the bottom share (or count) of all subjects by rounded total: k = ⌊N × share⌋ people,
+    and everyone tied with the k-th from the bottom (a note says so). Needs the totals."""
+    scores = ctx.scores
+    if scores is None or scores.empty:
+        return pd.Series(False, index=ctx.idx)
+    kind, value = parse_quota(when.bottom_share)
+    k = min(math.floor(len(scores) * value) if kind == "share" else int(value), len(scores))
+    if k <= 0:
+        return pd.Series(False, index=ctx.idx)
+    flagged = scores <= sorted(scores)[k - 1]
+    if int(flagged.sum()) > k:
+        ctx.issue(note(f"积分排名后{when.bottom_share}（{k}人）边缘有同分，同分者一并标注", ""))
+    return flagged.reindex(ctx.idx, fill_value=False)
+
+
 Part = Callable[[Condition, RuleContext], pd.Series]
 
 # (is this part given in `when`?, the part)
@@ -233,6 +250,7 @@ PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
     (lambda w: w.new_workdays_lt is not None, new_workdays),
     (lambda w: bool(w.column), column),
     (lambda w: w.rank_last, rank_last),
+    (lambda w: w.bottom_share is not None, bottom),
     (lambda w: bool(w.period_grades), period_grades),
     (lambda w: bool(w.past_grades), past_grades),
     (lambda w: bool(w.consecutive), consecutive),
@@ -249,4 +267,4 @@ def holds(when: Condition, ctx: RuleContext) -> pd.Series:
 
 
 def needs_ranks(when: Condition) -> bool:
-    return when.rank_last
+    return when.rank_last or when.bottom_share is not None

@@ -71,6 +71,7 @@ class RuleContext:
     period: Period | None = None
     count_workdays: WorkdayCounter | None = None
     ranks: pd.Series | None = None
+    scores: pd.Series | None = None  # the rounded totals in cents, once ranked
     grades: GradeInputs | None = None
     remarks: dict[str, list[str]] = field(default_factory=dict)  # subject → 备注 texts
     eligibility: dict[str, list[str]] = field(default_factory=dict)  # subject → why not eligible (资格)

@@ -63,7 +63,7 @@ def score_period(
     lines = caps.capped(scheme, L.concat([lines, weights(scheme, lines, idx)]))
     lines = _point_rules(ctx, scheme, masks, "after_caps", lines)
     table = _totals(scheme, lines, idx)
-    ctx.lines, ctx.ranks = lines, table["rank"]
+    ctx.lines, ctx.ranks, ctx.scores = lines, table["rank"], table["cents"]
     for rule, mask in zip(scheme.rules, masks):
         if rule.scope == "annual":
             _note_annual(rule, ctx)

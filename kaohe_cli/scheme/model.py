@@ -296,6 +296,7 @@ class Condition(StrictModel):
     column: str | None = None  # roster / unit column ...
     equals: list[str] = []  # ... has one of these values
     rank_last: bool = False  # ranked last of all subjects
+    bottom_share: str | None = None  # 总分排名在后这个比例（"20%"）或人数（"3"）之内；边缘同分者一并在内
     # History (only in [annual].rules): the grades of the year's sub-periods (半年、季度、月) ...
     period_grades: list[str] = []  # 本年各期（最近一级）等次为其中之一的期数 ...
     at_least: PeriodCount | None = None  # ... 至少这么多期（缺省 1）
@@ -324,10 +325,17 @@ class Condition(StrictModel):
         if (self.days_gt is not None or self.days_gte is not None or self.calendar_days) and not self.consecutive:
             raise ValueError("days_gt、days_gte、calendar_days 需要 consecutive（哪些事项连续）")
         if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
-                or self.period_grades or self.past_grades or self.consecutive):
+                or self.bottom_share or self.period_grades or self.past_grades or self.consecutive):
             raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
-                             "period_grades、past_grades 或 consecutive")
+                             "bottom_share、period_grades、past_grades 或 consecutive")
         return self
+
+    @field_validator("bottom_share")
+    @classmethod
+    def _bottom_share(cls, v: str | None) -> str | None:
+        if v is not None:
+            scheme_share(v, "bottom_share")
+        return v
 
 
 class Rule(StrictModel):
@@ -463,7 +471,6 @@ class Annual(StrictModel):
     tied_counts_as: str | None = None  # a period still 并列待定 counts as this grade
     exclude_grades: list[str] = []  # candidates must have no period with these grades
     dept_limit: dict[str, DeptLimit] = {}  # item → a 科室 with ≥ n of it in the year loses eligibility
-    bottom_flag: dict[str, str] = {}  # e.g. {"share": "20%", "flag": "不得推荐评优"}
     awards: dict[str, Money] = {}  # grade → money per person (gonghui)
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)
@@ -482,12 +489,20 @@ class Annual(StrictModel):
             raise ValueError(f"年度组成部分 {p.name}：source = \"periods\" 取各期汇总得分，不读评分列，请删去 columns")
         return self
 
-    @field_validator("bottom_flag")
+    @model_validator(mode="before")
     @classmethod
-    def _bottom_flag(cls, v: dict[str, str]) -> dict[str, str]:
-        if "share" in v:
-            scheme_share(v["share"], "share")
-        return v
+    def _bottom_flag(cls, data):
+        """The old key `bottom_flag = { share = "20%", flag = "…" }` is the rule it always was:
+        `[[annual.rules]] when = { bottom_share = "20%" } action = "flag"` (kept so older files load)."""
+        if not isinstance(data, dict) or "bottom_flag" not in data:
+            return data
+        data = dict(data)
+        old = data.pop("bottom_flag") or {}
+        if isinstance(old, dict) and old:
+            share, flag = old.get("share", "0%"), old.get("flag", "排名靠后")
+            rule = {"name": f"积分排名后{share}，{flag}", "flag": flag, "when": {"bottom_share": share}, "action": "flag"}
+            data["rules"] = [*data.get("rules", []), rule]
+        return data
 
     @field_validator("multi_year")
     @classmethod
