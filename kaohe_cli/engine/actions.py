@@ -10,7 +10,8 @@ no 备注 is added for it). `apply_rule` is the only caller, and both the period
   (不参加年度考核) or 不确定等次, in the words of the first no_grade rule that took the subject out;
 - ceiling: no better than the rule's grade; with several ceilings the stricter wins; a grade the
   grading does not declare means the lowest grade (a validated scheme declares it);
-- not_eligible: may not get the rule's grades, by default the top grade; said in 资格;
+- not_eligible: may not get the rule's grades, by default the top grade; said in 资格 (the
+  year's results have that column, so 备注 does not repeat it; a period's say it in 备注);
 - zero_component: the component scores 0 (a ledger line); "@事由" takes the component from the
   triggering event's line. In the annual step the periods already carry that line, so it is
   only noted;
@@ -68,7 +69,7 @@ def ceiling(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
 
 def not_eligible(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
     ctx.not_eligible_because(mask, rule.flag or rule.name, list(rule.grades) or ctx.grade_names[:1])
-    return False
+    return ctx.eligibility_shown
 
 
 def zero_component(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:

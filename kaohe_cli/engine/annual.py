@@ -88,15 +88,13 @@ def periods_for(scheme: Scheme, target: Period) -> list[Period]:
 
 
 def needed_items(scheme: Scheme) -> set[str]:
-    """The items whose period lines the annual step reads (leave taken, rule conditions, limits)."""
+    """The items whose period lines the annual step reads (leave taken, rule conditions)."""
     annual = scheme.annual
     needed: set[str] = set()
     if annual and annual.leave:
         needed.update(annual.leave.taken)
     for rule in (annual.rules if annual else []):
         needed.update(rule.when.items + rule.when.quantity_of + rule.when.consecutive)
-    if annual:
-        needed.update(annual.dept_limit)
     return needed
 
 
@@ -138,13 +136,13 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
         _leave(year, annual.leave)
     if annual and annual.bonus_caps.total is not None:
         _annual_bonus_cap(year, Decimal(annual.bonus_caps.total))
+    if annual and not year.single:
+        _excluded_grades(year)
     exact = _rules(year)
     cents = exact.map(lambda v: int((v * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
     rank = competition_rank(cents)
     year.ctx.ranks, year.ctx.scores = rank, cents
     _rank_rules(year)
-    if annual and not year.single:
-        _eligibility(year)
     grades, ties, uses, conflicts = _grade_year(year, cents, quotas)
     table = _table(year, exact, cents, rank, grades, conflicts)
     result = AnnualResult(scheme, inp.target, inp.codes, inp.runs, inp.missing, table, year.matrix,
@@ -191,7 +189,7 @@ def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
         if annual.parts and not is_stage(annual, inp.target):
             base, texts = compose(annual, mean, inp.ratings, info["name"])
     ctx = RuleContext(_subjects(info, latest), _lines_for_rules(inp.lines), grading.names, inp.target,
-                      count_workdays, lines_explain=False, period_grades=matrix, past_grades=inp.past)
+                      count_workdays, lines_explain=False, eligibility_shown=True, period_grades=matrix, past_grades=inp.past)
     if base is not None:
         ctx.remarks.update(texts)
     zero = pd.Series(Decimal(0), index=idx, dtype=object)
@@ -305,23 +303,16 @@ def _rank_rules(year: _Year) -> None:
         apply_rule(rule, holds(rule.when, ctx), ctx)
 
 
-def _eligibility(year: _Year) -> None:
-    """[annual] eligibility: grades excluded, a 科室's limit of an item (the bottom share is a
-    rule: `when = { bottom_share = "20%" }`)."""
+def _excluded_grades(year: _Year) -> None:
+    """[annual] exclude_grades: a period graded one of them bars the top grade (said in 资格 before
+    any rule's reason; a 科室's limit and the bottom share are rules: `per`, `bottom_share`)."""
     annual, ctx = year.inp.scheme.annual, year.ctx
+    if not annual.exclude_grades:
+        return
     counted_as = annual.tied_counts_as
     per = year.matrix.replace(TIED, counted_as) if counted_as else year.matrix
-    if annual.exclude_grades:
-        bad = per.isin(annual.exclude_grades).any(axis=1)
-        ctx.not_eligible_because(bad, f"有{'、'.join(annual.exclude_grades)}等次", ctx.grade_names[:1])
-    lines = year.inp.lines
-    for item, limit in annual.dept_limit.items():
-        hits = lines[(lines["item"] == item) & lines["counted"]] if len(lines) else lines
-        per_dept = hits["subject"].map(year.info["dept"]).value_counts() if len(hits) else pd.Series(dtype=int)
-        bad_depts = set(per_dept[per_dept >= limit].index)
-        if bad_depts:
-            ctx.not_eligible_because(year.info["dept"].isin(bad_depts), f"所在科室全年{item}达{limit}人次",
-                                     ctx.grade_names)
+    bad = per.isin(annual.exclude_grades).any(axis=1)
+    ctx.not_eligible_because(bad, f"有{'、'.join(annual.exclude_grades)}等次", ctx.grade_names[:1])
 
 
 def _grade_year(year: _Year, cents: pd.Series, quotas: dict[str, str]):

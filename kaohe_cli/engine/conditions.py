@@ -30,19 +30,36 @@ def _period_lines(ctx: RuleContext) -> pd.DataFrame:
     return lines[~lines["annual"]] if len(lines) else lines
 
 
+def _per_group(values: pd.Series, when: Condition, ctx: RuleContext) -> pd.Series:
+    """`values` (one per subject) summed over everyone sharing the subject's `per` column
+    (per = "科室": the 科室's total, given to each of its people). Without `per`, `values`. A
+    subject with a blank `per` cell is a group of one; a column the roster lacks: everyone alone."""
+    if not when.per:
+        return values
+    if when.per in ctx.subjects.columns:
+        keys = ctx.subjects[when.per].fillna("").map(norm)
+        keys = keys.where(keys != "", pd.Series(ctx.idx.map(lambda s: f"\0{s}"), index=ctx.idx))
+    else:
+        keys = pd.Series(ctx.idx.map(lambda s: f"\0{s}"), index=ctx.idx)
+    return values.groupby(keys).transform("sum")
+
+
 def items(when: Condition, ctx: RuleContext) -> pd.Series:
-    """Any line of the listed items in the period(s)."""
+    """Any line of the listed items in the period(s) (of anyone in the subject's group, with `per`)."""
     lines = _period_lines(ctx)
     has = set(lines.loc[lines["item"].isin(set(when.items)), "subject"]) if len(lines) else set()
-    return pd.Series(ctx.idx.isin(list(has)), index=ctx.idx)
+    own = pd.Series(ctx.idx.isin(list(has)).astype(int), index=ctx.idx)
+    return _per_group(own, when, ctx) > 0
 
 
 def quantity(when: Condition, ctx: RuleContext) -> pd.Series:
-    """The summed quantity of the listed items is more than `gt` / at least `gte`."""
+    """The summed quantity of the listed items (the group's sum, with `per`) is more than `gt` /
+    at least `gte`."""
     lines = _period_lines(ctx)
     sel = lines[lines["item"].isin(when.quantity_of)] if len(lines) else lines
     q = (sel.groupby("subject")["quantity"].sum() if len(sel) else pd.Series(dtype=float))
-    q = q.reindex(ctx.idx, fill_value=0.0).astype(float).round(_QTY_PLACES)
+    q = q.reindex(ctx.idx, fill_value=0.0).astype(float)
+    q = _per_group(q, when, ctx).round(_QTY_PLACES)
     mask = pd.Series(True, index=ctx.idx)
     if when.gt is not None:
         mask &= q > float(when.gt)

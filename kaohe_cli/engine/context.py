@@ -80,6 +80,7 @@ class RuleContext:
     zeroed: pd.Series | None = None  # zero_total: subjects whose total is 0
     new_lines: list[pd.DataFrame] = field(default_factory=list)  # ledger lines actions added (period)
     lines_explain: bool = True  # an action's own ledger line says what it did (period), else a remark does
+    eligibility_shown: bool = False  # the result has a 资格 column (the year): it says why, not 备注
     # History, for the annual step only (None in a period: the history conditions hold for nobody):
     period_grades: pd.DataFrame | None = None  # subject × sub-period code (the level below) → grade
     past_grades: pd.DataFrame | None = None  # subject × earlier year code ("2022") → kept annual grade

@@ -325,8 +325,9 @@ class _Checker:
         for key in ("items", "quantity_of"):
             for j, name in enumerate(_list(when.get(key))):
                 self.item(loc + ("when", key, j), name)
-        if isinstance(when.get("column"), str):
-            self.column(loc + ("when", "column"), when["column"])
+        for key in ("column", "per"):
+            if isinstance(when.get(key), str):
+                self.column(loc + ("when", key), when[key])
         comp = rule.get("component")
         if comp != "@事由":
             self.component(loc + ("component",), comp)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
 
 from kaohe_cli.domain.points import shown
 from kaohe_cli.scheme.counting import UNIT_EACH, check_counting as _check_counting, counting_text as _counting_text
@@ -49,6 +49,14 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
     parse_quota,
     scheme_share,
 )
+
+
+def _valid(kind, value) -> bool:
+    try:
+        TypeAdapter(kind).validate_python(value, strict=True)
+    except ValidationError:
+        return False
+    return True
 
 
 class Level(StrictModel):
@@ -296,6 +304,7 @@ class Condition(StrictModel):
     column: str | None = None  # roster / unit column ...
     equals: list[str] = []  # ... has one of these values
     rank_last: bool = False  # ranked last of all subjects
+    per: str | None = None  # items、quantity_of 按人员表这一列的同组人合计（per = "科室"：科室全年累计）
     bottom_share: str | None = None  # 总分排名在后这个比例（"20%"）或人数（"3"）之内；边缘同分者一并在内
     # History (only in [annual].rules): the grades of the year's sub-periods (半年、季度、月) ...
     period_grades: list[str] = []  # 本年各期（最近一级）等次为其中之一的期数 ...
@@ -316,6 +325,8 @@ class Condition(StrictModel):
             raise ValueError("quantity_of 需要 gt 或 gte")
         if self.column and not self.equals:
             raise ValueError("column 需要 equals")
+        if self.per and not (self.items or self.quantity_of):
+            raise ValueError("per 需要 items 或 quantity_of（同组合计哪些事项）")
         if (self.at_least is not None or self.fewer_than is not None) and not self.period_grades:
             raise ValueError("at_least、fewer_than 需要 period_grades（哪些等次的期数）")
         if self.past_years is not None and not self.past_grades:
@@ -470,7 +481,9 @@ class Annual(StrictModel):
     tie_breakers: list[str] = []  # e.g. "count:好" = more periods graded 好
     tied_counts_as: str | None = None  # a period still 并列待定 counts as this grade
     exclude_grades: list[str] = []  # candidates must have no period with these grades
-    dept_limit: dict[str, DeptLimit] = {}  # item → a 科室 with ≥ n of it in the year loses eligibility
+    # 旧写法 item → n: a 科室 with ≥ n of it in the year loses eligibility. A valid one becomes a
+    # rule (`Scheme._dept_limit`); the field stays so that a wrong n is reported at its key.
+    dept_limit: dict[str, DeptLimit] = {}
     awards: dict[str, Money] = {}  # grade → money per person (gonghui)
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)
@@ -537,6 +550,26 @@ class Scheme(StrictModel):
     rules: list[Rule] = []
     grading: Grading = Grading(grades=[])  # optional: without grades every 等次 is blank
     annual: Annual | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dept_limit(cls, data):
+        """The old key `[annual] dept_limit = { "限时办结不力" = 3 }` is the rule it always was: a
+        科室 whose people have 3 of the item in the year loses every year grade —
+        `when = { quantity_of = ["限时办结不力"], gte = 3, per = "科室" }`, `action = "not_eligible"`."""
+        annual = data.get("annual") if isinstance(data, dict) else None
+        if not isinstance(annual, dict) or not isinstance(annual.get("dept_limit"), dict):
+            return data
+        limits = annual["dept_limit"]
+        if not all(_valid(DeptLimit, n) for n in limits.values()):
+            return data  # the field reports the wrong number at its key
+        grading = annual.get("grading") if isinstance(annual.get("grading"), dict) else data.get("grading")
+        grades = [g["name"] for g in (grading or {}).get("grades", []) if isinstance(g, dict) and isinstance(g.get("name"), str)]
+        rules = [{"name": f"所在科室全年{item}达{n}人次", "when": {"quantity_of": [item], "gte": n, "per": "科室"},
+                  "action": "not_eligible", "grades": grades} for item, n in limits.items()]
+        annual = {k: v for k, v in annual.items() if k != "dept_limit"}
+        annual["rules"] = [*rules, *(annual.get("rules") or [])]
+        return {**data, "annual": annual}
 
     @field_validator("id")
     @classmethod

@@ -172,7 +172,7 @@ def test_one_rule_means_the_same_in_a_month_and_in_the_year(tmp_path, monkeypatc
     004 赵六: nothing → 100.00 优秀
     005 钱七: 职务 见习 → 100.00, 不确定等次
     The year is that one month (its mean): the same totals, and [annual].rules give the same
-    grades; the year says the not_eligible reason in 资格.
+    grades; the year says the not_eligible reason in 资格 (and not again in 备注).
     """
     monkeypatch.chdir(tmp_path)
     march = {
@@ -192,7 +192,7 @@ def test_one_rule_means_the_same_in_a_month_and_in_the_year(tmp_path, monkeypatc
     assert year == {
         "001": (94, "称职", "", "旷工超过1天，至多称职"),
         "002": (96, "优秀", "", ""),
-        "003": (100, "称职", "办公室不评优秀", "办公室不评优秀"),
+        "003": (100, "称职", "办公室不评优秀", ""),
         "004": (100, "优秀", "", ""),
         "005": (100, "不确定等次", "", "见习人员不定等次"),
     }

@@ -394,7 +394,7 @@ SCHEME_CASES = {
     "factor-negative": (_edit(KEXIE, "default_factor = 0.5", "default_factor = -0.5"), "的 default_factor", ["不小于 0"]),
     "shared-factor-2": (GONGHUI.replace("targets = { shared_factor = 0.5 }", "targets = { shared_factor = 2 }", 1),
                         "targets.shared_factor", ["大于 0、不超过 1"]),
-    "dept-limit-0": (_edit(CAIZHENG, 'dept_limit = { "限时办结不力" = 3 }', 'dept_limit = { "限时办结不力" = 0 }'),
+    "dept-limit-0": (_edit(CAIZHENG, 'tied_counts_as = "良好"\n', 'tied_counts_as = "良好"\ndept_limit = { "限时办结不力" = 0 }\n'),
                      '[annual] dept_limit."限时办结不力"', ["不小于 1"]),
     "awards-negative": (_edit(GONGHUI, 'awards = { "一等奖" = 2000', 'awards = { "一等奖" = -2000'),
                         '[annual] awards."一等奖"', ["不小于 0"]),

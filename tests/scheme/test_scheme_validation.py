@@ -137,9 +137,12 @@ def test_not_eligible_grades_are_checked(old, new, where, what):
     ('tied_counts_as = "良好"', 'tied_counts_as = "较好"', "tied_counts_as", "等次「较好」未"),
     ('tie_breakers = ["count:好"]', 'tie_breakers = ["count:优"]', "tie_breakers", "等次「优」未"),
     ('tie_breakers = ["count:好"]', 'tie_breakers = ["总分"]', "tie_breakers", "不认识的并列规则「总分」"),
-    ('dept_limit = { "限时办结不力" = 3 }', 'dept_limit = { "限时办结不利" = 3 }', "dept_limit", "事项「限时办结不利」不存在"),
+    ('tied_counts_as = "良好"\n', 'dept_limit = { "限时办结不利" = 3 }\ntied_counts_as = "良好"\n', "dept_limit",
+     "事项「限时办结不利」不存在"),
+    ('when = { quantity_of = ["限时办结不力"], gte = 3, per = "科室" }',
+     'when = { quantity_of = ["限时办结不力"], gte = 3, per = "处室科" }', "when.per", "不读取人员表中的「处室科」列"),
     ('when = { quantity_of = ["病假", "事假"], gt = 12 }', 'when = { quantity_of = ["病假", "婚假"], gt = 12 }',
-     "[[annual.rules]] 第1个", "事项「婚假」不存在"),
+     "[[annual.rules]] 第2个", "事项「婚假」不存在"),
     ('quota_group = "分管领导"\ngrades', 'quota_group = "分管"\ngrades', "quota_group", "不读取人员表中的「分管」列"),
     ('quota_group = "类别"\nindependent', 'quota_group = "人员类别"\nindependent', "quota_group",
      "「人员类别」是人员表中「类别」列的别名"),
@@ -260,7 +263,7 @@ def test_show_lists_the_annual_section():
     assert "[annual]" in out and "[annual.leave]" in out and "taken = [年休假，事假]" in out
     assert "[annual.grading]" in out and "优秀预备人选" in out
     out = invoke(["schemes", "show", "caizheng"]).output
-    assert "dept_limit = {限时办结不力 = 3}" in out and "病事假超过12个工作日" in out and "ceiling（至多） 一般" in out
+    assert "所在科室全年限时办结不力达3人次" in out and "per = 科室" in out and "病事假超过12个工作日" in out and "ceiling（至多） 一般" in out
 
 
 def test_new_writes_a_skeleton_that_loads_and_checks_clean(tmp_path):
