@@ -92,6 +92,40 @@ def test_quantity(bound, rows, expected):
     assert _mask(C.quantity(when, _ctx(_lines(rows)))) == expected
 
 
+# ---- per: the group's sum -----------------------------------------------------------------
+
+PER = [
+    # a and b in 预算科: 2 + 1 = 3 reaches 3 for both; c alone in 办公室 has 2
+    pytest.param({"quantity_of": ["限时办结不力"], "gte": 3}, {"科室": ["预算科", "预算科", "办公室"]},
+                 [("a", "限时办结不力", 2.0), ("b", "限时办结不力", 1.0), ("c", "限时办结不力", 2.0)],
+                 [True, True, False], id="quantity summed over the 科室"),
+    # the same lines without per: nobody alone reaches 3
+    pytest.param({"quantity_of": ["限时办结不力"], "gte": 3, "per": None}, {"科室": ["预算科", "预算科", "办公室"]},
+                 [("a", "限时办结不力", 2.0), ("b", "限时办结不力", 1.0), ("c", "限时办结不力", 2.0)],
+                 [False, False, False], id="without per: each alone"),
+    # items: b has none, but a in the same 科室 has one; c's blank 科室 is a group of one
+    pytest.param({"items": ["通报批评"]}, {"科室": ["预算科", "预算科", ""]},
+                 [("a", "通报批评", 1.0)], [True, True, False], id="items: anyone in the group"),
+    pytest.param({"items": ["通报批评"]}, {"科室": ["", "", "预算科"]},
+                 [("a", "通报批评", 1.0)], [True, False, False], id="blank cells are not one group"),
+    pytest.param({"items": ["通报批评"]}, {"类别": ["甲", "甲", "甲"]},
+                 [("a", "通报批评", 1.0)], [True, False, False], id="a missing column: each alone"),
+]
+
+
+@pytest.mark.parametrize("when, roster, rows, expected", PER)
+def test_per_sums_over_the_group(when, roster, rows, expected):
+    when = Condition(**{"per": "科室", **when})
+    ctx = _ctx(_lines(rows), columns=roster)
+    part = C.quantity if when.quantity_of else C.items
+    assert _mask(part(when, ctx)) == expected
+
+
+def test_per_needs_items_or_quantity():
+    with pytest.raises(ValueError, match="per 需要 items 或 quantity_of"):
+        Condition(per="科室", column="职务", equals=["见习"])
+
+
 # ---- column --------------------------------------------------------------------------------
 
 COLUMN = [
@@ -305,3 +339,16 @@ def test_consecutive_needs_its_bound_and_the_bound_needs_it():
         Condition(items=["旷工"], days_gte=3)
     with pytest.raises(ValueError, match="需要 consecutive"):
         Condition(items=["旷工"], calendar_days=True)
+
+
+def test_the_old_dept_limit_key_loads_as_the_rule_it_always_was():
+    from kaohe_cli.scheme.loader import builtin_text, parse_scheme
+
+    old = builtin_text("caizheng")
+    start = old.index('[[annual.rules]]\nname = "所在科室全年限时办结不力达3人次"')
+    rule = old[start:old.index("[[annual.rules]]", start + 1)]
+    old = old.replace(rule, "").replace('tied_counts_as = "良好"\n', 'tied_counts_as = "良好"\ndept_limit = { "限时办结不力" = 3 }\n')
+    converted = parse_scheme(old, "old.toml").annual.rules[0]
+    today = parse_scheme(builtin_text("caizheng"), "caizheng.toml").annual.rules[0]
+    assert converted == today
+    assert (today.when.per, today.when.gte, today.grades) == ("科室", 3, ["优秀", "先进工作者"])
