@@ -16,6 +16,10 @@ no 备注 is added for it). `apply_rule` is the only caller, and both the period
   triggering event's line. In the annual step the periods already carry that line, so it is
   only noted;
 - zero_total: the total is 0 (a ledger line in a period; the year's total in the annual step);
+- deduct / bonus: the rule's `points` once (超过15天的，一次性扣20分). In a period a ledger line:
+  a deduction in the rule's `component` (no lower than 0 left in it: 扣完为止) or outside it,
+  a bonus in the rule's `category` (its name by default), both before weights and caps. In the
+  annual step the year's 扣分 / 加分 (before the year's bonus cap);
 - flag: changes no score and no grade; like every action, the rule's flag (or name) is listed in
   备注 and in the flags the run stores, for HR (病假由党委政府研究处理).
 
@@ -25,6 +29,7 @@ the later ones find nothing left and add no line.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Callable
 
 import numpy as np
@@ -33,11 +38,14 @@ import pandas as pd
 from kaohe_cli.engine.context import RuleContext
 from kaohe_cli.events import ledger as L
 from kaohe_cli.engine.grading import NO_GRADE
+from kaohe_cli.domain.points import to_micro
 from kaohe_cli.scheme.model import Rule, Scheme
+from kaohe_cli.text import num
 
 # Actions that change points, by the step of a period where they act: a component is zeroed
 # before weights and caps, a total after them. The others change grades, once totals are ranked.
-POINT_STEPS = {"zero_component": "before_weights", "zero_total": "after_caps"}
+POINT_STEPS = {"zero_component": "before_weights", "deduct": "before_weights", "bonus": "before_weights",
+               "zero_total": "after_caps"}
 
 
 def point_step(rule: Rule) -> str | None:
@@ -106,6 +114,31 @@ def zero_total(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
     return True
 
 
+def points(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
+    """deduct / bonus: `rule.points` once for each subject in `mask` (see the module's text)."""
+    p = Decimal(rule.points)
+    sign = -1 if rule.action == "deduct" else 1
+    hits = list(mask[mask].index)
+    if not ctx.lines_explain:
+        for s in hits:
+            ctx.points[s] = ctx.points.get(s, Decimal(0)) + sign * p
+        return False
+    amount = np.full(len(hits), to_micro(p), dtype="int64")
+    comp = rule.component or ""
+    if sign < 0 and comp:
+        lines = L.concat([ctx.lines, *ctx.new_lines])
+        lines = lines[lines["counted"] & ~lines["annual"] & (lines["kind"] != "weight") & (lines["component"] == comp)]
+        left = lines.groupby("subject")["points"].sum().reindex(hits, fill_value=0).to_numpy()
+        amount = np.minimum(amount, np.maximum(left, 0))
+    verb = "扣" if sign < 0 else "加"
+    ctx.new_lines.append(L.make(
+        subject=hits, component=comp, kind="deduction" if sign < 0 else "bonus",
+        category="" if sign < 0 else (rule.category or rule.name), points=sign * amount,
+        rule=[f"{rule.name}：{verb}{num(p)}分" + ("（扣完为止）" if a < to_micro(p) else "") for a in amount],
+    ))
+    return False
+
+
 def flag(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
     """Nothing changes: `apply_rule` lists the rule for HR (备注, flags)."""
     return False
@@ -121,6 +154,8 @@ ACTIONS: dict[str, Action] = {
     "zero_component": zero_component,
     "zero_total": zero_total,
     "flag": flag,
+    "deduct": points,
+    "bonus": points,
 }
 
 

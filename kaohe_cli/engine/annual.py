@@ -134,11 +134,12 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
     _year_end_items(year)
     if annual and annual.leave and not year.single:
         _leave(year, annual.leave)
-    if annual and annual.bonus_caps.total is not None:
-        _annual_bonus_cap(year, Decimal(annual.bonus_caps.total))
     if annual and not year.single:
         _excluded_grades(year)
-    exact = _rules(year)
+    _rules(year)
+    if annual and annual.bonus_caps.total is not None:
+        _annual_bonus_cap(year, Decimal(annual.bonus_caps.total))
+    exact = _exact(year)
     cents = exact.map(lambda v: int((v * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
     rank = competition_rank(cents)
     year.ctx.ranks, year.ctx.scores = rank, cents
@@ -269,21 +270,35 @@ def _annual_bonus_cap(year: _Year, cap: Decimal) -> None:
     year.bonus = year.bonus.map(lambda v: min(v, cap))
 
 
-def _rules(year: _Year) -> pd.Series:
-    """The rules that act on the year, through the one dispatcher; the exact totals after them.
+def _rules(year: _Year) -> None:
+    """The rules that act on the year, through the one dispatcher.
 
     - The scheme's rules that acted in the periods act again on the year (all of them when the
       year is a single period; otherwise those of scope "annual");
-    - `[annual].rules` are evaluated on the year's lines (rank_last ones once ranked).
+    - `[annual].rules` are evaluated on the year's lines (rank_last ones once ranked);
+    - the points of deduct / bonus rules join the year's 扣分 / 加分.
     """
     ctx, idx, scheme = year.ctx, year.idx, year.inp.scheme
     acted = year.inp.acted
     rules = scheme.rules if year.single else [r for r in scheme.rules if r.scope == "annual"]
     for rule in rules:
+        kept = dict(ctx.points)
         apply_rule(rule, pd.Series([rule.name in acted.get(s, set()) for s in idx], index=idx), ctx)
+        if rule.scope == "period":  # a period's own deduct/bonus is in its total already
+            ctx.points = kept
     for rule in _annual_rules(scheme, year.inp.target):
         if not needs_ranks(rule.when):
             apply_rule(rule, holds(rule.when, ctx), ctx)
+    for s, p in ctx.points.items():
+        if p > 0:
+            year.bonus[s] = year.bonus[s] + p
+        else:
+            year.deduction[s] = year.deduction[s] - p
+
+
+def _exact(year: _Year) -> pd.Series:
+    """The year's exact totals: the base (composed parts, else the mean) + 加分 − 扣分, or 0."""
+    idx, ctx = year.idx, year.ctx
     base = year.base if year.base is not None else year.mean
     exact = pd.Series([base[s] + year.bonus[s] - year.deduction[s] for s in idx], index=idx, dtype=object)
     return exact.where(~ctx.zeroed, Decimal(0))

@@ -53,8 +53,8 @@ def items(when: Condition, ctx: RuleContext) -> pd.Series:
 
 
 def quantity(when: Condition, ctx: RuleContext) -> pd.Series:
-    """The summed quantity of the listed items (the group's sum, with `per`) is more than `gt` /
-    at least `gte`."""
+    """The summed quantity of the listed items (the group's sum, with `per`) is more than `gt`,
+    at least `gte`, less than `lt`, at most `lte` (each given bound; none at all is 0)."""
     lines = _period_lines(ctx)
     sel = lines[lines["item"].isin(when.quantity_of)] if len(lines) else lines
     q = (sel.groupby("subject")["quantity"].sum() if len(sel) else pd.Series(dtype=float))
@@ -65,6 +65,10 @@ def quantity(when: Condition, ctx: RuleContext) -> pd.Series:
         mask &= q > float(when.gt)
     if when.gte is not None:
         mask &= q >= float(when.gte)
+    if when.lt is not None:
+        mask &= q < float(when.lt)
+    if when.lte is not None:
+        mask &= q <= float(when.lte)
     return mask
 
 

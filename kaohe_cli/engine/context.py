@@ -9,6 +9,7 @@ evaluate each rule's condition with `engine.conditions.holds` and hand the hits 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Callable
 
 import pandas as pd
@@ -78,6 +79,7 @@ class RuleContext:
     flags: dict[str, list[str]] = field(default_factory=dict)  # subject → rule flags, for HR lists
     acted: dict[str, list[str]] = field(default_factory=dict)  # subject → names of the rules that acted
     zeroed: pd.Series | None = None  # zero_total: subjects whose total is 0
+    points: dict[str, Decimal] = field(default_factory=dict)  # deduct/bonus in the year: subject → signed points
     new_lines: list[pd.DataFrame] = field(default_factory=list)  # ledger lines actions added (period)
     lines_explain: bool = True  # an action's own ledger line says what it did (period), else a remark does
     eligibility_shown: bool = False  # the result has a 资格 column (the year): it says why, not 备注

@@ -176,7 +176,8 @@ def _reach_departments(ctx: Context, item: Item, parts: list[str], loc: dict,
 
 
 def _factor(ctx: Context, item: Item, subject: str) -> tuple[Decimal, str]:
-    if not item.factors:
+    """The first matching factor's, else `default_factor` (which also stands alone: 每次计2倍)."""
+    if not item.factors and item.default_factor == 1:
         return Decimal(1), ""
     frame = ctx.subjects
     for f in item.factors:

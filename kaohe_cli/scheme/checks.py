@@ -491,6 +491,8 @@ class _Checker:
     def _caps(self, loc: tuple, caps, year: bool) -> None:
         cats = {(it.get("category") or it.get("name")) for it in _list(self.data.get("items"))
                 if isinstance(it, dict) and it.get("kind") == "bonus"}
+        rules = _list(_dict(self.data.get("annual")).get("rules")) if year else _list(self.data.get("rules"))
+        cats |= {(r.get("category") or r.get("name")) for r in rules if isinstance(r, dict) and r.get("action") == "bonus"}
         if year:
             leave = _dict(_dict(self.data.get("annual")).get("leave"))
             if isinstance(_dict(self.data.get("annual")).get("leave"), dict):
@@ -499,7 +501,7 @@ class _Checker:
             if cat not in cats:
                 self.add(loc + ("categories", cat), f"加分封顶的类别「{cat}」没有任何加分事项",
                          _choose(sorted(c for c in cats if isinstance(c, str)), "加分类别", cat)
-                         + "（事项的 category，未写时为事项名称）")
+                         + "（事项或加分规则的 category，未写时为其名称）")
 
     def _annual(self, annual: dict) -> None:
         loc = ("annual",)

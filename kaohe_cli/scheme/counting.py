@@ -35,9 +35,10 @@ def check_counting(item, where: str) -> None:
         raise ValueError(f"{where}：free 不能与 {given[0]} 同用")
     if not item.by_total:
         return
-    if item.levels or item.range is not None or item.points_from is not None or item.factors or item.per_half_day:
+    if item.levels or item.range is not None or item.points_from is not None or item.factors or item.default_factor != 1 \
+            or item.per_half_day:
         raise ValueError(f"{where}：按本期合计计分的事项（free/tiers/increment/minimum/if_none_of）"
-                         "只用固定分值 points 或 tiers，不能与 levels、range、points_from、factors、per_half_day 同用")
+                         "只用固定分值 points 或 tiers，不能与 levels、range、points_from、factors、default_factor、per_half_day 同用")
     if item.annual:
         raise ValueError(f"{where}：按本期合计计分的事项不能设 annual")
     if item.increment is not None and item.unit == "天":

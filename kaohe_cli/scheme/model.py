@@ -300,6 +300,8 @@ class Condition(StrictModel):
     quantity_of: list[str] = []  # sum of these items' quantities ...
     gt: Quantity | None = None  # ... is greater than
     gte: Quantity | None = None  # ... or at least
+    lt: Quantity | None = None  # ... or less than (不足10小时: lt = 10; no line at all is 0)
+    lte: Quantity | None = None  # ... or at most
     new_workdays_lt: Workdays | None = None  # 入职日期 in the period and fewer working days than this
     column: str | None = None  # roster / unit column ...
     equals: list[str] = []  # ... has one of these values
@@ -321,8 +323,10 @@ class Condition(StrictModel):
 
     @model_validator(mode="after")
     def _something(self) -> "Condition":
-        if self.quantity_of and self.gt is None and self.gte is None:
-            raise ValueError("quantity_of 需要 gt 或 gte")
+        if self.quantity_of and all(b is None for b in (self.gt, self.gte, self.lt, self.lte)):
+            raise ValueError("quantity_of 需要 gt、gte、lt 或 lte")
+        if not self.quantity_of and any(b is not None for b in (self.gt, self.gte, self.lt, self.lte)):
+            raise ValueError("gt、gte、lt、lte 需要 quantity_of（哪些事项的数量）")
         if self.column and not self.equals:
             raise ValueError("column 需要 equals")
         if self.per and not (self.items or self.quantity_of):
@@ -355,10 +359,14 @@ class Rule(StrictModel):
     name: str  # shown in 备注, e.g. "旷工超过2个工作日"
     when: Condition
     # flag: changes nothing; the rule's flag (or name) goes to 备注 and the run's flags, for HR
-    action: Literal["force_grade", "not_eligible", "no_grade", "zero_component", "ceiling", "zero_total", "flag"]
+    # deduct / bonus: `points` once when the condition holds (超过15天的，一次性扣20分)
+    action: Literal["force_grade", "not_eligible", "no_grade", "zero_component", "ceiling", "zero_total", "flag",
+                    "deduct", "bonus"]
     grade: str | None = None  # force_grade, ceiling
     grades: list[str] = []  # not_eligible: the grades (default: the top grade)
-    component: str | None = None  # zero_component; "@事由" takes it from the event's 事由
+    component: str | None = None  # zero_component, deduct (default: outside); "@事由": the event's 事由
+    points: Points | None = None  # deduct, bonus: points, once per period (per year in [[annual.rules]])
+    category: str | None = None  # bonus: its bonus-cap category (default: the rule's name)
     scope: Literal["period", "annual"] = "period"
     flag: str = ""  # short text for 备注/资格, defaults to name
     # no_grade: the text of the 等次 cell instead of 不确定等次 (不参加年度考核, 不定等次); checks.py
@@ -370,6 +378,17 @@ class Rule(StrictModel):
             raise ValueError(f"规则 {self.name}：{self.action} 需要 grade")
         if self.action == "zero_component" and not self.component:
             raise ValueError(f"规则 {self.name}：zero_component 需要 component")
+        if (self.action in ("deduct", "bonus")) != (self.points is not None):
+            raise ValueError(f"规则 {self.name}：" + ("deduct（扣分）、bonus（加分）需要 points（扣或加几分）"
+                             if self.points is None else "points 只用于 action = \"deduct\"（扣分）或 \"bonus\"（加分）"))
+        if self.action == "bonus" and self.component:
+            raise ValueError(f"规则 {self.name}：加分不属于扣分项目（component），请删去 component")
+        if self.category is not None and self.action != "bonus":
+            raise ValueError(f"规则 {self.name}：category（加分类别）只用于 action = \"bonus\"")
+        if self.action in ("deduct", "bonus") and (self.when.rank_last or self.when.bottom_share is not None):
+            raise ValueError(f"规则 {self.name}：加扣分规则不能以名次为条件（rank_last、bottom_share），名次由得分而来")
+        if self.action in ("deduct", "bonus") and self.component == "@事由":
+            raise ValueError(f"规则 {self.name}：deduct 的 component 请写考核项目名称（不能用 \"@事由\"）")
         return self
 
 

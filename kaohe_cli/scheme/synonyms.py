@@ -37,6 +37,7 @@ VALUES: dict[str, dict[str, str]] = {
         "总分为0": "zero_total", "总分为零": "zero_total", "总分计0分": "zero_total",
         "仅标记": "flag", "只标记": "flag", "标记": "flag", "标记不计分": "flag", "标记(不计分)": "flag",
         "列出": "flag",
+        "扣分": "deduct", "一次性扣分": "deduct", "加分": "bonus", "一次性加分": "bonus",
     },
     "scope": {"本期": "period", "考核期": "period", "月度": "period", "季度": "period", "年度": "annual", "全年": "annual"},
     "unit": {"次": "次", "天": "天", "日": "天", "节": "节", "课时": "节", "节课": "节", "周": "周", "星期": "周"},

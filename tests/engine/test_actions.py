@@ -33,8 +33,8 @@ def _mask(*values: bool) -> pd.Series:
 
 
 def test_every_action_of_the_scheme_language_has_one_function():
-    assert sorted(ACTIONS) == ["ceiling", "flag", "force_grade", "no_grade", "not_eligible", "zero_component",
-                              "zero_total"]
+    assert sorted(ACTIONS) == ["bonus", "ceiling", "deduct", "flag", "force_grade", "no_grade", "not_eligible",
+                              "zero_component", "zero_total"]
 
 
 # ---- grade actions: the state they leave -----------------------------------------------------
@@ -219,3 +219,60 @@ def test_zero_total_twice_keeps_both_zeroed():
     apply_rule(_rule("zero_total", name="甲"), _mask(True, False, False), ctx)
     apply_rule(_rule("zero_total", name="乙"), _mask(False, False, True), ctx)
     assert [bool(v) for v in ctx.zeroed] == [True, False, True]
+
+
+# ---- deduct / bonus: points once -------------------------------------------------------------
+
+POINTS = [
+    # in 考勤工作: a has 30 − 4 = 26 left → −20; c has 0 left → nothing to take (扣完为止)
+    pytest.param("deduct", {"points": 20, "component": "考勤工作"}, (True, False, True),
+                 [("a", "考勤工作", "deduction", -20 * M, "事假超15天：扣20分"),
+                  ("c", "考勤工作", "deduction", 0, "事假超15天：扣20分（扣完为止）")], id="deduct in a component"),
+    # a has 25 − 2 = 23 in 常规工作: 30 is more than is left → −23
+    pytest.param("deduct", {"points": 30, "component": "常规工作"}, (True, False, False),
+                 [("a", "常规工作", "deduction", -23 * M, "事假超15天：扣30分（扣完为止）")], id="no lower than 0"),
+    # outside any component: no floor (the scheme's deduction_cap may cap it later)
+    pytest.param("deduct", {"points": 2.5}, (False, True, True),
+                 [("b", "", "deduction", -2_500_000, "事假超15天：扣2.5分"),
+                  ("c", "", "deduction", -2_500_000, "事假超15天：扣2.5分")], id="deduct outside"),
+    pytest.param("bonus", {"points": 5}, (True, False, False),
+                 [("a", "", "bonus", 5 * M, "事假超15天：加5分")], id="bonus"),
+]
+
+
+@pytest.mark.parametrize("action, kw, mask, expected", POINTS)
+def test_points_in_a_period_add_one_line_each(action, kw, mask, expected):
+    ctx = _ctx(_component_lines())
+    apply_rule(_rule(action, name="事假超15天", **kw), _mask(*mask), ctx)
+    assert _new(ctx) == expected
+    hits = [s for s, m in zip(IDX, mask) if m]
+    assert sorted(ctx.remarks) == hits and ctx.points == {}
+
+
+def test_a_bonus_rule_counts_in_its_category():
+    ctx = _ctx(_component_lines())
+    apply_rule(_rule("bonus", name="全年无请假", points=3, category="奖励"), _mask(True, False, False), ctx)
+    apply_rule(_rule("bonus", name="获表彰", points=1), _mask(True, False, False), ctx)
+    assert list(L.concat(ctx.new_lines)["category"]) == ["奖励", "获表彰"]
+
+
+def test_points_in_the_year_are_signed_per_subject():
+    ctx = _ctx(explain=False)
+    apply_rule(_rule("deduct", name="甲", points=20, component="考勤工作"), _mask(True, True, False), ctx)
+    apply_rule(_rule("bonus", name="乙", points=5), _mask(True, False, True), ctx)
+    from decimal import Decimal
+    assert ctx.points == {"a": Decimal(-15), "b": Decimal(-20), "c": Decimal(5)}
+    assert ctx.new_lines == [] and ctx.remarks == {"a": ["甲", "乙"], "b": ["甲"], "c": ["乙"]}
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"action": "deduct"}, "需要 points"),
+    ({"action": "flag", "points": 2}, "points 只用于"),
+    ({"action": "bonus", "points": 2, "component": "考勤工作"}, "加分不属于扣分项目"),
+    ({"action": "deduct", "points": 2, "category": "甲"}, "category（加分类别）只用于"),
+    ({"action": "deduct", "points": 2, "when": {"rank_last": True}}, "不能以名次为条件"),
+    ({"action": "deduct", "points": 2, "component": "@事由"}, "不能用"),
+])
+def test_points_rules_are_refused_when_incomplete(kw, message):
+    with pytest.raises(ValueError, match=message):
+        _rule(**kw)
