@@ -90,20 +90,24 @@ def _component_lines(ctx: Context, comp: Component, ratings: Ratings, table: Tab
 
 def _rated_lines(ctx: Context, comp: Component, col: str, v: pd.Series, c: pd.Series, vals: pd.DataFrame,
                  issues: list[Issue]) -> list[pd.DataFrame]:
-    """A rated score from 0 to the component's maximum (a lower maximum when another column is
-    blank, `max_if_blank`); a score outside is an error and adds no line."""
+    """A rated score from 0 to the component's maximum, plus the maximum of each component that
+    moves its points here when blank (`blank_to`); a score outside is an error and adds no line."""
     idx = ctx.subjects.index
     has = v.notna()
     cap = pd.Series(to_micro(comp.max), index=idx)
-    for other, alt in comp.max_if_blank.items():
-        if other in vals.columns:
-            other_blank = vals[other].reindex(idx).isna()
-            cap[other_blank] = to_micro(alt)
+    donors = [d for d in ctx.scheme.components if d.blank_to == comp.name]
+    moved = pd.Series("", index=idx, dtype=object)
+    for donor in donors:
+        dcol = donor.column or donor.name
+        if dcol in vals.columns:
+            donor_blank = vals[dcol].reindex(idx).isna()
+            cap[donor_blank] += to_micro(donor.max)
+            moved[donor_blank] = moved[donor_blank].map(lambda t, n=donor.name: f"{t}、{n}" if t else n)
     micro = micro_array(v.fillna(0).to_numpy())
     bad = has & ((micro < 0) | (micro > cap.to_numpy()))
     for s in bad[bad].index:
         hi = Decimal(int(cap[s])) / SCALE
-        extra = f"（{'、'.join(comp.max_if_blank)}为空时满分{num(hi)}）" if comp.max_if_blank and hi != comp.max else ""
+        extra = f"（{moved[s]}为空时满分{num(hi)}）" if moved[s] else ""
         issues.append(_cell_issue(ctx, c[s], f"{_label(ctx, s)}的「{col}」为 {num(Decimal(str(v[s])))}，超出 0–{num(hi)}{extra}",
                                   f"请填写0–{num(hi)}之间的分数"))
     ok = has & ~bad

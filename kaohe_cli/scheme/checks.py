@@ -281,12 +281,23 @@ class _Checker:
         elif canonical != name:
             self.add(loc, f"列「{name}」是人员表中「{canonical}」列的别名，方案中要写标准列名", f"改为「{canonical}」")
 
+    def _blank_to(self, loc: tuple, name: str) -> None:
+        """`blank_to`: a declared component that is rated (its score takes the moved points)."""
+        target = next((c for c in _list(self.data.get("components")) if isinstance(c, dict) and c.get("name") == name), None)
+        if target is None:
+            self.component(loc, name)
+        elif target.get("kind") != "rated":
+            self.add(loc, f"考核项目「{name}」不是评分类，不能接收转入的满分",
+                     "blank_to 请写一个评分类（kind = \"rated\"）项目的名称")
+
     def _components(self) -> None:
         for i, comp in enumerate(_list(self.data.get("components"))):
             if not isinstance(comp, dict):
                 continue
             for other in _dict(comp.get("max_if_blank")):
                 self.component(("components", i, "max_if_blank", other), other)
+            if isinstance(comp.get("blank_to"), str):
+                self._blank_to(("components", i, "blank_to"), comp["blank_to"])
             if isinstance(comp.get("group_by"), str):
                 self.column(("components", i, "group_by"), comp["group_by"])
             for j, pen in enumerate(_list(comp.get("penalties"))):

@@ -51,6 +51,14 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
 )
 
 
+def _sum_is(total, a, b) -> bool:
+    """total == a + b, for numbers as TOML gives them (anything else: False)."""
+    try:
+        return Decimal(str(total)) == Decimal(str(a)) + Decimal(str(b))
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+
+
 def _valid(kind, value) -> bool:
     try:
         TypeAdapter(kind).validate_python(value, strict=True)
@@ -238,7 +246,10 @@ class Component(StrictModel):
     description: str = ""
     # rated
     blank: Literal["error", "absent"] = "error"  # absent: a blank cell means "none this period" (0)
-    max_if_blank: dict[str, MaxPoints] = {}  # other component name → this component's max when that one is blank
+    blank_to: str | None = None  # blank = "absent": when blank, this max moves to that rated component (分值转入)
+    # 旧写法 other → this component's max when that one is blank; becomes the other's blank_to
+    # (`Scheme._max_if_blank`) when the max is the sum of both; otherwise refused with the fix
+    max_if_blank: dict[str, MaxPoints] = {}
     # input
     clip: bool = False  # input values outside [min, max] are clipped with a note
     # rated, scaled: 学生评分（百分制）× 0.15 → a 15-point component. The 评分 column `column`
@@ -256,6 +267,15 @@ class Component(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> "Component":
         where = f"考核项目 {self.name}"
+        for other, hi in self.max_if_blank.items():
+            raise ValueError(f"{where}：max_if_blank 只能写“{other}空着时，{other}的满分转入本项目”，即本项目满分加上"
+                             f"{other}的满分（而不是 {shown(hi)}）；请改用 {other} 的 blank_to = \"{self.name}\"，"
+                             "或写出两个评分项目的满分之和")
+        if self.blank_to is not None and (self.kind != "rated" or self.blank != "absent"):
+            raise ValueError(f"{where}：blank_to（空着时满分转入）只用于评分类（kind = \"rated\"）、"
+                             "blank = \"absent\" 的项目")
+        if self.blank_to == self.name:
+            raise ValueError(f"{where}：blank_to 不能是本项目自己")
         if self.kind == "rank_band":
             if not self.column or not self.bands or self.otherwise is None:
                 raise ValueError(f"{where}：rank_band 需要 column、bands 和 otherwise")
@@ -569,6 +589,30 @@ class Scheme(StrictModel):
     rules: list[Rule] = []
     grading: Grading = Grading(grades=[])  # optional: without grades every 等次 is blank
     annual: Annual | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _max_if_blank(cls, data):
+        """The old key `max_if_blank = { "重点项目" = 90 }` on 常规工作 (50) said what 重点项目's
+        `blank_to = "常规工作"` says when 90 = 50 + 40: the blank one's max moves over. Such an entry
+        becomes that; any other stays, and the component refuses it with the fix."""
+        comps = data.get("components") if isinstance(data, dict) else None
+        if not isinstance(comps, list) or not any(isinstance(c, dict) and c.get("max_if_blank") for c in comps):
+            return data
+        comps = [dict(c) if isinstance(c, dict) else c for c in comps]
+        by_name = {c.get("name"): c for c in comps if isinstance(c, dict)}
+        for comp in comps:
+            if not isinstance(comp, dict) or not isinstance(comp.get("max_if_blank"), dict):
+                continue
+            left = {}
+            for other, hi in comp["max_if_blank"].items():
+                donor = by_name.get(other)
+                if donor is not None and _sum_is(hi, comp.get("max"), donor.get("max")) and "blank_to" not in donor:
+                    donor["blank_to"] = comp.get("name")
+                else:
+                    left[other] = hi
+            comp["max_if_blank"] = left
+        return {**data, "components": comps}
 
     @model_validator(mode="before")
     @classmethod

@@ -116,10 +116,11 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
             if sheet_name == "评分" and scheme.component(h) is not None:
                 comp = scheme.component(h)
                 extra = f"{comp.name}：{'评分' if comp.kind == 'rated' else '录入'}，范围 {num(comp.min)}–{num(comp.max)}"
-                if comp.max_if_blank:
-                    extra += "；" + "，".join(f"{k}为空时满分{num(v)}" for k, v in comp.max_if_blank.items())
+                donors = [d for d in scheme.components if d.blank_to == comp.name]
+                if donors:
+                    extra += "；" + "，".join(f"{d.name}为空时满分{num(comp.max + d.max)}" for d in donors)
                 if comp.blank == "absent":
-                    extra += "；留空表示本期没有"
+                    extra += "；留空表示本期没有" + (f"，满分转入{comp.blank_to}" if comp.blank_to else "")
             elif sheet_name == "考勤" and scheme.item(h) is not None:
                 it = scheme.item(h)
                 extra = f"{it.name}：{'天数，半天写0.5' if it.unit == '天' else '次数'}；{it.rule_text()}"

@@ -172,11 +172,32 @@ def test_awards_and_leave_names_are_checked():
     assert "不读取人员表中的「年假额度」列" in refused(text)
 
 
-def test_max_if_blank_and_factor_columns_are_checked():
-    text = builtin_text("jinjiang").replace('max_if_blank = { "重点项目" = 90 }', 'max_if_blank = { "重点工作" = 90 }')
-    assert "考核项目「重点工作」不在 components 中" in refused(text)
+def test_blank_to_and_factor_columns_are_checked():
+    jinjiang = builtin_text("jinjiang")
+    text = jinjiang.replace('blank_to = "常规工作"', 'blank_to = "常规工做"')
+    msg = refused(text)
+    assert f"第{line_of(text, 'blank_to =')}行" in msg and "考核项目「常规工做」不在 components 中" in msg
+    text = jinjiang.replace('blank_to = "常规工作"', 'blank_to = "考勤"')
+    assert "考核项目「考勤」不是评分类" in refused(text)
+    text = jinjiang.replace('blank = "absent"\nblank_to', 'blank_to')
+    assert "blank_to（空着时满分转入）只用于评分类" in refused(text)
     text = builtin_text("kexie").replace('{ column = "科室", equals = ["办公室"]', '{ column = "部门", equals = ["办公室"]')
     assert "「部门」是人员表中「科室」列的别名" in refused(text) and "改为「科室」" in refused(text)
+
+
+def _old_max_if_blank(total: int) -> str:
+    """jinjiang as written before `blank_to`: the receiving component says its max when 重点项目 is blank."""
+    text = builtin_text("jinjiang").replace('blank_to = "常规工作"\n', "")
+    return text.replace('weight = 0.6\ndescription = "直接领导评分',
+                        f'weight = 0.6\nmax_if_blank = {{ "重点项目" = {total} }}\ndescription = "直接领导评分', 1)
+
+
+def test_the_old_max_if_blank_loads_as_blank_to_when_it_is_the_sum():
+    old, today = parse_scheme(_old_max_if_blank(90), "old.toml"), parse_scheme(builtin_text("jinjiang"), "j.toml")
+    assert old.component("重点项目").blank_to == "常规工作" == today.component("重点项目").blank_to
+    assert old.component("常规工作").max_if_blank == {}
+    msg = refused(_old_max_if_blank(80))
+    assert "max_if_blank" in msg and "blank_to" in msg and "而不是 80" in msg
 
 
 def test_range_attendance_item_without_default_is_refused():
