@@ -63,7 +63,7 @@ def score_summary(book: Path, scheme: Path, period: str, folder: Path) -> dict[s
 
 def zhujian_with_rules(folder: Path, rules: str) -> Path:
     """`kaohe schemes export zhujian`, edited as a user would: 优秀 from 90 (not 95), no leave
-    arithmetic and no annual grading of its own (the year is graded like a month), and `rules`
+    allowance and no annual grading of its own (the year is graded like a month), and `rules`
     both as period rules and as `[annual].rules`; written to `folder/mine.toml`."""
     from typer.testing import CliRunner
 
@@ -77,7 +77,7 @@ def zhujian_with_rules(folder: Path, rules: str) -> Path:
                      ("\n[grading]", rules + "\n[grading]")):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
-    text = text[: text.index("[annual.leave]")] + rules.replace("[[rules]]", "[[annual.rules]]")
+    text = text[: text.index("# 年休假核算")] + rules.replace("[[rules]]", "[[annual.rules]]")
     path = folder / "mine.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -88,11 +88,11 @@ def periods_for(scheme: Scheme, target: Period) -> list[Period]:
 
 
 def needed_items(scheme: Scheme) -> set[str]:
-    """The items whose period lines the annual step reads (leave taken, rule conditions)."""
+    """The items whose period lines the annual step reads (allowances used, rule conditions)."""
     annual = scheme.annual
     needed: set[str] = set()
-    if annual and annual.leave:
-        needed.update(annual.leave.taken)
+    for allowance in (annual.allowances if annual else []):
+        needed.update(allowance.items)
     for rule in (annual.rules if annual else []):
         needed.update(rule.when.items + rule.when.quantity_of + rule.when.consecutive)
     return needed
@@ -132,8 +132,9 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
     scheme, annual = inp.scheme, inp.scheme.annual
     year = _start(inp, count_workdays)
     _year_end_items(year)
-    if annual and annual.leave and not year.single:
-        _leave(year, annual.leave)
+    if annual and not year.single:
+        for allowance in annual.allowances:
+            _allowance(year, allowance)
     if annual and not year.single:
         _excluded_grades(year)
     _rules(year)
@@ -241,26 +242,30 @@ def _year_end_items(year: _Year) -> None:
         year.deduction = year.deduction.add((-d).reindex(idx).fillna(Decimal(0)), fill_value=Decimal(0))
 
 
-def _leave(year: _Year, lv) -> None:
-    """Annual leave arithmetic (zhujian): the allowance not taken earns, the excess costs."""
+def _allowance(year: _Year, a) -> None:
+    """An allowance (额度, `[[annual.allowances]]`): per person, the units of `a.items` the year
+    used against the allowance; each unit not used earns `under_points`, each over costs `over_points`."""
     lines, remarks = year.inp.lines, year.ctx.remarks
-    taken = lines[lines["item"].isin(lv.taken) & ~lines["annual"]] if len(lines) else lines
-    used = (taken["quantity"].map(lambda q: Decimal(q or "0")).groupby(taken["subject"]).sum()
-            if len(taken) else pd.Series(dtype=object))
+    used_lines = lines[lines["item"].isin(a.items) & ~lines["annual"]] if len(lines) else lines
+    used = (used_lines["quantity"].map(lambda q: Decimal(q or "0")).groupby(used_lines["subject"]).sum()
+            if len(used_lines) else pd.Series(dtype=object))
+    item = year.inp.scheme.item(a.items[0])
+    unit = item.unit if item is not None else "天"
     extras = year.inp.latest["extra"]
     for s in year.idx:
-        allowance, how = _allowance(extras[s] or {}, lv, year.inp.target.year)
+        allowance, how = _allowance_of(extras[s] or {}, a, year.inp.target.year)
         u = Decimal(used.get(s, Decimal(0)))
         if allowance is None:
-            remarks.setdefault(s, []).append("缺少年休假天数和参加工作时间，未计算年休假加扣分")
+            wanted = "和".join(c for c in (a.column, a.by_years.column if a.by_years else None) if c)
+            remarks.setdefault(s, []).append(f"缺少{wanted}，未计算{a.name}加扣分")
             continue
-        head = f"年休假{num(allowance)}天（{how}），休假及事假{num(u)}天，"
-        if allowance > u:
-            year.bonus[s] = year.bonus[s] + (allowance - u) * lv.bonus_per_day
-            remarks.setdefault(s, []).append(head + f"未休{num(allowance - u)}天加分")
-        elif u > allowance:
-            year.deduction[s] = year.deduction[s] + (u - allowance) * lv.deduction_per_day
-            remarks.setdefault(s, []).append(head + f"超出{num(u - allowance)}天扣分")
+        head = f"{a.name}{num(allowance)}{unit}（{how}），{'、'.join(a.items)}共{num(u)}{unit}，"
+        if allowance > u and a.under_points is not None:
+            year.bonus[s] = year.bonus[s] + (allowance - u) * a.under_points
+            remarks.setdefault(s, []).append(head + f"未用{num(allowance - u)}{unit}加分")
+        elif u > allowance and a.over_points is not None:
+            year.deduction[s] = year.deduction[s] + (u - allowance) * a.over_points
+            remarks.setdefault(s, []).append(head + f"超出{num(u - allowance)}{unit}扣分")
 
 
 def _annual_bonus_cap(year: _Year, cap: Decimal) -> None:
@@ -434,21 +439,25 @@ def _grade(grading: Grading, cents, groups, state, tie_keys, quotas, preset):
     return out.reindex(cents.index), ties, uses, conflicts
 
 
-def _allowance(extra: dict, lv, year: int) -> tuple[Decimal | None, str]:
-    raw = extra.get(lv.allowance_column)
+def _allowance_of(extra: dict, a, year: int) -> tuple[Decimal | None, str]:
+    """One person's allowance and where it came from: the roster column, else years of service
+    completed by 12-31 of `year` looked up in the bands (under the first band: 0), else `amount`."""
+    raw = extra.get(a.column) if a.column else None
     if raw not in (None, ""):
-        return Decimal(str(raw)), "人员表年休假天数"
-    start = extra.get(lv.start_column)
-    if not start:
-        return None, ""
-    d = date.fromisoformat(str(start)[:10])
-    end = date(year, 12, 31)
-    years = end.year - d.year - ((end.month, end.day) < (d.month, d.day))
-    days = 0
-    for min_years, n in lv.bands:
-        if years >= min_years:
-            days = n
-    return Decimal(days), f"工龄{years}年"
+        return Decimal(str(raw)), f"人员表{a.column}"
+    start = extra.get(a.by_years.column) if a.by_years else None
+    if start:
+        d = date.fromisoformat(str(start)[:10])
+        end = date(year, 12, 31)
+        years = end.year - d.year - ((end.month, end.day) < (d.month, d.day))
+        amount = Decimal(0)
+        for min_years, n in a.by_years.bands:
+            if years >= min_years:
+                amount = Decimal(n)
+        return amount, f"{a.by_years.column}至年末满{years}年"
+    if a.amount is not None:
+        return Decimal(a.amount), "方案规定"
+    return None, ""
 
 
 def _awards(result: AnnualResult, awards: dict) -> None:

@@ -281,6 +281,11 @@ class _Checker:
         elif canonical != name:
             self.add(loc, f"列「{name}」是人员表中「{canonical}」列的别名，方案中要写标准列名", f"改为「{canonical}」")
 
+    def _allowance(self, loc: tuple, allowance: dict) -> None:
+        for j, name in enumerate(_list(allowance.get("items"))):
+            self.item(loc + ("items", j), name)
+        _allowance_columns(self, loc, allowance)
+
     def _blank_to(self, loc: tuple, name: str) -> None:
         """`blank_to`: a declared component that is rated (its score takes the moved points)."""
         target = next((c for c in _list(self.data.get("components")) if isinstance(c, dict) and c.get("name") == name), None)
@@ -508,6 +513,8 @@ class _Checker:
             leave = _dict(_dict(self.data.get("annual")).get("leave"))
             if isinstance(_dict(self.data.get("annual")).get("leave"), dict):
                 cats.add(leave.get("bonus_category", "年休假"))
+            cats |= {(a.get("category") or a.get("name")) for a in _list(_dict(self.data.get("annual")).get("allowances"))
+                     if isinstance(a, dict)}
         for cat in _dict(_dict(caps).get("categories")):
             if cat not in cats:
                 self.add(loc + ("categories", cat), f"加分封顶的类别「{cat}」没有任何加分事项",
@@ -545,8 +552,32 @@ class _Checker:
             for key in ("allowance_column", "start_column"):
                 if isinstance(leave.get(key), str):
                     self.column(loc + ("leave", key), leave[key])
+        for i, allowance in enumerate(_list(annual.get("allowances"))):
+            if isinstance(allowance, dict):
+                self._allowance(loc + ("allowances", i), allowance)
         if "default_grade" in annual and not (self.grades or self.year_grades):
             self.add(loc + ("default_grade",), "方案没有等次，default_grade 无从使用", "请删去 default_grade，或声明等次")
+
+
+_DATE_COLUMNS = ("参加工作时间", "入职日期")
+
+
+def _allowance_columns(self: "_Checker", loc: tuple, allowance: dict) -> None:
+    """`[[annual.allowances]]`: a number column of the roster (年休假天数), a date column for the years."""
+    if isinstance(allowance.get("column"), str):
+        name = allowance["column"]
+        canonical = self.columns.get(norm(name))
+        if canonical not in NUMBER_COLUMNS:
+            self.add(loc + ("column",), f"人员表的「{name}」列不是 kaohe 保存的数字列，不能作额度",
+                     f"请写 {'、'.join(NUMBER_COLUMNS[:1])}（每人的额度），或改用 amount（人人相同）、by_years（按年限）")
+        elif canonical != name:
+            self.add(loc + ("column",), f"列「{name}」是人员表中「{canonical}」列的别名，方案中要写标准列名", f"改为「{canonical}」")
+    by_years = allowance.get("by_years")
+    if isinstance(by_years, dict) and isinstance(by_years.get("column", "参加工作时间"), str):
+        name = by_years.get("column", "参加工作时间")
+        if self.columns.get(norm(name)) not in _DATE_COLUMNS:
+            self.add(loc + ("by_years", "column"), f"「{name}」不是人员表的日期列，无法计算年限",
+                     f"请写 {'或'.join(_DATE_COLUMNS)}")
 
 
 def cross_problems(data: dict) -> list[Problem]:

@@ -15,9 +15,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from kaohe_cli.domain.points import shown
+from kaohe_cli.scheme import legacy
 from kaohe_cli.scheme.counting import UNIT_EACH, check_counting as _check_counting, counting_text as _counting_text
 from kaohe_cli.text import norm
 
@@ -26,7 +27,6 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
     Cap,
     ColumnMax,
     DeptLimit,
-    LeaveDays,
     MaxPoints,
     Money,
     MonthNumber,
@@ -49,22 +49,6 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
     parse_quota,
     scheme_share,
 )
-
-
-def _sum_is(total, a, b) -> bool:
-    """total == a + b, for numbers as TOML gives them (anything else: False)."""
-    try:
-        return Decimal(str(total)) == Decimal(str(a)) + Decimal(str(b))
-    except (ArithmeticError, ValueError, TypeError):
-        return False
-
-
-def _valid(kind, value) -> bool:
-    try:
-        TypeAdapter(kind).validate_python(value, strict=True)
-    except ValidationError:
-        return False
-    return True
 
 
 class Level(StrictModel):
@@ -439,22 +423,43 @@ class Grading(StrictModel):
         return [g.name for g in self.grades]
 
 
-class LeaveArithmetic(StrictModel):
-    """Annual leave arithmetic (zhujian): unused allowance earns, excess costs."""
+class ByYears(StrictModel):
+    """额度按年限：人员表这一日期列到当年 12 月 31 日满几年，查 `bands`（[满几年, 额度]，从小到大）。"""
 
-    allowance_column: str = "年休假天数"
-    start_column: str = "参加工作时间"
-    taken: list[str] = ["年休假", "事假"]
-    bands: list[tuple[Years, LeaveDays]] = [(1, 5), (10, 10), (20, 15)]  # (years ≥, days)
-    bonus_per_day: Points = Decimal(1)
-    deduction_per_day: Points = Decimal(1)
-    bonus_category: str = "年休假"
+    column: str = "参加工作时间"
+    bands: list[tuple[Years, Quantity]]
 
     @model_validator(mode="after")
-    def _increasing(self) -> "LeaveArithmetic":
+    def _increasing(self) -> "ByYears":
         years = [y for y, _ in self.bands]
-        if any(b <= a for a, b in zip(years, years[1:])):
-            raise ValueError(f"年休假 bands 的工龄应从小到大递增（现为 {'、'.join(str(y) for y in years)}）")
+        if not years or any(b <= a for a, b in zip(years, years[1:])):
+            raise ValueError(f"by_years 的 bands 应至少一档，年数从小到大递增（现为 {'、'.join(str(y) for y in years) or '空'}）")
+        return self
+
+
+class Allowance(StrictModel):
+    """A year's allowance (额度) of some items, per person: each unit not used earns `under_points`,
+    each unit over it costs `over_points` (年休假: 未休每天加1分，超出每天扣1分). The allowance is
+    the roster's `column` where filled, else from `by_years`, else `amount`."""
+
+    name: str  # 写进备注，如 "年休假"
+    items: list[str]  # the year's quantity of these items is what was used (年休假、事假)
+    amount: Quantity | None = None  # the same allowance for everyone
+    column: str | None = None  # a number column of the roster (年休假天数), per person
+    by_years: ByYears | None = None  # from years of service (参加工作时间) when the column is blank
+    under_points: Points | None = None  # each unit not used earns (加分)
+    over_points: Points | None = None  # each unit over costs (扣分)
+    category: str | None = None  # the bonus's category (default: the name)
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Allowance":
+        where = f"额度 {self.name}"
+        if not self.items:
+            raise ValueError(f"{where}：items 不能为空（哪些事项计入已用）")
+        if self.amount is None and self.column is None and self.by_years is None:
+            raise ValueError(f"{where}：请给出额度：amount（人人相同）、column（人员表的列）或 by_years（按年限）")
+        if self.under_points is None and self.over_points is None:
+            raise ValueError(f"{where}：请给出 under_points（未用每单位加分）或 over_points（超出每单位扣分）")
         return self
 
 
@@ -514,7 +519,8 @@ class Annual(StrictModel):
     parts: list[Part] = []  # 年度得分 = Σ 权重 × 部分；缺省为各期汇总得分
     start_month: MonthNumber = 9  # 学年起始月份（学期、学年）
     bonus_caps: Caps = Caps()
-    leave: LeaveArithmetic | None = None
+    allowances: list[Allowance] = []  # 额度：未用的每单位加分，超出的每单位扣分
+    leave: legacy.LeaveArithmetic | None = None  # 旧写法: one allowance named 年休假
     grading: Grading | None = None
     rules: list[Rule] = []
     tie_breakers: list[str] = []  # e.g. "count:好" = more periods graded 好
@@ -543,18 +549,13 @@ class Annual(StrictModel):
 
     @model_validator(mode="before")
     @classmethod
+    def _leave(cls, data):
+        return legacy.leave_as_allowance(data)
+
+    @model_validator(mode="before")
+    @classmethod
     def _bottom_flag(cls, data):
-        """The old key `bottom_flag = { share = "20%", flag = "…" }` is the rule it always was:
-        `[[annual.rules]] when = { bottom_share = "20%" } action = "flag"` (kept so older files load)."""
-        if not isinstance(data, dict) or "bottom_flag" not in data:
-            return data
-        data = dict(data)
-        old = data.pop("bottom_flag") or {}
-        if isinstance(old, dict) and old:
-            share, flag = old.get("share", "0%"), old.get("flag", "排名靠后")
-            rule = {"name": f"积分排名后{share}，{flag}", "flag": flag, "when": {"bottom_share": share}, "action": "flag"}
-            data["rules"] = [*data.get("rules", []), rule]
-        return data
+        return legacy.bottom_flag_as_rule(data)
 
     @field_validator("multi_year")
     @classmethod
@@ -593,46 +594,12 @@ class Scheme(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _max_if_blank(cls, data):
-        """The old key `max_if_blank = { "重点项目" = 90 }` on 常规工作 (50) said what 重点项目's
-        `blank_to = "常规工作"` says when 90 = 50 + 40: the blank one's max moves over. Such an entry
-        becomes that; any other stays, and the component refuses it with the fix."""
-        comps = data.get("components") if isinstance(data, dict) else None
-        if not isinstance(comps, list) or not any(isinstance(c, dict) and c.get("max_if_blank") for c in comps):
-            return data
-        comps = [dict(c) if isinstance(c, dict) else c for c in comps]
-        by_name = {c.get("name"): c for c in comps if isinstance(c, dict)}
-        for comp in comps:
-            if not isinstance(comp, dict) or not isinstance(comp.get("max_if_blank"), dict):
-                continue
-            left = {}
-            for other, hi in comp["max_if_blank"].items():
-                donor = by_name.get(other)
-                if donor is not None and _sum_is(hi, comp.get("max"), donor.get("max")) and "blank_to" not in donor:
-                    donor["blank_to"] = comp.get("name")
-                else:
-                    left[other] = hi
-            comp["max_if_blank"] = left
-        return {**data, "components": comps}
+        return legacy.max_if_blank_as_blank_to(data)
 
     @model_validator(mode="before")
     @classmethod
     def _dept_limit(cls, data):
-        """The old key `[annual] dept_limit = { "限时办结不力" = 3 }` is the rule it always was: a
-        科室 whose people have 3 of the item in the year loses every year grade —
-        `when = { quantity_of = ["限时办结不力"], gte = 3, per = "科室" }`, `action = "not_eligible"`."""
-        annual = data.get("annual") if isinstance(data, dict) else None
-        if not isinstance(annual, dict) or not isinstance(annual.get("dept_limit"), dict):
-            return data
-        limits = annual["dept_limit"]
-        if not all(_valid(DeptLimit, n) for n in limits.values()):
-            return data  # the field reports the wrong number at its key
-        grading = annual.get("grading") if isinstance(annual.get("grading"), dict) else data.get("grading")
-        grades = [g["name"] for g in (grading or {}).get("grades", []) if isinstance(g, dict) and isinstance(g.get("name"), str)]
-        rules = [{"name": f"所在科室全年{item}达{n}人次", "when": {"quantity_of": [item], "gte": n, "per": "科室"},
-                  "action": "not_eligible", "grades": grades} for item, n in limits.items()]
-        annual = {k: v for k, v in annual.items() if k != "dept_limit"}
-        annual["rules"] = [*rules, *(annual.get("rules") or [])]
-        return {**data, "annual": annual}
+        return legacy.dept_limit_as_rule(data)
 
     @field_validator("id")
     @classmethod

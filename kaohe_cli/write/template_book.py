@@ -63,8 +63,8 @@ def template_sheets(scheme: Scheme) -> list[tuple[str, list[str]]]:
         sheets.append(("人员", ["工号", "姓名", "科室", "职务"]))
     else:
         roster = ["工号", "姓名", "科室", "类别", "分管领导", "岗位", "职务", "参评"]
-        if scheme.annual and scheme.annual.leave:
-            roster += ["参加工作时间", "年休假天数"]
+        for a in (scheme.annual.allowances if scheme.annual else []):
+            roster += [c for c in (a.by_years.column if a.by_years else None, a.column) if c and c not in roster]
         if any(r.when.new_workdays_lt for r in scheme.rules):
             roster.append("入职日期")
         sheets.append(("人员", roster))

@@ -34,7 +34,7 @@ from kaohe_cli.domain.points import MAX_MICRO, MAX_POINTS, check_ledger, int_mic
 from kaohe_cli.read import values as V
 from kaohe_cli.attendance.exports import read_export
 from kaohe_cli.scheme import builtin_ids, load_scheme
-from kaohe_cli.scheme import model as M
+from kaohe_cli.scheme import legacy, model as M
 from kaohe_cli.scheme.loader import MAX_TOML_BYTES, builtin_text, nesting_too_deep, parse_scheme
 from tests.export_fixtures import dingtalk_company16
 from tests.helpers import write_book
@@ -48,7 +48,7 @@ _ALLOWED = {"kaohe", "toml", "xlsx", "schemes", "export", "check", "score", "ini
             "false", "excel", "wps", "utf", "new", "guide"}  # kaohe schemes new, kaohe schemes guide
 # Every key of a scheme or of kaohe.toml, and every value a Literal allows.
 _MODELS = (M.Scheme, M.Item, M.Level, M.Component, M.Caps, M.Rule, M.Condition, M.Grade, M.Grading,
-           M.Targets, M.Factor, M.BandRule, M.BottomRankPenalty, M.Annual, M.LeaveArithmetic)
+           M.Targets, M.Factor, M.BandRule, M.BottomRankPenalty, M.Annual, legacy.LeaveArithmetic, M.Allowance, M.ByYears)
 for _cls in _MODELS:
     _ALLOWED.update(k.lower() for k in _cls.model_fields)
     for _f in _cls.model_fields.values():
@@ -406,10 +406,12 @@ SCHEME_CASES = {
     "grade-min-huge": (_edit(JINJIANG, '{ name = "优秀", min = 90', '{ name = "优秀", min = 1e9'), "「优秀」的 min",
                        ["不超过 100000"]),
     "deduction-cap-negative": ("deduction_cap = -1\n" + CAIZHENG, "deduction_cap", ["不小于 0"]),
-    "leave-bands": (_edit(ZHUJIAN, "bands = [[1, 5], [10, 10], [20, 15]]", "bands = [[10, 5], [1, 10], [20, 15]]"),
-                    "[annual.leave]", ["工龄应从小到大递增"]),
-    "leave-days": (_edit(ZHUJIAN, "bands = [[1, 5], [10, 10], [20, 15]]", "bands = [[1, 5], [10, 1000], [20, 15]]"),
-                   "[annual.leave] bands 第2个的 第2个", ["不超过 366", "整数"]),
+    "allowance-bands": (_edit(ZHUJIAN, "bands = [[1, 5], [10, 10], [20, 15]]", "bands = [[10, 5], [1, 10], [20, 15]]"),
+                        "「年休假」的 by_years", ["年数从小到大递增"]),
+    "allowance-amount": (_edit(ZHUJIAN, "bands = [[1, 5], [10, 10], [20, 15]]", "bands = [[1, 5], [10, 20000], [20, 15]]"),
+                         "by_years.bands 第2个的 第2个", ["不超过 10000"]),
+    "allowance-years": (_edit(ZHUJIAN, "bands = [[1, 5], [10, 10], [20, 15]]", "bands = [[1, 5], [10.5, 10], [20, 15]]"),
+                        "by_years.bands 第2个的 第1个", ["整数"]),
     # every kind of pydantic error a TOML value can trigger
     "missing": (_edit(CAIZHENG, 'period = "month"\n', ""), "period", ["缺少必填项"]),
     "extra-forbidden": (_edit(CAIZHENG, "total = 25", "total = 25\ntotl = 3"), "[bonus_caps] totl", ["未知的键「totl」"]),

@@ -165,11 +165,28 @@ def test_year_rule_may_name_a_statutory_year_grade_but_not_another():
 def test_awards_and_leave_names_are_checked():
     text = builtin_text("gonghui").replace('awards = { "一等奖" = 2000', 'awards = { "特等奖" = 2000')
     assert "awards" in refused(text) and "等次「特等奖」未" in refused(text)
-    text = builtin_text("zhujian").replace('taken = ["年休假", "事假"]', 'taken = ["年休假", "探亲假"]')
+    text = builtin_text("zhujian").replace('items = ["年休假", "事假"]', 'items = ["年休假", "探亲假"]')
     msg = refused(text)
-    assert f"第{line_of(text, 'taken =')}行" in msg and "事项「探亲假」不存在" in msg
-    text = builtin_text("zhujian").replace('allowance_column = "年休假天数"', 'allowance_column = "年假额度"')
-    assert "不读取人员表中的「年假额度」列" in refused(text)
+    assert f"第{line_of(text, 'items = [')}行" in msg and "事项「探亲假」不存在" in msg
+    text = builtin_text("zhujian").replace('column = "年休假天数"', 'column = "年假额度"')
+    msg = refused(text)
+    assert f"第{line_of(text, '年假额度')}行" in msg and "「年假额度」列不是 kaohe 保存的数字列" in msg
+    text = builtin_text("zhujian").replace('by_years = { column = "参加工作时间"', 'by_years = { column = "科室"')
+    assert "「科室」不是人员表的日期列" in refused(text)
+
+
+def test_the_old_leave_key_loads_as_the_allowance_it_always_was():
+    old = builtin_text("zhujian").replace(builtin_text("zhujian")[builtin_text("zhujian").index("# 年休假核算"):
+                                                                 builtin_text("zhujian").index("[annual.grading]")],
+                                          '[annual.leave]\nallowance_column = "年休假天数"\nstart_column = "参加工作时间"\n'
+                                          'taken = ["年休假", "事假"]\nbands = [[1, 5], [10, 10], [20, 15]]\n\n')
+    converted = parse_scheme(old, "old.toml").annual.allowances
+    today = parse_scheme(builtin_text("zhujian"), "z.toml").annual.allowances
+    assert [a.model_dump(exclude={"category"}) for a in converted] == [a.model_dump(exclude={"category"}) for a in today]
+    assert converted[0].category == "年休假" and today[0].category is None  # both count as 年休假
+    wrong = old.replace("bands = [[1, 5], [10, 10], [20, 15]]", "bands = [[10, 5], [1, 10]]")
+    msg = refused(wrong)
+    assert f"第{line_of(wrong, '[annual.leave]')}行" in msg and "工龄应从小到大递增" in msg
 
 
 def test_blank_to_and_factor_columns_are_checked():
@@ -281,7 +298,7 @@ def test_a_scheme_without_grades_scores_end_to_end(tmp_path, monkeypatch):
 
 def test_show_lists_the_annual_section():
     out = invoke(["schemes", "show", "zhujian"]).output
-    assert "[annual]" in out and "[annual.leave]" in out and "taken = [年休假，事假]" in out
+    assert "[annual]" in out and "allowances = [{name = 年休假，items = [年休假，事假]" in out and "under_points = 1" in out
     assert "[annual.grading]" in out and "优秀预备人选" in out
     out = invoke(["schemes", "show", "caizheng"]).output
     assert "所在科室全年限时办结不力达3人次" in out and "per = 科室" in out and "病事假超过12个工作日" in out and "ceiling（至多） 一般" in out
