@@ -281,12 +281,9 @@ def _detail_dates(table: Table, raw: np.ndarray, rows: np.ndarray, period, issue
 def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col: int, issues: list[Issue],
                       period=None) -> pd.Series:
     """Errors for negative, fractional and too large quantities (`readers.values.LIMITS`: a
-    count, or the days of the period); the too large ones are returned as 0, so that nothing
-    beyond the bounds reaches the ledger."""
-    if item.unit == "天":
-        largest, why, unit = V.days_limit(period), V.days_why(period), "天"
-    else:
-        largest, why, unit = V.LIMITS["count"], V.count_why(), ""
+    count, or the days or hours of the period); the too large ones are returned as 0, so that
+    nothing beyond the bounds reaches the ledger. Days go by halves, hours to 2 decimal places."""
+    largest, why, unit = V.quantity_limit(item.unit, period)
     big = V.beyond(q.to_numpy(dtype="float64"), largest)
     if big.any():
         for i in np.flatnonzero(big)[:50]:
@@ -298,6 +295,9 @@ def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col
     if item.unit == "天":
         bad_step = (q * 2) % 1 != 0
         what, hint = "应为0.5的整数倍", "旷工和各类假按天计，半天写0.5"
+    elif item.unit == "小时":
+        bad_step = (q * 100 - (q * 100).round()).abs() > 1e-6  # 1.13 × 100 is 112.99999999999999 in floats
+        what, hint = "按小时计，最多两位小数", "请填写小时数，如 1.5 或 0.25"
     else:
         bad_step = q % 1 != 0
         what, hint = "应为整数（次数）", "按次数填写整数"

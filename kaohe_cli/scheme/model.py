@@ -124,7 +124,7 @@ class Item(StrictModel):
     kind: Literal["bonus", "deduction", "marker"]
     component: str | None = None  # deduction component it draws from; None = outside
     category: str | None = None  # bonus cap category; defaults to the item name
-    unit: Literal["次", "天", "节", "周"] = "次"  # 天 allows halves; 次, 节 (class period), 周 are whole
+    unit: Literal["次", "天", "节", "周", "小时"] = "次"  # 天 allows halves, 小时 2 decimals; 次, 节 (class period), 周 whole
     per_half_day: bool = False  # points apply per half day (days × 2)
     points: Points | None = None  # per unit, positive magnitude (sign comes from kind)
     range: tuple[Points, Points] | None = None  # discretionary 分值 (视情)

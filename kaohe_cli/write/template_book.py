@@ -122,7 +122,8 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
                     extra += "；留空表示本期没有"
             elif sheet_name == "考勤" and scheme.item(h) is not None:
                 it = scheme.item(h)
-                extra = f"{it.name}：{'天数，半天写0.5' if it.unit == '天' else '次数'}；{it.rule_text()}"
+                what = {"天": "天数，半天写0.5", "小时": "小时数，可有两位小数（如1.25）"}.get(it.unit, "次数")
+                extra = f"{it.name}：{what}；{it.rule_text()}"
             comment = extra or COMMENTS.get(h, "")
             if comment:
                 ws.write_comment(0, c, comment, {"x_scale": 2, "y_scale": 1.2})
