@@ -172,16 +172,26 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
     names = np.empty(len(statuses) + 1, dtype=object)  # code -1 (blank) takes the last slot
     names[:] = ""
     unknown: dict[str, list[int]] = {}  # status → its codes (several spellings normalise alike)
+    hourly: dict[str, list[int]] = {}  # items in 小时: a row of a day holds no hours
     for code, s in enumerate(statuses):
         if s in NORMAL_STATUSES:
             continue
         it = scheme.item(s)
         if it is None or not it.attendance:
             unknown.setdefault(s, []).append(code)
+        elif it.unit == "小时":
+            hourly.setdefault(it.name, []).append(code)
         else:
             names[code] = it.name
     item_name = names[codes]
     st_col = table.columns["状态"]
+    for name, group in hourly.items():
+        first = int(sheet_rows[np.isin(codes, group)][0])
+        issues.append(error(
+            f"「{name}」按小时计，逐日考勤表每行只有天数，登记不了小时数（共{int(counts[group].sum())}行）",
+            f"请在记实表中登记（事项「{name}」，次数填小时数），并从考勤表删去这些行",
+            file=table.file, sheet=table.sheet, cell=a1(first, st_col),
+        ))
     for s, group in unknown.items():
         first = int(sheet_rows[np.isin(codes, group)][0])
         issues.append(note(

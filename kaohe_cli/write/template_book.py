@@ -180,7 +180,8 @@ def _option_lists(scheme: Scheme) -> dict[str, list[str]]:
             (resp if it.level_field == "责任" else levels).append(lv.name)
     return {
         "事项": items,
-        "考勤状态": [it.name for it in scheme.attendance_items] or ["（本方案无考勤事项）"],
+        # a day's row holds days, not hours: items in 小时 are entered on 记实
+        "考勤状态": [it.name for it in scheme.attendance_items if it.unit != "小时"] or ["（本方案无考勤事项）"],
         "级别": list(dict.fromkeys(levels)) or ["（本方案无级别）"],
         "对象类型": ["个人", "集体", "全体"],
         "责任": list(dict.fromkeys(resp)) or ["主要", "次要"],

@@ -91,3 +91,22 @@ def test_a_bad_quantity_is_an_error_at_its_cell(tmp_path, cell, record, sheet, a
     errors = [i for i in json.loads(res.stdout[res.stdout.index("{"):])["issues"] if i["level"] == "错误"]
     assert res.exit_code == 1
     assert [(e["sheet"], e["cell"]) for e in errors if words in e["message"]] == [(sheet, at)], errors
+
+
+def test_a_day_by_day_attendance_sheet_holds_no_hours(tmp_path):
+    """A dated 考勤 sheet (日期, 状态, 天数) has no place for hours: a 加班 row there is an error at
+    its 状态 cell, pointing to 记实; the 旷工 rows beside it are read as usual."""
+    scheme = tmp_path / "s.toml"
+    scheme.write_text(SCHEME + '\n[[items]]\nname = "旷工"\nkind = "deduction"\nunit = "天"\npoints = 1\n'
+                      'attendance = true\n', encoding="utf-8")
+    book = write_book(tmp_path / "2024-03.xlsx", {
+        "人员": [["工号", "姓名", "科室"], ["001", "甲", "办"]],
+        "考勤": [["工号", "姓名", "日期", "状态", "天数"], ["001", "甲", "2024-03-04", "旷工", 1],
+               ["001", "甲", "2024-03-05", "加班", 1], ["001", "甲", "2024-03-06", "加班", 1]],
+    })
+    res = CliRunner().invoke(app, ["check", str(book), "--scheme", str(scheme), "--period", "2024-03", "--json"])
+    errors = [i for i in json.loads(res.stdout[res.stdout.index("{"):])["issues"] if i["level"] == "错误"]
+    assert res.exit_code == 1
+    assert [(e["cell"], e["message"]) for e in errors] == [
+        ("D3", "「加班」按小时计，逐日考勤表每行只有天数，登记不了小时数（共2行）")]
+    assert "记实" in errors[0]["hint"]
