@@ -119,7 +119,7 @@ def _find(scores: pd.DataFrame, who: str) -> dict:
     return hit.iloc[0].to_dict()
 
 
-_ORDER = {"base": 0, "rated": 0, "input": 1, "band": 1, "deduction": 2, "bonus": 2, "marker": 3, "clip": 4,
+_ORDER = {"base": 0, "rated": 0, "input": 1, "band": 1, "value_band": 1, "deduction": 2, "bonus": 2, "marker": 3, "clip": 4,
           "zero": 5, "floor": 6, "cap": 7, "weight": 8}
 
 

@@ -209,7 +209,7 @@ def _read_ratings(ctx: Context, tables: dict[str, Table]) -> _RatingsRead:
         lines, probs = rating_lines(ctx, ratings, tables["评分"])
         parts.append(lines)
         issues.extend(probs)
-    elif any(c.kind in ("rated", "input", "rank_band") for c in scheme.components):
+    elif any(c.kind in ("rated", "input", "rank_band", "value_band") for c in scheme.components):
         issues.append(_missing_sheet(ctx.file, "评分", "测评、领导评分", extra=f"需要的列：{join_names(rating_cols)}"))
     return _RatingsRead(ratings, parts, issues)
 

@@ -40,11 +40,15 @@ def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号�
     if s.description:
         console.print(escape(s.description))
     if s.components:
-        t = Listing("考核项目", ["项目", "类型", "满分", "权重", "说明"], short=["满分", "权重"])
-        kinds = {"deduction": "扣分制", "rated": "评分", "input": "录入加减分", "rank_band": "排名分档"}
+        from kaohe_cli.scheme.bands import band_text
+
+        banded = any(band_text(c) for c in s.components)  # a 分档 column only where a component has bands
+        t = Listing("考核项目", ["项目", "类型", "满分", "权重", *(["分档"] if banded else []), "说明"], short=["满分", "权重"])
+        kinds = {"deduction": "扣分制", "rated": "评分", "input": "录入加减分", "rank_band": "排名分档",
+                 "value_band": "按数值分档"}
         for c in s.components:
             t.add_row(c.name, kinds[c.kind], num(c.max), f"{num(c.weight * 100)}%" if c.weight != 1 else "",
-                      c.description)
+                      *([band_text(c)] if banded else []), c.description)
         t.print()
     t = Listing("事项目录", ["事项", "别名", "类型", "归属", "计分", "依据", "对象"], short=["类型"])
     kinds = {"bonus": "加分", "deduction": "扣分", "marker": "记录"}

@@ -8,6 +8,8 @@
   items' thresholds are OR'ed: the first that holds is named), and never below 0 (扣完为止, a
   `floor` line);
 - rank_band: points by rank within a group on a rating column (领导测评分 by bands);
+- value_band: points by the band a value reaches (≥ its `min`): a rating column (满意度 95 以上),
+  or a share of columns ((优秀票 + 称职票) ÷ 总票数 90% 以上), else `otherwise`;
 - weights: a component counted at a share (× 60%), as a `weight` line of the difference.
 
 Each kind has the same shape, `kind(comp, ctx) -> ledger lines`, and `KINDS` lists them; every
@@ -16,7 +18,7 @@ amount becomes a ledger line, so a subject's counted lines add up to its total.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,7 @@ from kaohe_cli.domain.points import to_micro
 from kaohe_cli.events import ledger as L
 from kaohe_cli.domain.groups import group_labels
 from kaohe_cli.engine.grading import band_points
+from kaohe_cli.scheme.bands import bound_text, value_text
 from kaohe_cli.scheme.model import Component, Item, Scheme
 from kaohe_cli.text import num
 
@@ -189,6 +192,68 @@ def rank_band(comp: Component, prep) -> pd.DataFrame:
     )
 
 
+def value_band(comp: Component, prep) -> pd.DataFrame:
+    """Points by the first band whose `min` a subject's value reaches (≥), else `otherwise` (0 by
+    default): one `band` line per subject with every cell filled, saying the value, the band and
+    the cells it came from (a `value_band` line). The value is a rating column, or a share of columns compared exactly
+    (numerator ≥ min × denominator); a value the events stage refuses (a zero denominator, votes
+    beyond the total, a value beyond `column_max`) gets no line here."""
+    idx = prep.subjects.index
+    cols = comp.rating_columns
+    if not all(c in prep.ratings.columns for c in cols):
+        return L.empty()
+    values = prep.ratings[cols].reindex(idx)
+    has = values.notna().all(axis=1)
+    cells = prep.rating_cells.reindex(index=idx, columns=cols).fillna("")
+    subjects, points, rules, sources, quantity = [], [], [], [], []
+    for s in idx[has]:
+        found = _band_reading(comp, [Decimal(repr(float(values.at[s, c]))) for c in cols])
+        if found is None:
+            continue
+        subjects.append(s)
+        points.append(to_micro(found[0]))
+        rules.append(found[1])
+        quantity.append(float(found[2]))
+        sources.append("、".join(x for x in cells.loc[s] if x))
+    if not subjects:
+        return L.empty()
+    return L.make(subject=subjects, component=comp.name, kind="value_band", points=points, rule=rules,
+                  source=sources, file=prep.file, quantity=quantity)
+
+
+def _band_reading(comp: Component, numbers: list[Decimal]) -> tuple[Decimal, str, Decimal] | None:
+    """(points, the ledger text, the value) for one subject's cells; None when they are unusable."""
+    if comp.ratio is None:
+        value = numbers[0]
+        if comp.column_max is not None and not 0 <= value <= comp.column_max:
+            return None
+        band = next((b for b in comp.bands if value >= b.min), None)
+        shown = num(value)
+        head = f"{comp.name}：{shown}" if value_text(comp) == comp.name else f"{comp.name}：{value_text(comp)} {shown}"
+    else:
+        *tops, den = numbers
+        top = sum(tops, Decimal(0))
+        if den <= 0 or min(tops) < 0 or top > den:
+            return None
+        value = top / den
+        band = next((b for b in comp.bands if top >= b.min * den), None)
+        shown = _percent(value, [b.min for b in comp.bands])
+        head = f"{comp.name}：{value_text(comp)} = {num(top)}÷{num(den)} = {shown}"
+    got = band.points if band is not None else (comp.otherwise or Decimal(0))
+    compared = f"≥ {bound_text(comp, band.min)}" if band is not None else f"< {bound_text(comp, comp.bands[-1].min)}"
+    return got, f"{head} {compared}：{num(got)}分", value
+
+
+def _percent(share: Decimal, bounds: list[Decimal]) -> str:
+    """A share as a percentage to 2 places, half-up, `约` when not exact; rounded down instead when
+    half-up would reach a band's bound the share does not reach (89.996% is not shown as 90%)."""
+    pct = share * 100
+    shown = pct.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if any(pct < b * 100 <= shown for b in bounds):
+        shown = pct.quantize(Decimal("0.01"), ROUND_DOWN)
+    return f"{'' if shown == pct else '约'}{num(shown)}%"
+
+
 def weights(scheme: Scheme, lines: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
     """Components counted at a share: a `weight` line of the difference, rounded half-up in micro-points."""
     parts = []
@@ -221,6 +286,7 @@ def _qty(v: float) -> str:
 KINDS = {
     "deduction": (deduction_base, deduction_settle),
     "rank_band": (rank_band, _nothing),
+    "value_band": (value_band, _nothing),
     "rated": (_nothing, _nothing),
     "input": (_nothing, _nothing),
 }

@@ -2,8 +2,10 @@
 
 A rated component (`rated`) is a score from 0 to its maximum; an input component (`input`) a
 signed value within its range, clipped when the scheme says so; a rank band (`rank_band`) needs
-its column filled. A penalty (`penalties`) takes points off the bottom N of a ranked column,
-within groups; a blank in that column is never dropped silently.
+its column filled, a value band (`value_band`) its column (within `column_max`) or every column
+of its ratio (numbers ≥ 0, a denominator above 0 and at least the numerator). A penalty
+(`penalties`) takes points off the bottom N of a ranked column, within groups; a blank in that
+column is never dropped silently.
 """
 
 from __future__ import annotations
@@ -30,14 +32,16 @@ def rating_lines(ctx: Context, ratings: Ratings, table: Table | None) -> tuple[p
     issues: list[Issue] = []
     parts: list[pd.DataFrame] = []
     sheet = table.sheet if table is not None else "评分"
-    if any(c.kind in ("rated", "rank_band") for c in scheme.components):
+    if any(c.kind in ("rated", "rank_band", "value_band") for c in scheme.components):
         issues.extend(_missing_subjects(ctx, ratings, sheet))
     for comp in scheme.components:
         if comp.kind in ("rated", "input", "rank_band"):
             parts.extend(_component_lines(ctx, comp, ratings, table, sheet, issues))
+        if comp.kind == "value_band":
+            issues.extend(_value_band_cells(ctx, comp, ratings, table, sheet))
     for comp in scheme.components:
-        if comp.kind == "rank_band" and comp.column:
-            issues.extend(_out_of_range(ctx, ratings, comp.column, comp.column_max))
+        if comp.kind in ("rank_band", "value_band") and comp.column_max is not None and comp.ratio is None:
+            issues.extend(_out_of_range(ctx, ratings, comp.rating_columns[0], comp.column_max))
         for pen in comp.penalties:
             issues.extend(_out_of_range(ctx, ratings, pen.column, pen.column_max))
             if pen.also_column:
@@ -86,6 +90,52 @@ def _component_lines(ctx: Context, comp: Component, ratings: Ratings, table: Tab
     if comp.kind == "rated":
         return _rated_lines(ctx, comp, col, v, c, vals, issues)
     return _input_lines(ctx, comp, col, v, c, issues)
+
+
+def _value_band_cells(ctx: Context, comp: Component, ratings: Ratings, table: Table | None,
+                      sheet: str) -> list[Issue]:
+    """The cells a value band reads: each column in the sheet, no blank in a subject's row; a
+    ratio's numbers ≥ 0, its denominator above 0 and not below the numerator (a share is 0..1).
+    The lines themselves are the engine's (`engine/components.py` `value_band`)."""
+    idx, vals, cells = ctx.subjects.index, ratings.values, ratings.cells
+    out: list[Issue] = []
+    cols = comp.rating_columns
+    for col in cols:
+        if col not in vals.columns or (table is not None and col not in table.columns and norm(col) not in table.extra_columns):
+            out.append(error(f"评分表缺少「{col}」列（{comp.name}按它分档）", f"请在评分表表头加上「{col}」", file=ctx.file,
+                             sheet=sheet, cell=f"A{(table.header_row + 1) if table is not None else 1}"))
+    if out:
+        return out
+    v = vals[cols].reindex(idx)
+    c = cells.reindex(index=idx, columns=cols).fillna("")
+    present = [s for s in idx if s in ratings.rows]
+    for s in present:
+        for col in cols:
+            if pd.isna(v.at[s, col]):
+                why = "" if col == comp.name else f"（{comp.name}按它分档）"
+                out.append(_cell_issue(ctx, c.at[s, col], f"{_label(ctx, s)}的「{col}」为空{why}",
+                                       f"请填写{col}" + ("（没有请填0）" if comp.ratio is not None and col != cols[-1] else "")))
+    if comp.ratio is None:
+        return out
+    for s in present:
+        row = v.loc[s]
+        if row.isna().any():
+            continue
+        numbers = {col: Decimal(repr(float(row[col]))) for col in cols}
+        negative = [col for col in cols if numbers[col] < 0]
+        den, top = cols[-1], sum((numbers[col] for col in cols[:-1]), Decimal(0))
+        if negative:
+            for col in negative:
+                out.append(_cell_issue(ctx, c.at[s, col], f"{_label(ctx, s)}的「{col}」为 {num(numbers[col])}，不能为负数",
+                                       f"请填写{col}（不小于0）"))
+        elif numbers[den] == 0:
+            out.append(_cell_issue(ctx, c.at[s, den], f"{_label(ctx, s)}的「{den}」为 0，无法计算{comp.ratio.text()}",
+                                   f"请填写{den}（大于0）；未参加测评的，请与考核办确认如何处理"))
+        elif top > numbers[den]:
+            out.append(_cell_issue(ctx, c.at[s, den], f"{_label(ctx, s)}的{'、'.join(cols[:-1])}合计 {num(top)}，"
+                                   f"超过「{den}」{num(numbers[den])}：{comp.ratio.text()} 不能大于 100%",
+                                   f"请核对{'、'.join(cols)}"))
+    return out
 
 
 def _rated_lines(ctx: Context, comp: Component, col: str, v: pd.Series, c: pd.Series, vals: pd.DataFrame,

@@ -14,6 +14,7 @@ from kaohe_cli.issues import Issue, error
 from kaohe_cli.normalize.cells import get, text, where
 from kaohe_cli.read import values as V
 from kaohe_cli.read.tables import Table
+from kaohe_cli.scheme.counting import UNIT_STEP
 from kaohe_cli.scheme.model import UNIT_EACH, Item
 from kaohe_cli.text import join_names, norm, num
 
@@ -91,8 +92,9 @@ def level_and_value(item: Item, table: Table, r: int, vals: list) -> tuple[str, 
 
 
 def row_quantity(item: Item, table: Table, r: int, vals: list, period: Period | None = None) -> tuple[Decimal, Issue | None]:
-    """The row's 次数 (天数 for a day item): 1 when blank; positive, whole (halves for days) and
-    within `readers.values.LIMITS` (a count, or the days of the period)."""
+    """The row's 次数 (天数 for a day item): 1 when blank; positive, a multiple of its unit's step
+    (`UNIT_STEP`: whole, halves for days, 0.01 for hours) and within `readers.values.LIMITS` (a
+    count, or the days or hours of the period)."""
     raw = get(table, vals, "次数")
     if raw is None and item.unit == "天":
         raw = get(table, vals, "天数")
@@ -103,19 +105,20 @@ def row_quantity(item: Item, table: Table, r: int, vals: list, period: Period | 
     n, problem = V.parse_number(raw, column=column, **loc)
     if problem:
         return Decimal(0), problem
-    if item.unit == "天":
-        problem = V.beyond_limit(n, V.days_limit(period), why=V.days_why(period), unit="天", column=column, **loc)
-    else:
-        problem = V.beyond_limit(n, V.LIMITS["count"], why=V.count_why(), column=column, **loc)
+    largest, why, shown = V.quantity_limit(item.unit, period)
+    problem = V.beyond_limit(n, largest, why=why, unit=shown, column=column, **loc)
     if problem:
         return Decimal(0), problem
     if n <= 0:
         return n, error(f"次数应为正数，实际为 {num(n)}", "请填写1或更大的次数；不发生的事项请删去此行", **loc)
-    if item.unit == "天" and (n * 2) != (n * 2).to_integral_value():
-        return n, error(f"「{item.name}」按天计，应为0.5的整数倍，实际为 {num(n)}", "半天写0.5", **loc)
-    if item.unit != "天" and n != n.to_integral_value():
-        return n, error(f"「{item.name}」按{item.unit}计，应为整数，实际为 {num(n)}", f"请填写整数{item.unit}数", **loc)
+    steps = n / UNIT_STEP.get(item.unit, Decimal(1))
+    if steps != steps.to_integral_value():
+        what, hint = _STEP_TEXT.get(item.unit, ("应为整数", f"请填写整数{item.unit}数"))
+        return n, error(f"「{item.name}」按{item.unit}计，{what}，实际为 {num(n)}", hint, **loc)
     return n, None
+
+
+_STEP_TEXT = {"天": ("应为0.5的整数倍", "半天写0.5"), "小时": ("最多两位小数", "请填写小时数，如 1.5 或 0.25")}
 
 
 def rule_text(item: Item, level: str, value: Decimal | None) -> str:

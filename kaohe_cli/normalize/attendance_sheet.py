@@ -172,16 +172,26 @@ def _attendance_detail(table: Table, scheme, roster: Roster, period=None) -> tup
     names = np.empty(len(statuses) + 1, dtype=object)  # code -1 (blank) takes the last slot
     names[:] = ""
     unknown: dict[str, list[int]] = {}  # status → its codes (several spellings normalise alike)
+    hourly: dict[str, list[int]] = {}  # items in 小时: a row of a day holds no hours
     for code, s in enumerate(statuses):
         if s in NORMAL_STATUSES:
             continue
         it = scheme.item(s)
         if it is None or not it.attendance:
             unknown.setdefault(s, []).append(code)
+        elif it.unit == "小时":
+            hourly.setdefault(it.name, []).append(code)
         else:
             names[code] = it.name
     item_name = names[codes]
     st_col = table.columns["状态"]
+    for name, group in hourly.items():
+        first = int(sheet_rows[np.isin(codes, group)][0])
+        issues.append(error(
+            f"「{name}」按小时计，逐日考勤表每行只有天数，登记不了小时数（共{int(counts[group].sum())}行）",
+            f"请在记实表中登记（事项「{name}」，次数填小时数），并从考勤表删去这些行",
+            file=table.file, sheet=table.sheet, cell=a1(first, st_col),
+        ))
     for s, group in unknown.items():
         first = int(sheet_rows[np.isin(codes, group)][0])
         issues.append(note(
@@ -281,12 +291,9 @@ def _detail_dates(table: Table, raw: np.ndarray, rows: np.ndarray, period, issue
 def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col: int, issues: list[Issue],
                       period=None) -> pd.Series:
     """Errors for negative, fractional and too large quantities (`readers.values.LIMITS`: a
-    count, or the days of the period); the too large ones are returned as 0, so that nothing
-    beyond the bounds reaches the ledger."""
-    if item.unit == "天":
-        largest, why, unit = V.days_limit(period), V.days_why(period), "天"
-    else:
-        largest, why, unit = V.LIMITS["count"], V.count_why(), ""
+    count, or the days or hours of the period); the too large ones are returned as 0, so that
+    nothing beyond the bounds reaches the ledger. Days go by halves, hours to 2 decimal places."""
+    largest, why, unit = V.quantity_limit(item.unit, period)
     big = V.beyond(q.to_numpy(dtype="float64"), largest)
     if big.any():
         for i in np.flatnonzero(big)[:50]:
@@ -298,6 +305,9 @@ def _check_quantities(table: Table, frame: pd.DataFrame, q: pd.Series, item, col
     if item.unit == "天":
         bad_step = (q * 2) % 1 != 0
         what, hint = "应为0.5的整数倍", "旷工和各类假按天计，半天写0.5"
+    elif item.unit == "小时":
+        bad_step = (q * 100 - (q * 100).round()).abs() > 1e-6  # 1.13 × 100 is 112.99999999999999 in floats
+        what, hint = "按小时计，最多两位小数", "请填写小时数，如 1.5 或 0.25"
     else:
         bad_step = q % 1 != 0
         what, hint = "应为整数（次数）", "按次数填写整数"

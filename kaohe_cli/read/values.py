@@ -260,6 +260,8 @@ days       the period   days of one item (旷工, 事假, 病假, 年休假…) 
                         being scored (`days_limit`), so at most 31 / 92 / 366 for a month /
                         quarter / year (`month`, `quarter`, `year`); 366 where the period is
                         not known
+hours      the period   hours of one item counted in 小时, in the same places: at most the
+                        calendar hours of the period (its days × 24, `quantity_limit`)
 points     1,000        分值 of one event row (per occurrence or day, either sign)
 rating     10,000       a cell of sheet 评分 (a rated score, 测评得分, 不称职票), either sign
 allowance  366          人员 年休假天数 (days of leave a year)
@@ -289,6 +291,19 @@ def days_why(period=None) -> str:
     if period is None:
         return f"一年最多 {LIMITS['year']} 天"
     return f"{period.label}共 {days_limit(period)} 天"
+
+
+def quantity_limit(unit: str, period=None) -> tuple[int, str, str]:
+    """(largest, why, unit shown) for the quantity of an item counted in `unit` (a scheme's
+    `Item.unit`): days up to the period's calendar days, hours up to its hours (days × 24), any
+    other unit a count."""
+    if unit == "天":
+        return days_limit(period), days_why(period), "天"
+    if unit == "小时":
+        days = days_limit(period)
+        where = f"{period.label}共 {days} 天" if period is not None else f"一年最多 {days} 天"
+        return days * 24, f"{where}，即 {days * 24} 小时", "小时"
+    return LIMITS["count"], count_why(), ""
 
 
 def beyond_limit(

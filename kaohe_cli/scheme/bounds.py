@@ -37,7 +37,8 @@ SCHEME_LIMITS: dict[str, Decimal] = {
   thresholds (`min`, either sign).
 - count (10,000): quantities: `zero_at` (> 0), `gt`/`gte` (≥ 0), `also_min` (≥ 0),
   `dept_limit` (≥ 1).
-- rating (10,000): `column_max` (> 0), the top of a 评分 column.
+- rating (10,000): `column_max` (> 0), the top of a 评分 column; a value band's `min` (either
+  sign; a ratio's within 0..1, `scheme/bands.py`).
 - shares: `weight`, band `upto` and `shared_factor` lie in (0, 1]; quota shares in
   (0%, 100%]; quota counts are whole numbers from 0 to `people` (1,000,000).
 - factor (10): recipient factors and `default_factor`, 0 to 10.
@@ -87,6 +88,7 @@ RecipientFactor = Annotated[Decimal, within(0, SCHEME_LIMITS["factor"])]
 PositiveQuantity = Annotated[Decimal, within(0, _COUNT, lo_open=True)]
 Quantity = Annotated[Decimal, within(0, _COUNT)]
 ColumnMax = Annotated[Decimal, within(0, SCHEME_LIMITS["rating"], lo_open=True)]
+BandMin = Annotated[Decimal, within(-SCHEME_LIMITS["rating"], SCHEME_LIMITS["rating"])]  # a value band's min
 Money = Annotated[Decimal, within(0, SCHEME_LIMITS["money"], places=2)]
 People = Annotated[int, within(1, SCHEME_LIMITS["people"], places=None, whole=True)]
 Workdays = Annotated[int, within(1, 366, places=None, whole=True)]

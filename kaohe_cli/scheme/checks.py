@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from kaohe_cli.domain.period import CALENDAR_ORDER, KIND_NAMES, SCHOOL_ORDER
+from kaohe_cli.scheme.bands import band_problems
 from kaohe_cli.scheme.synonyms import label
 from kaohe_cli.text import norm
 
@@ -310,6 +311,8 @@ class _Checker:
                     self.column(("components", i, "penalties", j, "group_by"), pen["group_by"])
             if comp.get("scale") is not None:
                 self._scale(("components", i), comp)
+            for key, message, fix in band_problems(comp):
+                self.add(("components", i, *key), message, fix)
 
     def _scale(self, loc: tuple, comp: dict) -> None:
         """A scaled rated component (学生评分 × 0.15): rated, with `column_max`, and the top of

@@ -20,10 +20,16 @@ engine's (`engine/components.py` `counted_points`, `count_lines`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from kaohe_cli.domain.points import shown
 from kaohe_cli.text import num
 
-UNIT_EACH = {"次": "每次", "天": "每天", "节": "每节", "周": "每周"}
+UNIT_EACH = {"次": "每次", "天": "每天", "节": "每节", "周": "每周", "小时": "每小时"}
+
+UNIT_STEP = {"天": Decimal("0.5"), "小时": Decimal("0.01")}
+"""The quantity an item's unit is counted in steps of: halves of a day, hours to 2 decimal places
+(1.25 小时); 次, 节 and 周 are whole (1)."""
 
 
 def check_counting(item, where: str) -> None:
@@ -41,8 +47,8 @@ def check_counting(item, where: str) -> None:
                          "只用固定分值 points 或 tiers，不能与 levels、range、points_from、factors、default_factor、per_half_day 同用")
     if item.annual:
         raise ValueError(f"{where}：按本期合计计分的事项不能设 annual")
-    if item.increment is not None and item.unit == "天":
-        raise ValueError(f"{where}：increment 按第几次递增，只适用于整数计的单位（次、节、周），不适用于天")
+    if item.increment is not None and item.unit in UNIT_STEP:
+        raise ValueError(f"{where}：increment 按第几次递增，只适用于整数计的单位（次、节、周），不适用于{item.unit}")
     overs = [t.over for t in item.tiers]
     if overs and overs[0] != 0:
         raise ValueError(f"{where}：tiers 的第一档应从 over = 0 开始（现为 {shown(overs[0])}）")

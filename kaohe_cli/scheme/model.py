@@ -19,11 +19,13 @@ from pydantic import ValidationInfo, field_validator, model_validator
 
 from kaohe_cli.domain.points import shown
 from kaohe_cli.scheme import legacy
+from kaohe_cli.scheme.bands import Ratio
 from kaohe_cli.scheme.counting import UNIT_EACH, check_counting as _check_counting, counting_text as _counting_text
 from kaohe_cli.text import norm
 
 from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_quota are part of the model's names
     SCHEME_LIMITS,
+    BandMin,
     Cap,
     ColumnMax,
     DeptLimit,
@@ -116,7 +118,7 @@ class Item(StrictModel):
     kind: Literal["bonus", "deduction", "marker"]
     component: str | None = None  # deduction component it draws from; None = outside
     category: str | None = None  # bonus cap category; defaults to the item name
-    unit: Literal["次", "天", "节", "周"] = "次"  # 天 allows halves; 次, 节 (class period), 周 are whole
+    unit: Literal["次", "天", "节", "周", "小时"] = "次"  # 天 allows halves, 小时 2 decimals; 次, 节 (class period), 周 whole
     per_half_day: bool = False  # points apply per half day (days × 2)
     points: Points | None = None  # per unit, positive magnitude (sign comes from kind)
     range: tuple[Points, Points] | None = None  # discretionary 分值 (视情)
@@ -197,7 +199,11 @@ class Item(StrictModel):
 
 
 class BandRule(StrictModel):
-    upto: Share  # rank r ≤ upto × N
+    """One band: of a rank_band, `upto` (rank r ≤ upto × N); of a value_band, `min` (value ≥ min).
+    Which one a kind needs is checked at its key (`scheme/bands.py`)."""
+
+    upto: Share | None = None  # rank_band: rank r ≤ upto × N
+    min: BandMin | None = None  # value_band: the value reaches min (≥); a ratio's min is a share 0..1
     points: Points
 
 
@@ -222,7 +228,7 @@ class Component(StrictModel):
     """A 考核项目 with its maximum."""
 
     name: str
-    kind: Literal["deduction", "rated", "input", "rank_band"]
+    kind: Literal["deduction", "rated", "input", "rank_band", "value_band"]
     max: MaxPoints
     min: SignedPoints = Decimal(0)  # input kind: lowest value (clipped)
     weight: Share = Decimal(1)
@@ -239,12 +245,13 @@ class Component(StrictModel):
     # rated, scaled: 学生评分（百分制）× 0.15 → a 15-point component. The 评分 column `column`
     # (default: the component's name) lies in 0..column_max; points = value × scale (≤ max).
     scale: Annotated[Decimal, within(0, SCHEME_LIMITS["factor"], lo_open=True)] | None = None
-    # rank_band
-    column: str | None = None  # rating column ranked (e.g. 测评得分)
-    column_max: ColumnMax | None = None  # the ranked column must lie in 0..column_max
+    # rank_band, value_band
+    column: str | None = None  # rating column ranked (e.g. 测评得分); value_band: banded (default: the name)
+    column_max: ColumnMax | None = None  # the ranked (banded) column must lie in 0..column_max
     group_by: str | None = None  # roster column ranked within (e.g. 类别)
-    bands: list[BandRule] = []
-    otherwise: Points | None = None
+    bands: list[BandRule] = []  # rank_band: upto increasing; value_band: min decreasing (scheme/bands.py)
+    otherwise: Points | None = None  # value_band: default 0
+    ratio: Ratio | None = None  # value_band: (优秀票 + 称职票) ÷ 总票数 instead of a column
     # deduction
     penalties: list[BottomRankPenalty] = []
 
@@ -263,13 +270,15 @@ class Component(StrictModel):
         if self.kind == "rank_band":
             if not self.column or not self.bands or self.otherwise is None:
                 raise ValueError(f"{where}：rank_band 需要 column、bands 和 otherwise")
+        if self.kind == "value_band" and not self.bands:
+            raise ValueError(f"{where}：value_band 需要 bands（各档 {{ min = 达到多少, points = 得几分 }}，从高到低）")
         # scale: rated only, with column_max, column_max × scale ≤ max (scheme/checks.py, at its line)
         if self.kind == "input" and self.min >= self.max:
             raise ValueError(f"{where}：min 必须小于 max（min 为 {shown(self.min)}，max 为 {shown(self.max)}）")
         if self.min > self.max:
             raise ValueError(f"{where}：min 不能大于 max（min 为 {shown(self.min)}，max 为 {shown(self.max)}）")
-        uptos = [b.upto for b in self.bands]
-        if any(b <= a for a, b in zip(uptos, uptos[1:])):
+        uptos = [b.upto for b in self.bands if b.upto is not None]
+        if self.kind == "rank_band" and any(b <= a for a, b in zip(uptos, uptos[1:])):
             raise ValueError(f"{where}：bands 的 upto 应从小到大递增（现为 {'、'.join(shown(u) for u in uptos)}）")
         return self
 
@@ -282,6 +291,8 @@ class Component(StrictModel):
             return [self.name]
         if self.kind == "rank_band":
             return [self.column]  # type: ignore[list-item]
+        if self.kind == "value_band":
+            return [*self.ratio.numerator, self.ratio.denominator] if self.ratio else [self.column or self.name]
         cols: list[str] = []
         for p in self.penalties:
             cols.append(p.column)

@@ -27,6 +27,7 @@ VALUES: dict[str, dict[str, str]] = {
     "kind": {
         "扣分": "deduction", "加分": "bonus", "标记": "marker", "记录": "marker",
         "评分": "rated", "录入": "input", "排名": "rank_band", "排名分档": "rank_band",
+        "按数值分档": "value_band", "数值分档": "value_band", "分档": "value_band", "按比例分档": "value_band",
     },
     "action": {
         "定等次": "force_grade", "确定等次": "force_grade",
@@ -40,7 +41,8 @@ VALUES: dict[str, dict[str, str]] = {
         "扣分": "deduct", "一次性扣分": "deduct", "加分": "bonus", "一次性加分": "bonus",
     },
     "scope": {"本期": "period", "考核期": "period", "月度": "period", "季度": "period", "年度": "annual", "全年": "annual"},
-    "unit": {"次": "次", "天": "天", "日": "天", "节": "节", "课时": "节", "节课": "节", "周": "周", "星期": "周"},
+    "unit": {"次": "次", "天": "天", "日": "天", "节": "节", "课时": "节", "节课": "节", "周": "周", "星期": "周",
+             "小时": "小时", "工时": "小时"},
     "tier_mode": {"累进": "progressive", "超额累进": "progressive", "分段累进": "progressive",
                   "全额": "whole", "全额累进": "whole", "全部按所达档次": "whole"},
     "rounding": {"向下取整": "floor", "去尾": "floor", "四舍五入": "round", "向上取整": "ceil", "进一": "ceil"},
@@ -61,7 +63,7 @@ WITHIN: dict[str, str] = {"source": "parts"}
 
 # Labels of English values that no Chinese word above maps to (or a better one than the first).
 _LABELS: dict[str, str] = {
-    "person": "个人", "unit": "单位", "period": "本期", "annual": "年度", "marker": "标记", "rank_band": "排名分档",
+    "person": "个人", "unit": "单位", "period": "本期", "annual": "年度", "marker": "标记", "rank_band": "排名分档", "value_band": "按数值分档",
     "roster": "人员表", "units": "单位表", "self": "本人", "members": "成员", "leader": "分管领导",
     "error": "报错", "absent": "视为0", "flag": "仅标记", "progressive": "累进", "whole": "全额",
     "periods": "各期", "ratings": "评分",

@@ -19,11 +19,12 @@ from kaohe_cli.engine.actions import ungraded_texts
 from kaohe_cli.engine.grading import NO_GRADE, TIED
 from kaohe_cli.issues import Issue, sort_issues
 from kaohe_cli.domain.points import SCALE, money
+from kaohe_cli.scheme.bands import band_text
 from kaohe_cli.write.xlsx_style import Formats, close_book, mean_of, open_book, page, write_pairs, write_table
 
 KIND_CN = {
     "base": "满分", "deduction": "扣分", "bonus": "加分", "rated": "评分", "input": "录入",
-    "band": "排名档次", "marker": "记录", "floor": "扣完为止", "zero": "归零", "clip": "截取",
+    "band": "排名档次", "value_band": "数值分档", "marker": "记录", "floor": "扣完为止", "zero": "归零", "clip": "截取",
     "cap": "封顶", "weight": "权重",
 }
 LEDGER_HEADERS = [
@@ -249,7 +250,8 @@ def _about_sheet(wb, fmt: Formats, result: Result, run: RunInfo) -> None:
         pairs.append(("名额", "，".join(f"{k} {v}" for k, v in quotas.items()) + "（评分时指定，替换方案名额）"))
     for c in s.components:
         extra = f"，权重{_dec(c.weight * 100)}%" if c.weight != 1 else ""
-        pairs.append((f"考核项目 {c.name}", f"{_kind(c.kind)}，满分{_dec(c.max)}{extra}"))
+        bands = f"（{band_text(c)}）" if c.kind == "value_band" else ""
+        pairs.append((f"考核项目 {c.name}", f"{_kind(c.kind)}{bands}，满分{_dec(c.max)}{extra}"))
     if s.bonus_caps.categories or s.bonus_caps.total is not None:
         caps = "，".join(f"{k}{_dec(v)}" for k, v in s.bonus_caps.categories.items())
         total = f"；合计{_dec(s.bonus_caps.total)}" if s.bonus_caps.total is not None else ""
@@ -269,7 +271,8 @@ def _about_sheet(wb, fmt: Formats, result: Result, run: RunInfo) -> None:
 
 
 def _kind(k: str) -> str:
-    return {"deduction": "扣分制（扣完为止）", "rated": "评分", "input": "录入加减分", "rank_band": "按排名分档"}[k]
+    return {"deduction": "扣分制（扣完为止）", "rated": "评分", "input": "录入加减分", "rank_band": "按排名分档",
+            "value_band": "按数值分档"}[k]
 
 
 def _dec(d) -> str:

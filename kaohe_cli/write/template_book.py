@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe_cli.domain.period import Period
+from kaohe_cli.scheme.bands import band_text
 from kaohe_cli.scheme.model import Scheme
 from kaohe_cli.text import join_names, num
 from kaohe_cli.write.xlsx_style import close_book, open_book
@@ -112,19 +113,7 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
         ws = wb.add_worksheet(sheet_name)
         for c, h in enumerate(headers):
             ws.write_string(0, c, h, head)
-            extra = ""
-            if sheet_name == "评分" and scheme.component(h) is not None:
-                comp = scheme.component(h)
-                extra = f"{comp.name}：{'评分' if comp.kind == 'rated' else '录入'}，范围 {num(comp.min)}–{num(comp.max)}"
-                donors = [d for d in scheme.components if d.blank_to == comp.name]
-                if donors:
-                    extra += "；" + "，".join(f"{d.name}为空时满分{num(comp.max + d.max)}" for d in donors)
-                if comp.blank == "absent":
-                    extra += "；留空表示本期没有" + (f"，满分转入{comp.blank_to}" if comp.blank_to else "")
-            elif sheet_name == "考勤" and scheme.item(h) is not None:
-                it = scheme.item(h)
-                extra = f"{it.name}：{'天数，半天写0.5' if it.unit == '天' else '次数'}；{it.rule_text()}"
-            comment = extra or COMMENTS.get(h, "")
+            comment = _comment(scheme, sheet_name, h) or COMMENTS.get(h, "")
             if comment:
                 ws.write_comment(0, c, comment, {"x_scale": 2, "y_scale": 1.2})
             width = max(8, sum(2 if ord(ch) > 0x2E80 else 1 for ch in h) + 4)
@@ -156,6 +145,33 @@ def write_template(scheme: Scheme, path: Path, *, period: Period | None = None, 
     close_book(wb)
 
 
+def _comment(scheme: Scheme, sheet_name: str, h: str) -> str:
+    """The header comment a scheme gives a column: a component's range or bands in 评分, an
+    attendance item's unit and rule in 考勤; "" for the general comment (`COMMENTS`)."""
+    if sheet_name == "评分":
+        banded = next((c for c in scheme.components if c.kind == "value_band" and h in c.rating_columns), None)
+        if banded is not None:
+            votes = ("" if banded.ratio is None else "；填数字，须大于0" if h == banded.ratio.denominator
+                     else "；填数字，没有填0")
+            top = f"；范围 0–{num(banded.column_max)}" if banded.column_max is not None else ""
+            return f"{banded.name}按数值分档：{band_text(banded)}{votes}{top}"
+        comp = scheme.component(h)
+        if comp is None:
+            return ""
+        extra = f"{comp.name}：{'评分' if comp.kind == 'rated' else '录入'}，范围 {num(comp.min)}–{num(comp.max)}"
+        donors = [d for d in scheme.components if d.blank_to == comp.name]
+        if donors:
+            extra += "；" + "，".join(f"{d.name}为空时满分{num(comp.max + d.max)}" for d in donors)
+        if comp.blank == "absent":
+            extra += "；留空表示本期没有" + (f"，满分转入{comp.blank_to}" if comp.blank_to else "")
+        return extra
+    it = scheme.item(h) if sheet_name == "考勤" else None
+    if it is None:
+        return ""
+    what = {"天": "天数，半天写0.5", "小时": "小时数，可有两位小数（如1.25）"}.get(it.unit, "次数")
+    return f"{it.name}：{what}；{it.rule_text()}"
+
+
 def _option_lists(scheme: Scheme) -> dict[str, list[str]]:
     items = [it.name for it in scheme.items]
     levels: list[str] = []
@@ -165,7 +181,8 @@ def _option_lists(scheme: Scheme) -> dict[str, list[str]]:
             (resp if it.level_field == "责任" else levels).append(lv.name)
     return {
         "事项": items,
-        "考勤状态": [it.name for it in scheme.attendance_items] or ["（本方案无考勤事项）"],
+        # a day's row holds days, not hours: items in 小时 are entered on 记实
+        "考勤状态": [it.name for it in scheme.attendance_items if it.unit != "小时"] or ["（本方案无考勤事项）"],
         "级别": list(dict.fromkeys(levels)) or ["（本方案无级别）"],
         "对象类型": ["个人", "集体", "全体"],
         "责任": list(dict.fromkeys(resp)) or ["主要", "次要"],
