@@ -73,6 +73,14 @@ def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _counts_as_targets(value) -> list[tuple[tuple, str]]:
+    """(key path under `counts_as`, item name) of each target: `{ item = … }` or a list of them."""
+    if isinstance(value, dict):
+        return [(("item",), value["item"])] if isinstance(value.get("item"), str) else []
+    return [((j, "item"), v["item"]) for j, v in enumerate(_list(value))
+            if isinstance(v, dict) and isinstance(v.get("item"), str)]
+
+
 def _names(values) -> list[str]:
     return [v["name"] for v in _list(values) if isinstance(v, dict) and isinstance(v.get("name"), str)]
 
@@ -233,12 +241,16 @@ class _Checker:
             self._counting(loc, it)
 
     def _counting(self, loc: tuple, it: dict) -> None:
-        """The names the counting keys use: `counts_as.item`, `if_none_of`, `zero_above`'s
-        component, `points_from.column`."""
+        """The names the counting keys use: `counts_as.item` (each of a list), `if_none_of`,
+        `zero_above`'s component, `points_from.column`."""
         me = it.get("name")
-        ca = it.get("counts_as")
-        if isinstance(ca, dict) and isinstance(ca.get("item"), str):
-            self._counts_as(loc + ("counts_as", "item"), me, ca["item"])
+        listed: set[str] = set()
+        for key, target in _counts_as_targets(it.get("counts_as")):
+            if norm(target) in listed:
+                self.add(loc + ("counts_as",) + key, f"counts_as 两次列出「{target}」", "请删去重复的一项")
+                continue
+            listed.add(norm(target))
+            self._counts_as(loc + ("counts_as",) + key, me, target)
         for j, name in enumerate(_list(it.get("if_none_of"))):
             if isinstance(name, str) and isinstance(me, str) and norm(name) == norm(me):
                 self.add(loc + ("if_none_of", j), f"if_none_of 列出了事项本身「{name}」",
@@ -261,13 +273,13 @@ class _Checker:
             self.item(loc, target)
             return
         name = self.items[norm(target)]
-        further = _dict(self.item_data.get(name, {}).get("counts_as")).get("item")
-        if isinstance(further, str):
-            final = self.items.get(norm(further))
+        further = [t for _, t in _counts_as_targets(self.item_data.get(name, {}).get("counts_as"))]
+        if further:
+            final = self.items.get(norm(further[0]))
             fix = (f"改为 counts_as = {{ item = \"{final}\" }}（直接指向最终计分的事项，折合数相乘）"
-                   if final and final != me and "counts_as" not in self.item_data.get(final, {})
+                   if len(further) == 1 and final and final != me and "counts_as" not in self.item_data.get(final, {})
                    else "请改为一个不设 counts_as 的事项")
-            self.add(loc, f"「{name}」本身又按「{further}」计：counts_as 不能连续指向（也不能循环）", fix)
+            self.add(loc, f"「{name}」本身又按「{'」「'.join(further)}」计：counts_as 不能连续指向（也不能循环）", fix)
 
     def _number_column(self, loc: tuple, name: str) -> None:
         """`points_from.column`: a numeric 人员 column. A column kaohe does not know is read as
@@ -379,10 +391,11 @@ class _Checker:
             it = self.item_data.get(self.items.get(norm(name), "")) if isinstance(name, str) else None
             if it is None:
                 continue
-            target = _dict(it.get("counts_as")).get("item")
-            if isinstance(target, str):
-                self.add(where, f"事项「{name}」按「{target}」计，记录都登记为「{target}」，连续天数看不到「{name}」",
-                         f"请改为 consecutive = [\"{target}\"]")
+            targets = [t for _, t in _counts_as_targets(it.get("counts_as"))]
+            if targets:
+                shown = "」「".join(targets)
+                self.add(where, f"事项「{name}」按「{shown}」计，记录都登记为「{shown}」，连续天数看不到「{name}」",
+                         f"请改为 consecutive = [\"{targets[0]}\"]")
             elif it.get("unit", "次") != "天":
                 self.add(where, f"连续天数只能按以「天」计的事项判断，「{name}」以「{it.get('unit', '次')}」计",
                          f"请给「{name}」写 unit = \"天\"，或改用 quantity_of（累计数量）")

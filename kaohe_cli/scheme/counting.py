@@ -1,6 +1,7 @@
-"""The counting keys of an item (`Item.free`, `tiers`, `increment`, `minimum`, `if_none_of`):
-how they may combine, and the Chinese rule text they give. The arithmetic itself is the
-engine's (`engine/components.py` `counted_points`, `count_lines`).
+"""The counting keys of an item (`Item.free`, `tiers`, `increment`, `minimum`, `if_none_of`,
+and the table `counts_as`, whose model is here): how they may combine, and the Chinese rule
+text they give. The arithmetic itself is the engine's (`engine/components.py` `counted_points`,
+`count_lines`).
 
 计数类键（按一人一期的合计数量计分；各行本身不带分，期末每人一行合计分）：
 
@@ -20,10 +21,36 @@ engine's (`engine/components.py` `counted_points`, `count_lines`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Discriminator, Tag
+
 from kaohe_cli.domain.points import shown
+from kaohe_cli.scheme.bounds import PositiveQuantity, StrictModel
 from kaohe_cli.text import num
 
 UNIT_EACH = {"次": "每次", "天": "每天", "节": "每节", "周": "每周"}
+
+
+class CountsAs(StrictModel):
+    """按另一事项计：每行当作事项 `item` 记录，数量 × `per_unit`（口头请假 → 旷工；1周 → 5天）。
+    按目标事项的分值计分，并计入它的累计数量（zero_at、quantity_of 都看得到）。"""
+
+    item: str  # the item this one counts as (its points, its quantity, its thresholds)
+    per_unit: PositiveQuantity = Decimal(1)  # units of `item` per unit entered (一周 = 5 天)
+
+
+def _one_or_many(value) -> str:
+    return "choice:list" if isinstance(value, list) else "choice:table"
+
+
+# `counts_as = { item = "旷工" }` or a list of such tables (私自调课：算误课，也算误班). The tags
+# are dropped from error locations (`scheme/lines.py` `clean`), so an error names the key itself.
+CountsAsOneOrMany = Annotated[
+    Annotated[CountsAs, Tag("choice:table")] | Annotated[list[CountsAs], Tag("choice:list")],
+    Discriminator(_one_or_many),
+]
 
 
 def check_counting(item, where: str) -> None:
@@ -54,8 +81,8 @@ def counting_text(item, sign: str, per: str) -> str:
     """The Chinese rule of an item counted as another, scored on the period's total or per person."""
     u = item.unit
     if item.counts_as is not None:
-        times = "" if item.counts_as.per_unit == 1 else f"，每{u}折合{num(item.counts_as.per_unit)}"
-        return f"按「{item.counts_as.item}」计{times}"
+        return "，也".join(f"按「{c.item}」计" + ("" if c.per_unit == 1 else f"，每{u}折合{num(c.per_unit)}")
+                        for c in item.counts_as_list)
     if item.points_from is not None:
         pf = item.points_from
         factor = "" if pf.factor == 1 else f"×{num(pf.factor)}"
