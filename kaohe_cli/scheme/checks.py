@@ -241,8 +241,8 @@ class _Checker:
             self._counting(loc, it)
 
     def _counting(self, loc: tuple, it: dict) -> None:
-        """The names the counting keys use: `counts_as.item` (each of a list), `if_none_of`,
-        `zero_above`'s component, `points_from.column`."""
+        """The names the counting keys use: `counts_as.item` (each of a list), `overflow.item`,
+        `if_none_of`, `zero_above`'s component, `points_from.column`."""
         me = it.get("name")
         listed: set[str] = set()
         for key, target in _counts_as_targets(it.get("counts_as")):
@@ -251,6 +251,9 @@ class _Checker:
                 continue
             listed.add(norm(target))
             self._counts_as(loc + ("counts_as",) + key, me, target)
+        of = it.get("overflow")
+        if isinstance(of, dict) and isinstance(of.get("item"), str):
+            self._overflow(loc + ("overflow", "item"), me, of["item"])
         for j, name in enumerate(_list(it.get("if_none_of"))):
             if isinstance(name, str) and isinstance(me, str) and norm(name) == norm(me):
                 self.add(loc + ("if_none_of", j), f"if_none_of 列出了事项本身「{name}」",
@@ -280,6 +283,49 @@ class _Checker:
                    if len(further) == 1 and final and final != me and "counts_as" not in self.item_data.get(final, {})
                    else "请改为一个不设 counts_as 的事项")
             self.add(loc, f"「{name}」本身又按「{'」「'.join(further)}」计：counts_as 不能连续指向（也不能循环）", fix)
+
+    def _overflow(self, loc: tuple, me, target: str) -> None:
+        """`overflow.item`: a declared item, recorded under its own name, scored at a fixed value
+        the converted part can take (no levels, range, points_from, factors), not annual; the
+        chain of overflows it starts never comes back (病假 → 事假 → 误班, no cycle)."""
+        if isinstance(me, str) and norm(target) == norm(me):
+            self.add(loc, f"overflow 指向事项本身「{target}」", "请改为另一个事项的名称（如病假超过3天的部分按「事假」计）")
+            return
+        if norm(target) not in self.items:
+            self.item(loc, target)
+            return
+        name = self.items[norm(target)]
+        data = self.item_data.get(name, {})
+        further = [t for _, t in _counts_as_targets(data.get("counts_as"))]
+        per_row = [k for k in ("levels", "range", "points_from", "factors") if data.get(k) not in (None, [])]
+        per_row += ["default_factor"] if _number(data.get("default_factor")) not in (None, 1) else []
+        if further:
+            self.add(loc, f"「{name}」按「{'」「'.join(further)}」计（counts_as），它的记录都登记为「{'」「'.join(further)}」",
+                     f"请把 overflow.item 直接改为「{further[0]}」")
+        elif per_row:
+            self.add(loc, f"「{name}」的分值按行或按人确定（{'、'.join(per_row)}），折算出的部分无从取分值",
+                     f"请改为按固定分值 points（或按合计计分）的事项，或把「{name}」改为固定分值")
+        elif data.get("annual") is True:
+            self.add(loc, f"「{name}」是年终计分的事项（annual），本期折算的部分无处计入",
+                     "请改为本期计分的事项")
+        cycle = self._overflow_cycle(me)
+        if cycle:
+            self.add(loc, f"overflow 循环：{' → '.join(cycle)}，超出部分将无休止地互相折算",
+                     "请去掉其中一个事项的 overflow，使折算只朝一个方向（如 病假 → 事假 → 误班）")
+
+    def _overflow_cycle(self, me) -> list[str]:
+        """The chain of `overflow.item` from `me` when it comes back to `me` (else [])."""
+        chain = [me]
+        while True:
+            of = _dict(self.item_data.get(chain[-1], {}).get("overflow")).get("item")
+            name = self.items.get(norm(of)) if isinstance(of, str) else None
+            if name is None:
+                return []
+            if name == me:
+                return chain + [name]
+            if name in chain:  # a cycle further on, reported at its own items
+                return []
+            chain.append(name)
 
     def _number_column(self, loc: tuple, name: str) -> None:
         """`points_from.column`: a numeric 人员 column. A column kaohe does not know is read as

@@ -1,7 +1,7 @@
 """The counting keys of an item (`Item.free`, `tiers`, `increment`, `minimum`, `if_none_of`,
-and the table `counts_as`, whose model is here): how they may combine, and the Chinese rule
-text they give. The arithmetic itself is the engine's (`engine/components.py` `counted_points`,
-`count_lines`).
+and the tables `counts_as` and `overflow`, whose models are here): how they may combine, and the
+Chinese rule text they give. The arithmetic itself is the engine's (`engine/components.py`
+`counted_points`, `count_lines`; `engine/overflow.py`).
 
 计数类键（按一人一期的合计数量计分；各行本身不带分，期末每人一行合计分）：
 
@@ -13,7 +13,10 @@ text they give. The arithmetic itself is the engine's (`engine/components.py` `c
   points = 10，increment = 10）。「第1次10分、第2次起20分」是累进阶梯：
   tiers = [{ over = 0, points = 10 }, { over = 1, points = 20 }]；与 free 同用时，免计之后重新从第1次数起；
 - `minimum`：最低数量，各行登记完成数，每少一个单位扣 `points`（少听一节扣2分：minimum = 10，points = 2）；
-- `if_none_of`：本期没有所列事项任何记录（含不计分的记录）的，得本事项 `points` 一次（全勤奖）。
+- `if_none_of`：本期没有所列事项任何记录（含不计分的记录）的，得本事项 `points` 一次（全勤奖）；
+- `overflow`：一期合计超过 `over` 的部分按另一事项计（`engine/overflow.py`），本事项只按不超过
+  `over` 的部分计分（记录类事项本身不计分）；可与 free、tiers、increment 同用，不能与 minimum、
+  if_none_of、counts_as、annual 同用。
 
 阈值（事项须属于某个 deduction 考核项目）：`zero_at` 累计数量达到即该考核项目0分（45次迟到），
 `zero_above` 超过才0分（事假超过45天）；多个事项的阈值之间是「或」。
@@ -27,7 +30,7 @@ from typing import Annotated
 from pydantic import Discriminator, Tag
 
 from kaohe_cli.domain.points import shown
-from kaohe_cli.scheme.bounds import PositiveQuantity, StrictModel
+from kaohe_cli.scheme.bounds import PositiveQuantity, Quantity, StrictModel
 from kaohe_cli.text import num
 
 UNIT_EACH = {"次": "每次", "天": "每天", "节": "每节", "周": "每周"}
@@ -53,6 +56,17 @@ CountsAsOneOrMany = Annotated[
 ]
 
 
+class Overflow(StrictModel):
+    """超出部分按另一事项计：一期内本事项合计数量超过 `over` 的部分，每单位折合事项 `item` 的
+    `per_unit` 个单位（病假超过3天的部分按事假计）。折算的部分按 `item` 的分值计分，并计入它的
+    累计数量；不超过 `over` 的部分仍按本事项计。`item` 也可以有自己的 overflow（一步一步接续），
+    不能循环（`scheme/checks.py`）。引擎：`engine/overflow.py`。"""
+
+    over: Quantity  # the part of the period's total above this many units is converted
+    item: str  # the item the part above counts as (its points, its quantity, its thresholds)
+    per_unit: PositiveQuantity = Decimal(1)  # units of `item` per unit above (每天折合误班1节)
+
+
 def check_counting(item, where: str) -> None:
     """The counting keys combine only as documented on `Item`."""
     given = [k for k in ("tiers", "increment", "minimum", "if_none_of") if getattr(item, k) not in (None, [])]
@@ -60,11 +74,12 @@ def check_counting(item, where: str) -> None:
         raise ValueError(f"{where}：{'、'.join(given)} 只能选一种")
     if item.free is not None and given and given[0] in ("minimum", "if_none_of"):
         raise ValueError(f"{where}：free 不能与 {given[0]} 同用")
+    check_overflow(item, where)
     if not item.by_total:
         return
     if item.levels or item.range is not None or item.points_from is not None or item.factors or item.default_factor != 1 \
             or item.per_half_day:
-        raise ValueError(f"{where}：按本期合计计分的事项（free/tiers/increment/minimum/if_none_of）"
+        raise ValueError(f"{where}：按本期合计计分的事项（free/tiers/increment/minimum/if_none_of/overflow）"
                          "只用固定分值 points 或 tiers，不能与 levels、range、points_from、factors、default_factor、per_half_day 同用")
     if item.annual:
         raise ValueError(f"{where}：按本期合计计分的事项不能设 annual")
@@ -75,6 +90,26 @@ def check_counting(item, where: str) -> None:
         raise ValueError(f"{where}：tiers 的第一档应从 over = 0 开始（现为 {shown(overs[0])}）")
     if any(b <= a for a, b in zip(overs, overs[1:])):
         raise ValueError(f"{where}：tiers 的 over 应从小到大递增（现为 {'、'.join(shown(o) for o in overs)}）")
+
+
+def check_overflow(item, where: str) -> None:
+    """`overflow` goes with a total of the item's own rows, counted in the period (markers too)."""
+    if item.overflow is None:
+        return
+    for key in ("minimum", "if_none_of"):
+        if getattr(item, key) not in (None, []):
+            raise ValueError(f"{where}：overflow（超出部分按另一事项计）不能与 {key} 同用")
+    if item.annual:
+        raise ValueError(f"{where}：overflow 按一期合计折算，不能与 annual（年终计分）同用")
+
+
+def overflow_text(item) -> str:
+    """`；本期超过3天的部分按「事假」计（每天折合1节）` (empty without `overflow`)."""
+    of = item.overflow
+    if of is None:
+        return ""
+    times = "" if of.per_unit == 1 else f"（每{item.unit}折合{num(of.per_unit)}）"
+    return f"；本期超过{num(of.over)}{item.unit}的部分按「{of.item}」计{times}"
 
 
 def counting_text(item, sign: str, per: str) -> str:
