@@ -1,8 +1,9 @@
 """Component kinds: what a component is worth before caps.
 
 - items scored on the period's total (`Item.by_total`: free allowance, tiers, escalation by
-  occurrence, a minimum count, a bonus for the absence of events): one line per subject,
-  `count_lines`, with the amount `counted_points` works out from the summed quantity;
+  occurrence, a minimum count, a bonus for the absence of events, the part up to `overflow.over`):
+  one line per subject, `count_lines`, with the amount `counted_points` works out from the summed
+  quantity; first the parts above an `overflow` become lines of their target (`engine/overflow.py`);
 - deduction: a maximum (满分, one `base` line per subject), the deductions against it, zeroed
   when an item reaches its `zero_at` quantity or exceeds its `zero_above` quantity (several
   items' thresholds are OR'ed: the first that holds is named), and never below 0 (扣完为止, a
@@ -28,6 +29,7 @@ from kaohe_cli.events import ledger as L
 from kaohe_cli.domain.groups import group_labels
 from kaohe_cli.engine.grading import band_points
 from kaohe_cli.scheme.bands import bound_text, value_text
+from kaohe_cli.engine.overflow import overflow_lines
 from kaohe_cli.scheme.model import Component, Item, Scheme
 from kaohe_cli.text import num
 
@@ -40,6 +42,7 @@ def score_components(prep, events: pd.DataFrame) -> pd.DataFrame:
     deduction's zero or floor).
     """
     comps = prep.scheme.components
+    events = L.concat([events, overflow_lines(prep, events)])
     lines = L.concat([events, count_lines(prep, events), *(KINDS[c.kind][0](c, prep) for c in comps)])
     return L.concat([lines, *(KINDS[c.kind][1](c, prep, lines) for c in comps)])
 
@@ -149,6 +152,11 @@ def count_lines(prep, events: pd.DataFrame) -> pd.DataFrame:
             amounts = [Decimal(0) if s in seen else item.points for s in idx]
             why = [f"本期有{'、'.join(item.if_none_of)}记录" if s in seen else f"本期无{'、'.join(item.if_none_of)}记录"
                    for s in idx]
+        elif item.overflow is not None:  # the part above `over` is another item's (engine/overflow.py)
+            over = item.overflow.over
+            amounts = [counted_points(item, min(Decimal(repr(v)), over)) for v in q]
+            why = [f"本期{_qty(v)}{item.unit}" + (f"，超过{num(over)}{item.unit}的部分按「{item.overflow.item}」计，"
+                                                  f"本事项计{num(over)}{item.unit}" if Decimal(repr(v)) > over else "") for v in q]
         else:
             amounts = [counted_points(item, Decimal(repr(v))) for v in q]
             why = [f"本期{_qty(v)}{item.unit}" for v in q]

@@ -4,7 +4,7 @@ Takes `normalize` frames and a `Scheme`; gives ledger lines, gathered into `prep
 - `ledger`: the ledger frame's columns, `make`, `concat` (points never wrap);
 - `event_sheets.event_lines` (记实, 奖惩 rows; `row_values`, `recipients`), `dedupe_same_reason`;
 - `attendance_lines.attendance_lines` (考勤 counts); `rating_lines.rating_lines` (评分 numbers);
-- `item_forms`: an item counted as another (`counts_as`), per-person points (`points_from`);
+- `item_forms`: an item counted as another, or as several (`counts_as`), per-person points (`points_from`);
 - `context.Context`: what these share; `prepared.Prepared`: the engine's input.
 """
 

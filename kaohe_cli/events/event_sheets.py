@@ -59,60 +59,76 @@ def event_lines(ctx: Context, table: Table, seq_start: int) -> tuple[pd.DataFram
         if not raw_item and not target_raw:
             continue
         event_id += 1
-        row, problems = _event_row(ctx, table, r, vals, raw_item, target_raw)
+        rows, problems = _event_rows(ctx, table, r, vals, raw_item, target_raw)
         issues.extend(problems)
-        if row is not None:
+        for row in rows:
             _add_lines(cols, ctx, row, source_text(table, r, "事项"), event_id, leader_seen, persons)
     lines = L.make(**cols) if cols["subject"] else L.empty()
     return lines, issues + persons.issues
 
 
-def _event_row(ctx: Context, table: Table, r: int, vals: list, raw_item: str,
-               target_raw: str) -> tuple[_EventRow | None, list[Issue]]:
-    """Row r checked: (the event, its warnings) or (None, its problems, the last one refusing it)."""
+def _event_rows(ctx: Context, table: Table, r: int, vals: list, raw_item: str,
+                target_raw: str) -> tuple[list[_EventRow], list[Issue]]:
+    """Row r checked: (the event as each item it counts as, its warnings) or ([], its problems,
+    the last one refusing it). An item with `counts_as` is scored as its target(s)."""
     loc_item = where(table, r, "事项")
     if not raw_item:
-        return None, [error("事项为空", "请从下拉列表选择事项", **loc_item)]
-    item = ctx.scheme.item(raw_item)
-    if item is None:
+        return [], [error("事项为空", "请从下拉列表选择事项", **loc_item)]
+    entered = ctx.scheme.item(raw_item)
+    if entered is None:
         near = suggest(raw_item, ctx.scheme.item_names + [a for it in ctx.scheme.items for a in it.aliases])
         hint = (f"是否为：{'、'.join(near)}？" if near else "") + f"可选事项：{join_names(ctx.scheme.item_names, 8)}"
-        return None, [error(f"未知事项「{raw_item}」", hint, **loc_item)]
-    entered = item
-    item, per_unit, as_note = counted_as(ctx.scheme, entered)
-    if item is None:
-        return None, [unknown_target_issue(entered, **loc_item)]
-    level, unit_value, problem = level_and_value(item, table, r, vals)
-    if problem:
-        return None, [problem]
+        return [], [error(f"未知事项「{raw_item}」", hint, **loc_item)]
+    forms = counted_as(ctx.scheme, entered)
+    if any(item is None for item, _, _ in forms):
+        return [], [unknown_target_issue(entered, **loc_item)]
+    values = []
+    for item, _, _ in forms:
+        level, unit_value, problem = level_and_value(item, table, r, vals)
+        if problem:
+            return [], [problem]
+        values.append((level, unit_value))
     qty, problem = row_quantity(entered, table, r, vals, ctx.period)
     if problem:
-        return None, [problem]
-    qty *= per_unit
-    d, problem, refused = _event_date(ctx, item, table, r, vals)
+        return [], [problem]
+    d, problem, refused = _event_date(ctx, entered, table, r, vals)
     if refused:
-        return None, [problem]
+        return [], [problem]
     issues = [problem] if problem else []
     evidence = text(get(table, vals, "文号"))
     reason = text(get(table, vals, "事由")) or text(get(table, vals, "说明"))
-    reached, problems = recipients(ctx, item, table, r, vals)
-    if problems:
-        return None, issues + problems
-    if not reached:
-        return None, issues + [warning(f"「{target_raw}」没有参评人员，此行不计分", "请核对对象", **where(table, r, target_col(table)))]
+    rows: list[_EventRow] = []
+    for (item, per_unit, as_note), (level, unit_value) in zip(forms, values):
+        reached, problems = recipients(ctx, item, table, r, vals, entered=entered)
+        if problems:
+            return [], list(dict.fromkeys(issues + problems))
+        if not reached:
+            return [], issues + [warning(f"「{target_raw}」没有参评人员，此行不计分", "请核对对象",
+                                         **where(table, r, target_col(table)))]
+        component, counted, note, problems = _scored_as(ctx, item, as_note, evidence, reason, table, r)
+        issues.extend(p for p in problems if p not in issues)
+        if component is None:
+            return [], issues
+        rows.append(_EventRow(item, level, unit_value, qty * per_unit, d, evidence, reason, reached, component,
+                              counted, note))
+    return rows, issues
+
+
+def _scored_as(ctx: Context, item: Item, as_note: str, evidence: str, reason: str, table: Table,
+               r: int) -> tuple[str | None, bool, str, list[Issue]]:
+    """(the component, counted, the note, problems) of a row scored as `item`; the component is
+    None when the row is refused (a 事由 naming no component for a rule on "@事由")."""
     component = item.component or ""
     if any(rule.component == "@事由" and item.name in rule.when.items for rule in ctx.scheme.rules):
         component, problem = _component_from_reason(ctx.scheme, reason, table, r)
         if problem:
-            return None, issues + [problem]
-    counted, note = True, as_note
+            return None, False, "", [problem]
     if item.kind == "bonus" and item.evidence and not evidence:
-        counted, note = False, "；".join(x for x in (as_note, "无文号（书面依据），不得加分") if x)
-        issues.append(warning(
+        return component, False, "；".join(x for x in (as_note, "无文号（书面依据），不得加分") if x), [warning(
             f"加分事项「{item.name}」没有文号，按方案不得加分", "请补填表彰文件的文号；确无书面依据的不加分",
             **where(table, r, "文号" if "文号" in table.columns else "事项"),
-        ))
-    return _EventRow(item, level, unit_value, qty, d, evidence, reason, reached, component, counted, note), issues
+        )]
+    return component, True, as_note, []
 
 
 def _event_date(ctx: Context, item: Item, table: Table, r: int,

@@ -1,7 +1,8 @@
 """What an entered item becomes on the ledger, and the per-person numbers its points may need.
 
-- `counted_as`: an item with `counts_as` is entered as itself but recorded as its target, its
-  quantity times `per_unit` (口头请假 → 旷工; 病假（周）1 → 病假 5 天), with a note saying so;
+- `counted_as`: an item with `counts_as` is entered as itself but recorded as its target (or as
+  each of its targets: 私自调课 → 误课 and 误班), its quantity times `per_unit` (口头请假 → 旷工;
+  病假（周）1 → 病假 5 天), with a note saying so;
 - `unit_points`: the points per unit an item's line carries: 0 for an item scored on the
   period's total (`Item.by_total`, one engine line per person carries it), else its fixed points;
 - `PerPersonValues`: a numeric 人员 column (`points_from`, e.g. 日工资) by 工号, each cell parsed
@@ -20,22 +21,28 @@ from kaohe_cli.scheme.model import Item, Scheme
 from kaohe_cli.text import num
 
 
-def counted_as(scheme: Scheme, item: Item) -> tuple[Item | None, Decimal, str]:
-    """(the item its lines are recorded as, units per entered unit, the note); (None, …) when the
-    target is not in the scheme. An item without `counts_as` is itself, × 1, no note."""
+def counted_as(scheme: Scheme, item: Item) -> list[tuple[Item | None, Decimal, str]]:
+    """What each row of `item` is recorded as: [(the item its lines are recorded as, units per
+    entered unit, the note)], one per `counts_as` target (私自调课：算误课，也算误班); (None, …)
+    for a target not in the scheme. An item without `counts_as` is itself, × 1, no note."""
     if item.counts_as is None:
-        return item, Decimal(1), ""
-    target = scheme.item(item.counts_as.item)
-    if target is None or target.counts_as is not None:
-        return None, Decimal(1), ""
-    per = item.counts_as.per_unit
-    times = "" if per == 1 else f"，每{item.unit}折合{num(per)}{target.unit}"
-    return target, per, f"登记为「{item.name}」，按「{target.name}」计{times}"
+        return [(item, Decimal(1), "")]
+    out: list[tuple[Item | None, Decimal, str]] = []
+    for ca in item.counts_as_list:
+        target = scheme.item(ca.item)
+        if target is None or target.counts_as is not None:
+            out.append((None, Decimal(1), ""))
+            continue
+        per = ca.per_unit
+        times = "" if per == 1 else f"，每{item.unit}折合{num(per)}{target.unit}"
+        out.append((target, per, f"登记为「{item.name}」，按「{target.name}」计{times}"))
+    return out
 
 
 def unknown_target_issue(item: Item, **loc) -> Issue:
+    names = "」「".join(c.item for c in item.counts_as_list)
     return error(
-        f"事项「{item.name}」的 counts_as 指向「{item.counts_as.item}」，方案中没有这个事项（或它本身又按别的事项计）",
+        f"事项「{item.name}」的 counts_as 指向「{names}」，方案中没有这个事项（或它本身又按别的事项计）",
         "请在方案文件中把 counts_as.item 改为一个已声明、且不再设 counts_as 的事项名称", **loc,
     )
 

@@ -16,7 +16,7 @@ from kaohe_cli.issues import Issue, error, warning
 from kaohe_cli.normalize.cells import get, gid, text, where
 from kaohe_cli.normalize.units import resolve_unit
 from kaohe_cli.read.tables import Table
-from kaohe_cli.scheme.model import Item
+from kaohe_cli.scheme.model import Item, Targets
 from kaohe_cli.text import norm, num, suggest
 
 Recipient = tuple[str, Decimal, str, bool]  # (subject, factor, why, via_leader)
@@ -58,9 +58,17 @@ class _Reached:
         return [(s, f, w, ld) for s, (f, w, ld) in self.out.items()]
 
 
-def recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> tuple[list[Recipient], list[Issue]]:
-    """Who the row reaches: [(subject, factor, why, via_leader)], a set (each subject once)."""
-    targets = item.targets
+def recipients(ctx: Context, item: Item, table: Table, r: int, vals: list,
+               entered: Item | None = None) -> tuple[list[Recipient], list[Issue]]:
+    """Who the row reaches: [(subject, factor, why, via_leader)], a set (each subject once).
+
+    `item` is what the row is scored as (its factors apply); `entered`, when the row names an
+    item with `counts_as`, is that item: its own `targets`, where it writes any other than the
+    default, say whom the row may name (several people joined with 、 when it allows them),
+    else the scored item's."""
+    by = entered if entered is not None and entered.targets != Targets() else item
+    named = entered or item
+    targets = by.targets
     col = target_col(table)
     loc = where(table, r, col)
     raw = target_text(table, vals)
@@ -68,7 +76,7 @@ def recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> tu
         return [], [error("对象为空", "请填写工号、姓名或科室名称", **loc)]
     parts = [p for p in (x.strip() for x in raw.replace("，", "、").replace(",", "、").split("、")) if p]
     if len(parts) > 1 and not (targets.multiple or targets.shared_factor is not None):
-        return [], [error(f"事项「{item.name}」不能同时指定多个对象（{raw}）", "请分行填写，每行一个对象", **loc)]
+        return [], [error(f"事项「{named.name}」不能同时指定多个对象（{raw}）", "请分行填写，每行一个对象", **loc)]
     share = Decimal(targets.shared_factor) if (len(parts) > 1 and targets.shared_factor is not None) else Decimal(1)
     share_note = f"{len(parts)}个对象共享，按{num(share * 100)}%计" if share != 1 else ""
     reached = _Reached(ctx, item, share, share_note)
@@ -83,7 +91,7 @@ def recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> tu
             reached.add(uid, "")
         return reached.recipients(), problems
 
-    kind, problem = _target_kind(item, table, r, vals, col)
+    kind, problem = _target_kind(named.name, targets, table, r, vals, col)
     if problem:
         return [], [problem]
     if kind == EVERYONE:
@@ -91,18 +99,17 @@ def recipients(ctx: Context, item: Item, table: Table, r: int, vals: list) -> tu
             reached.add(s, "全体人员")
         return reached.recipients(), []
     if kind == PERSONAL:
-        hit_leaders, problems = _reach_people(ctx, item, parts, loc, reached)
+        hit_leaders, problems = _reach_people(ctx, named.name, targets, parts, loc, reached)
     else:
-        hit_leaders, problems = _reach_departments(ctx, item, parts, loc, reached)
+        hit_leaders, problems = _reach_departments(ctx, targets, parts, loc, reached)
     for lid, why in hit_leaders:
         reached.add(lid, why, leader=True)
     return reached.recipients(), problems
 
 
-def _target_kind(item: Item, table: Table, r: int, vals: list, col: str) -> tuple[str, Issue | None]:
-    """The row's 对象类型 (个人, 集体 or 全体; by default what the item allows), and the error
-    when it is unknown or the item does not allow it."""
-    targets = item.targets
+def _target_kind(name: str, targets: Targets, table: Table, r: int, vals: list, col: str) -> tuple[str, Issue | None]:
+    """The row's 对象类型 (个人, 集体 or 全体; by default what item `name`'s `targets` allow),
+    and the error when it is unknown or not allowed."""
     kind_raw = norm(text(get(table, vals, "对象类型")))
     kind = TARGET_KINDS.get(kind_raw) if kind_raw else None
     if kind_raw and kind is None:
@@ -117,19 +124,19 @@ def _target_kind(item: Item, table: Table, r: int, vals: list, col: str) -> tupl
     loc_kind = where(table, r, "对象类型" if "对象类型" in table.columns else col)
     if kind == PERSONAL and not targets.individual:
         allowed = "集体" if targets.collective else "全体"
-        return kind, error(f"事项「{item.name}」只能对{allowed}", f"请把对象类型改为「{allowed}」", **loc_kind)
+        return kind, error(f"事项「{name}」只能对{allowed}", f"请把对象类型改为「{allowed}」", **loc_kind)
     if kind == COLLECTIVE and targets.collective is None:
-        return kind, error(f"事项「{item.name}」不能对集体", "请把对象类型改为「个人」，按人分行填写", **loc_kind)
+        return kind, error(f"事项「{name}」不能对集体", "请把对象类型改为「个人」，按人分行填写", **loc_kind)
     if kind == EVERYONE and not targets.everyone:
-        return kind, error(f"事项「{item.name}」不能对全体", "请把对象类型改为「个人」或「集体」", **loc_kind)
+        return kind, error(f"事项「{name}」不能对全体", "请把对象类型改为「个人」或「集体」", **loc_kind)
     return kind, None
 
 
-def _reach_people(ctx: Context, item: Item, parts: list[str], loc: dict,
+def _reach_people(ctx: Context, name: str, targets: Targets, parts: list[str], loc: dict,
                   reached: _Reached) -> tuple[list[tuple[str, str]], list[Issue]]:
-    """Persons named by 工号 or 姓名: each reached (when the item reaches the person), and the
+    """Persons named by 工号 or 姓名: each reached (when `targets` reach the person), and the
     分管领导 to reach after them [(工号, why)]."""
-    targets, people = item.targets, ctx.roster.people
+    people = ctx.roster.people
     problems: list[Issue] = []
     hit_leaders: list[tuple[str, str]] = []
     for p in parts:
@@ -146,15 +153,15 @@ def _reach_people(ctx: Context, item: Item, parts: list[str], loc: dict,
         if "leader" in targets.individual:
             lid = people.at[pid, "leader_id"]
             if lid and lid != pid:
-                hit_leaders.append((lid, f"所分管的{people.at[pid, '姓名']}受{item.name}，分管领导连带"))
+                hit_leaders.append((lid, f"所分管的{people.at[pid, '姓名']}受{name}，分管领导连带"))
     return hit_leaders, problems
 
 
-def _reach_departments(ctx: Context, item: Item, parts: list[str], loc: dict,
+def _reach_departments(ctx: Context, targets: Targets, parts: list[str], loc: dict,
                        reached: _Reached) -> tuple[list[tuple[str, str]], list[Issue]]:
-    """科室 named in full: their members reached (when the item reaches members), and their
+    """科室 named in full: their members reached (when `targets` reach members), and their
     分管领导 to reach after them [(工号, why)]."""
-    targets, people = item.targets, ctx.roster.people
+    people = ctx.roster.people
     problems: list[Issue] = []
     hit_leaders: list[tuple[str, str]] = []
     for p in parts:

@@ -74,6 +74,14 @@ def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _counts_as_targets(value) -> list[tuple[tuple, str]]:
+    """(key path under `counts_as`, item name) of each target: `{ item = … }` or a list of them."""
+    if isinstance(value, dict):
+        return [(("item",), value["item"])] if isinstance(value.get("item"), str) else []
+    return [((j, "item"), v["item"]) for j, v in enumerate(_list(value))
+            if isinstance(v, dict) and isinstance(v.get("item"), str)]
+
+
 def _names(values) -> list[str]:
     return [v["name"] for v in _list(values) if isinstance(v, dict) and isinstance(v.get("name"), str)]
 
@@ -234,12 +242,19 @@ class _Checker:
             self._counting(loc, it)
 
     def _counting(self, loc: tuple, it: dict) -> None:
-        """The names the counting keys use: `counts_as.item`, `if_none_of`, `zero_above`'s
-        component, `points_from.column`."""
+        """The names the counting keys use: `counts_as.item` (each of a list), `overflow.item`,
+        `if_none_of`, `zero_above`'s component, `points_from.column`."""
         me = it.get("name")
-        ca = it.get("counts_as")
-        if isinstance(ca, dict) and isinstance(ca.get("item"), str):
-            self._counts_as(loc + ("counts_as", "item"), me, ca["item"])
+        listed: set[str] = set()
+        for key, target in _counts_as_targets(it.get("counts_as")):
+            if norm(target) in listed:
+                self.add(loc + ("counts_as",) + key, f"counts_as 两次列出「{target}」", "请删去重复的一项")
+                continue
+            listed.add(norm(target))
+            self._counts_as(loc + ("counts_as",) + key, me, target)
+        of = it.get("overflow")
+        if isinstance(of, dict) and isinstance(of.get("item"), str):
+            self._overflow(loc + ("overflow", "item"), me, of["item"])
         for j, name in enumerate(_list(it.get("if_none_of"))):
             if isinstance(name, str) and isinstance(me, str) and norm(name) == norm(me):
                 self.add(loc + ("if_none_of", j), f"if_none_of 列出了事项本身「{name}」",
@@ -262,13 +277,56 @@ class _Checker:
             self.item(loc, target)
             return
         name = self.items[norm(target)]
-        further = _dict(self.item_data.get(name, {}).get("counts_as")).get("item")
-        if isinstance(further, str):
-            final = self.items.get(norm(further))
+        further = [t for _, t in _counts_as_targets(self.item_data.get(name, {}).get("counts_as"))]
+        if further:
+            final = self.items.get(norm(further[0]))
             fix = (f"改为 counts_as = {{ item = \"{final}\" }}（直接指向最终计分的事项，折合数相乘）"
-                   if final and final != me and "counts_as" not in self.item_data.get(final, {})
+                   if len(further) == 1 and final and final != me and "counts_as" not in self.item_data.get(final, {})
                    else "请改为一个不设 counts_as 的事项")
-            self.add(loc, f"「{name}」本身又按「{further}」计：counts_as 不能连续指向（也不能循环）", fix)
+            self.add(loc, f"「{name}」本身又按「{'」「'.join(further)}」计：counts_as 不能连续指向（也不能循环）", fix)
+
+    def _overflow(self, loc: tuple, me, target: str) -> None:
+        """`overflow.item`: a declared item, recorded under its own name, scored at a fixed value
+        the converted part can take (no levels, range, points_from, factors), not annual; the
+        chain of overflows it starts never comes back (病假 → 事假 → 误班, no cycle)."""
+        if isinstance(me, str) and norm(target) == norm(me):
+            self.add(loc, f"overflow 指向事项本身「{target}」", "请改为另一个事项的名称（如病假超过3天的部分按「事假」计）")
+            return
+        if norm(target) not in self.items:
+            self.item(loc, target)
+            return
+        name = self.items[norm(target)]
+        data = self.item_data.get(name, {})
+        further = [t for _, t in _counts_as_targets(data.get("counts_as"))]
+        per_row = [k for k in ("levels", "range", "points_from", "factors") if data.get(k) not in (None, [])]
+        per_row += ["default_factor"] if _number(data.get("default_factor")) not in (None, 1) else []
+        if further:
+            self.add(loc, f"「{name}」按「{'」「'.join(further)}」计（counts_as），它的记录都登记为「{'」「'.join(further)}」",
+                     f"请把 overflow.item 直接改为「{further[0]}」")
+        elif per_row:
+            self.add(loc, f"「{name}」的分值按行或按人确定（{'、'.join(per_row)}），折算出的部分无从取分值",
+                     f"请改为按固定分值 points（或按合计计分）的事项，或把「{name}」改为固定分值")
+        elif data.get("annual") is True:
+            self.add(loc, f"「{name}」是年终计分的事项（annual），本期折算的部分无处计入",
+                     "请改为本期计分的事项")
+        cycle = self._overflow_cycle(me)
+        if cycle:
+            self.add(loc, f"overflow 循环：{' → '.join(cycle)}，超出部分将无休止地互相折算",
+                     "请去掉其中一个事项的 overflow，使折算只朝一个方向（如 病假 → 事假 → 误班）")
+
+    def _overflow_cycle(self, me) -> list[str]:
+        """The chain of `overflow.item` from `me` when it comes back to `me` (else [])."""
+        chain = [me]
+        while True:
+            of = _dict(self.item_data.get(chain[-1], {}).get("overflow")).get("item")
+            name = self.items.get(norm(of)) if isinstance(of, str) else None
+            if name is None:
+                return []
+            if name == me:
+                return chain + [name]
+            if name in chain:  # a cycle further on, reported at its own items
+                return []
+            chain.append(name)
 
     def _number_column(self, loc: tuple, name: str) -> None:
         """`points_from.column`: a numeric 人员 column. A column kaohe does not know is read as
@@ -398,10 +456,11 @@ class _Checker:
             it = self.item_data.get(self.items.get(norm(name), "")) if isinstance(name, str) else None
             if it is None:
                 continue
-            target = _dict(it.get("counts_as")).get("item")
-            if isinstance(target, str):
-                self.add(where, f"事项「{name}」按「{target}」计，记录都登记为「{target}」，连续天数看不到「{name}」",
-                         f"请改为 consecutive = [\"{target}\"]")
+            targets = [t for _, t in _counts_as_targets(it.get("counts_as"))]
+            if targets:
+                shown = "」「".join(targets)
+                self.add(where, f"事项「{name}」按「{shown}」计，记录都登记为「{shown}」，连续天数看不到「{name}」",
+                         f"请改为 consecutive = [\"{targets[0]}\"]")
             elif it.get("unit", "次") != "天":
                 self.add(where, f"连续天数只能按以「天」计的事项判断，「{name}」以「{it.get('unit', '次')}」计",
                          f"请给「{name}」写 unit = \"天\"，或改用 quantity_of（累计数量）")

@@ -215,8 +215,9 @@ def _escaped(text: str, pos: int) -> bool:
 
 
 def clean(loc: tuple) -> tuple:
-    """A pydantic location without its validator parts (`function-after[...]`, `tuple[...]`)."""
-    return tuple(k for k in loc if isinstance(k, int) or not str(k).startswith(("function-", "tuple[")))
+    """A pydantic location without its validator parts (`function-after[...]`, `tuple[...]`, the
+    `choice:` tags of a key written as one table or a list of them)."""
+    return tuple(k for k in loc if isinstance(k, int) or not str(k).startswith(("function-", "tuple[", "choice:")))
 
 
 def _dotted(keys: tuple) -> str:

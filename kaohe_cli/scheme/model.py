@@ -20,7 +20,15 @@ from pydantic import ValidationInfo, field_validator, model_validator
 from kaohe_cli.domain.points import shown
 from kaohe_cli.scheme import legacy
 from kaohe_cli.scheme.bands import Ratio
-from kaohe_cli.scheme.counting import UNIT_EACH, check_counting as _check_counting, counting_text as _counting_text
+from kaohe_cli.scheme.counting import (  # noqa: F401 - CountsAs and Overflow are keys of the model
+    UNIT_EACH,
+    CountsAs,
+    CountsAsOneOrMany,
+    Overflow,
+    check_counting as _check_counting,
+    counting_text as _counting_text,
+    overflow_text as _overflow_text,
+)
 from kaohe_cli.text import norm
 
 from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_quota are part of the model's names
@@ -87,14 +95,6 @@ class Targets(StrictModel):
     shared_factor: Share | None = None  # ... or, when set, each gets this factor × the points
 
 
-class CountsAs(StrictModel):
-    """按另一事项计：每行当作事项 `item` 记录，数量 × `per_unit`（口头请假 → 旷工；1周 → 5天）。
-    按目标事项的分值计分，并计入它的累计数量（zero_at、quantity_of 都看得到）。"""
-
-    item: str  # the item this one counts as (its points, its quantity, its thresholds)
-    per_unit: PositiveQuantity = Decimal(1)  # units of `item` per unit entered (一周 = 5 天)
-
-
 class Tier(StrictModel):
     """阶梯（`tiers` 的一档）：数量超过 `over` 的部分（或全部，见 `tier_mode`）每单位 `points` 分。"""
 
@@ -130,7 +130,8 @@ class Item(StrictModel):
     annual: bool = False  # on the period's ledger, but only counted by `quota --year`
     zero_at: PositiveQuantity | None = None  # quantity in the period that zeroes the whole component
     zero_above: Quantity | None = None  # ... zeroes it only when exceeded (超过45天), not when reached
-    counts_as: CountsAs | None = None  # each row counts as another item (口头请假 → 旷工; 1 周 → 5 天)
+    counts_as: CountsAsOneOrMany | None = None  # each row counts as another item (口头请假 → 旷工; 1 周 → 5 天), or as each of several
+    overflow: Overflow | None = None  # the period's total above `over` counts as another item (病假超过3天的部分按事假计)
     free: PositiveQuantity | None = None  # the first N units of the period score nothing (前N次不扣)
     tiers: list[Tier] = []  # points per unit by band of the period's quantity
     tier_mode: Literal["progressive", "whole"] = "progressive"  # 累进 (each band its part) or 全额
@@ -146,15 +147,17 @@ class Item(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> "Item":
         where = f"事项 {self.name}"
+        self._counts_as_alone(where)
         if self.kind == "marker":
             if self.points is not None or self.range is not None or self.levels:
                 raise ValueError(f"{where}：marker 类事项不计分，不能设 points/range/levels")
             if self.by_total or self.points_from is not None:
                 raise ValueError(f"{where}：marker 类事项不计分，不能设 free/tiers/increment/minimum/if_none_of/points_from")
+            _check_counting(self, where)  # overflow: a marker's part up to `over` scores nothing
             return self
         if self.counts_as is not None:
             if self.points is not None or self.range is not None or self.levels or self.by_total or self.points_from:
-                raise ValueError(f"{where}：已设 counts_as 时按「{self.counts_as.item}」的分值计，不能再设分值或计数规则")
+                raise ValueError(f"{where}：已设 counts_as 时按「{self._targets}」的分值计，不能再设分值或计数规则")
             return self
         if self.levels:
             if self.points is not None or self.range is not None:
@@ -172,11 +175,34 @@ class Item(StrictModel):
         return self  # zero_above needs a component: scheme/checks.py says so at its line
 
     @property
+    def _targets(self) -> str:
+        return "」「".join(c.item for c in self.counts_as_list)
+
+    def _counts_as_alone(self, where: str) -> None:
+        """`counts_as` lists at least one item, and leaves the item no total of its own to overflow."""
+        if self.counts_as is None:
+            return
+        if not self.counts_as_list:
+            raise ValueError(f"{where}：counts_as 是空列表，请至少写一个 {{ item = \"事项\" }}，或删去 counts_as")
+        if self.overflow is not None:
+            raise ValueError(f"{where}：已设 counts_as 时每行都按「{self._targets}」登记，本事项没有自己的合计，"
+                             f"不能再设 overflow（请把 overflow 写在「{self._targets}」上）")
+
+    @property
     def by_total(self) -> bool:
-        """Scored on the period's total quantity (free, tiers, increment, minimum, if_none_of),
-        not row by row: its rows carry no points, one line per person carries the total."""
+        """Scored on the period's total quantity (free, tiers, increment, minimum, if_none_of,
+        and a scored item with `overflow`: its own part is the total up to `over`), not row by
+        row: its rows carry no points, one line per person carries the total."""
         return bool(self.free is not None or self.tiers or self.increment is not None
-                    or self.minimum is not None or self.if_none_of)
+                    or self.minimum is not None or self.if_none_of
+                    or (self.overflow is not None and self.kind != "marker"))
+
+    @property
+    def counts_as_list(self) -> list[CountsAs]:
+        """The items each row counts as: `counts_as` as a list (empty without it)."""
+        if self.counts_as is None:
+            return []
+        return list(self.counts_as) if isinstance(self.counts_as, list) else [self.counts_as]
 
     @property
     def level_names(self) -> list[str]:
@@ -187,9 +213,9 @@ class Item(StrictModel):
         sign = "加" if self.kind == "bonus" else "扣"
         per = "每半天" if self.per_half_day else UNIT_EACH[self.unit]
         if self.kind == "marker":
-            return f"{self.name}（记录，不直接计分）"
+            return f"{self.name}（记录，不直接计分）" + _overflow_text(self)
         if self.counts_as is not None or self.by_total or self.points_from is not None:
-            return f"{self.name} {_counting_text(self, sign, per)}"
+            return f"{self.name} {_counting_text(self, sign, per)}" + _overflow_text(self)
         if self.levels:
             parts = []
             for lv in self.levels:

@@ -90,6 +90,8 @@ KEYS: dict[str, str] = {
     "对象范围": "targets", "系数": "factors", "列": "column", "等于": "equals",
     "大于": "gt", "不小于": "gte", "达到": "gte", "合计": "total", "类别封顶": "categories",
     "等次写作": "grade_text", "等次栏": "grade_text",
+    "按另一事项计": "counts_as", "按事项计": "counts_as", "超出部分": "overflow", "超过部分": "overflow",
+    "折合": "per_unit",
 }
 
 
