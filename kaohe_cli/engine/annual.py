@@ -155,7 +155,7 @@ def compute(inp: YearInput, *, quotas: dict[str, str] | None = None,
         + (f"，并列待定{len(u.tied)}人" if u.tied else "") for u in uses
     ]
     if annual and annual.awards:
-        _awards(result, annual.awards)
+        _awards(result, annual)
     return result
 
 
@@ -460,30 +460,38 @@ def _allowance_of(extra: dict, a, year: int) -> tuple[Decimal | None, str]:
     return None, ""
 
 
-def _awards(result: AnnualResult, awards: dict) -> None:
-    t = result.table
+def _awards(result: AnnualResult, annual) -> None:
+    """Money by year grade (`awards`, per person; a unit's × its 人数), and with `leaders_money`
+    each leader's (the mean per-person amount of the units they lead) and the top one's."""
+    t, awards, is_unit = result.table, annual.awards, result.scheme.is_unit
     rows = []
     per_person: dict[str, Decimal] = {}
     for s in t.index:
         g = t.at[s, "grade"]
-        amount = Decimal(awards.get(g, 0)) if g in awards else Decimal(0)
-        people = (t.at[s, "extra"] or {}).get("人数")
+        amount = Decimal(awards[g]) if g in awards else Decimal(0)
+        people = (t.at[s, "extra"] or {}).get("人数") if is_unit else None
         count = int(people) if people not in (None, "") else None
-        money = amount * count if count is not None else None
+        money = amount * count if count is not None else (None if is_unit else amount)
         per_person[s] = amount
         rows.append({"subject": s, "grade": g, "per_person": amount, "people": count, "money": money})
-        if g and g not in awards:
-            t.at[s, "remarks"] = (t.at[s, "remarks"] + "；" if t.at[s, "remarks"] else "") + "奖金数额由党组酌定"
-        if count is None and amount:
+        if g and g not in awards and annual.awards_other:
+            t.at[s, "remarks"] = (t.at[s, "remarks"] + "；" if t.at[s, "remarks"] else "") + annual.awards_other
+        if is_unit and count is None and amount:
             result.issues.append(warning(f"{t.at[s, 'name']}没有人数，无法计算部门奖金", "请在单位表填写人数"))
     result.awards = pd.DataFrame(rows).set_index("subject")
+    if annual.leaders_money is not None and is_unit:
+        result.leader_awards = _leader_money(t, per_person, annual.leaders_money)
+
+
+def _leader_money(t: pd.DataFrame, per_person: dict[str, Decimal], how) -> list[tuple[str, Decimal]]:
     leaders: dict[str, list[Decimal]] = {}
     for s in t.index:
         lab = t.at[s, "leader"]
         if lab:
             leaders.setdefault(lab, []).append(per_person[s])
-    vice = [(lab, sum(v, Decimal(0)) / len(v)) for lab, v in leaders.items()]
-    result.leader_awards = [(f"副主席 {lab}", amt.quantize(CENT, rounding=ROUND_HALF_UP)) for lab, amt in vice]
-    if vice:
-        chair = sum((a for _, a in vice), Decimal(0)) / len(vice)
-        result.leader_awards.append(("主席", chair.quantize(CENT, rounding=ROUND_HALF_UP)))
+    means = [(lab, sum(v, Decimal(0)) / len(v)) for lab, v in leaders.items()]
+    out = [(f"{how.title} {lab}", amt.quantize(CENT, rounding=ROUND_HALF_UP)) for lab, amt in means]
+    if means and how.top:
+        top = sum((a for _, a in means), Decimal(0)) / len(means)
+        out.append((how.top, top.quantize(CENT, rounding=ROUND_HALF_UP)))
+    return out

@@ -605,6 +605,9 @@ class _Checker:
                     self.grade(loc + ("tie_breakers", j), tb.split(":", 1)[1], year=False)
         for g in _dict(annual.get("awards")):
             self.grade(loc + ("awards", g), g, year=True)
+        if annual.get("leaders_money") is not None and not self.unit:
+            self.add(loc + ("leaders_money",), "leaders_money（领导奖金）只用于单位方案：个人方案中不起作用",
+                     "请删去 leaders_money；个人方案的奖金按各人等次写在 awards 中", "warning")
         for item in _dict(annual.get("dept_limit")):
             self.item(loc + ("dept_limit", item), item)
         leave = annual.get("leave")

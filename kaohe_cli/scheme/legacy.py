@@ -8,6 +8,8 @@ reports it at its key with the fix.
 - `[annual.leave]` (zhujian) → an `[[annual.allowances]]` entry named 年休假;
 - `[annual] bottom_flag` (caizheng) → an `[[annual.rules]]` rule `when = { bottom_share }`, `action = "flag"`;
 - `max_if_blank` on a rated component (jinjiang) → `blank_to` on the blank one;
+- `[annual] awards` in a unit scheme (gonghui) also gave the leaders their money (副主席, 主席) and
+  said 奖金数额由党组酌定 for a grade without an amount: now `leaders_money` and `awards_other`;
 - `[annual] dept_limit` (caizheng) → an `[[annual.rules]]` rule `when = { quantity_of, gte, per = "科室" }`,
   `action = "not_eligible"`.
 """
@@ -126,4 +128,15 @@ def dept_limit_as_rule(data):
               "action": "not_eligible", "grades": grades} for item, n in limits.items()]
     annual = {k: v for k, v in annual.items() if k != "dept_limit"}
     annual["rules"] = [*rules, *(annual.get("rules") or [])]
+    return {**data, "annual": annual}
+
+
+def awards_as_written(data):
+    """A unit scheme's `awards` always paid 副主席 (the mean of their units) and 主席 (the mean of
+    the 副主席), and said 奖金数额由党组酌定 for a grade without an amount: an older file without
+    `leaders_money` / `awards_other` keeps doing so."""
+    annual = data.get("annual") if isinstance(data, dict) else None
+    if not isinstance(annual, dict) or data.get("subject") != "unit" or not annual.get("awards"):
+        return data
+    annual = {"leaders_money": {"title": "副主席", "top": "主席"}, "awards_other": "奖金数额由党组酌定", **annual}
     return {**data, "annual": annual}

@@ -20,6 +20,7 @@ from pydantic import ValidationInfo, field_validator, model_validator
 from kaohe_cli.domain.points import shown
 from kaohe_cli.scheme import legacy
 from kaohe_cli.scheme.bands import Ratio
+from kaohe_cli.scheme.rules import Condition, Rule  # noqa: F401 - keys of the model
 from kaohe_cli.scheme.counting import (  # noqa: F401 - CountsAs and Overflow are keys of the model
     UNIT_EACH,
     CountsAs,
@@ -40,9 +41,7 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
     MaxPoints,
     Money,
     MonthNumber,
-    PastYears,
     People,
-    PeriodCount,
     Points,
     PositiveQuantity,
     Quantity,
@@ -50,7 +49,6 @@ from kaohe_cli.scheme.bounds import (  # noqa: F401 - SCHEME_LIMITS and parse_qu
     Share,
     SignedPoints,
     Threshold,
-    Workdays,
     Years,
     StrictModel,
     within,
@@ -334,105 +332,6 @@ class Caps(StrictModel):
     total: Cap | None = None
 
 
-class Condition(StrictModel):
-    """When a rule acts. All given parts must hold."""
-
-    items: list[str] = []  # any event of these items in the period
-    quantity_of: list[str] = []  # sum of these items' quantities ...
-    gt: Quantity | None = None  # ... is greater than
-    gte: Quantity | None = None  # ... or at least
-    lt: Quantity | None = None  # ... or less than (不足10小时: lt = 10; no line at all is 0)
-    lte: Quantity | None = None  # ... or at most
-    new_workdays_lt: Workdays | None = None  # 入职日期 in the period and fewer working days than this
-    column: str | None = None  # roster / unit column ...
-    equals: list[str] = []  # ... has one of these values
-    rank_last: bool = False  # ranked last of all subjects
-    per: str | None = None  # items、quantity_of 按人员表这一列的同组人合计（per = "科室"：科室全年累计）
-    bottom_share: str | None = None  # 总分排名在后这个比例（"20%"）或人数（"3"）之内；边缘同分者一并在内
-    # History (only in [annual].rules): the grades of the year's sub-periods (半年、季度、月) ...
-    period_grades: list[str] = []  # 本年各期（最近一级）等次为其中之一的期数 ...
-    at_least: PeriodCount | None = None  # ... 至少这么多期（缺省 1）
-    fewer_than: PeriodCount | None = None  # ... 或少于这么多期（如 fewer_than = 1：一期也没有）
-    # ... and the kept annual grades of earlier years (kaohe quota 保存的往年结果)
-    past_grades: list[str] = []  # 往年等次为其中之一 ...
-    past_years: PastYears | None = None  # ... 连续这么多年（紧接本年之前的各年，缺省 1）
-    # Consecutive days, from the dates of the ledger lines (a detail 考勤 sheet, 日期 of event rows):
-    consecutive: list[str] = []  # 这些事项（以「天」计）最长连续的天数 ...
-    days_gt: Quantity | None = None  # ... 超过
-    days_gte: PositiveQuantity | None = None  # ... 或达到
-    calendar_days: bool = False  # 按自然日连续（缺省按工作日：中间的休息日不打断连续）
-
-    @model_validator(mode="after")
-    def _something(self) -> "Condition":
-        if self.quantity_of and all(b is None for b in (self.gt, self.gte, self.lt, self.lte)):
-            raise ValueError("quantity_of 需要 gt、gte、lt 或 lte")
-        if not self.quantity_of and any(b is not None for b in (self.gt, self.gte, self.lt, self.lte)):
-            raise ValueError("gt、gte、lt、lte 需要 quantity_of（哪些事项的数量）")
-        if self.column and not self.equals:
-            raise ValueError("column 需要 equals")
-        if self.per and not (self.items or self.quantity_of):
-            raise ValueError("per 需要 items 或 quantity_of（同组合计哪些事项）")
-        if (self.at_least is not None or self.fewer_than is not None) and not self.period_grades:
-            raise ValueError("at_least、fewer_than 需要 period_grades（哪些等次的期数）")
-        if self.past_years is not None and not self.past_grades:
-            raise ValueError("past_years 需要 past_grades（往年的哪些等次）")
-        if self.consecutive and self.days_gt is None and self.days_gte is None:
-            raise ValueError("consecutive 需要 days_gt 或 days_gte（连续超过或达到几天）")
-        if (self.days_gt is not None or self.days_gte is not None or self.calendar_days) and not self.consecutive:
-            raise ValueError("days_gt、days_gte、calendar_days 需要 consecutive（哪些事项连续）")
-        if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
-                or self.bottom_share or self.period_grades or self.past_grades or self.consecutive):
-            raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
-                             "bottom_share、period_grades、past_grades 或 consecutive")
-        return self
-
-    @field_validator("bottom_share")
-    @classmethod
-    def _bottom_share(cls, v: str | None) -> str | None:
-        if v is not None:
-            scheme_share(v, "bottom_share")
-        return v
-
-
-class Rule(StrictModel):
-    """An eligibility rule or veto (一票否决)."""
-
-    name: str  # shown in 备注, e.g. "旷工超过2个工作日"
-    when: Condition
-    # flag: changes nothing; the rule's flag (or name) goes to 备注 and the run's flags, for HR
-    # deduct / bonus: `points` once when the condition holds (超过15天的，一次性扣20分)
-    action: Literal["force_grade", "not_eligible", "no_grade", "zero_component", "ceiling", "zero_total", "flag",
-                    "deduct", "bonus"]
-    grade: str | None = None  # force_grade, ceiling
-    grades: list[str] = []  # not_eligible: the grades (default: the top grade)
-    component: str | None = None  # zero_component, deduct (default: outside); "@事由": the event's 事由
-    points: Points | None = None  # deduct, bonus: points, once per period (per year in [[annual.rules]])
-    category: str | None = None  # bonus: its bonus-cap category (default: the rule's name)
-    scope: Literal["period", "annual"] = "period"
-    flag: str = ""  # short text for 备注/资格, defaults to name
-    # no_grade: the text of the 等次 cell instead of 不确定等次 (不参加年度考核, 不定等次); checks.py
-    grade_text: str | None = None
-
-    @model_validator(mode="after")
-    def _needs(self) -> "Rule":
-        if self.action in ("force_grade", "ceiling") and not self.grade:
-            raise ValueError(f"规则 {self.name}：{self.action} 需要 grade")
-        if self.action == "zero_component" and not self.component:
-            raise ValueError(f"规则 {self.name}：zero_component 需要 component")
-        if (self.action in ("deduct", "bonus")) != (self.points is not None):
-            raise ValueError(f"规则 {self.name}：" + ("deduct（扣分）、bonus（加分）需要 points（扣或加几分）"
-                             if self.points is None else "points 只用于 action = \"deduct\"（扣分）或 \"bonus\"（加分）"))
-        if self.action == "bonus" and self.component:
-            raise ValueError(f"规则 {self.name}：加分不属于扣分项目（component），请删去 component")
-        if self.category is not None and self.action != "bonus":
-            raise ValueError(f"规则 {self.name}：category（加分类别）只用于 action = \"bonus\"")
-        if self.action in ("deduct", "bonus") and (self.when.rank_last or self.when.bottom_share is not None):
-            raise ValueError(f"规则 {self.name}：加扣分规则不能以名次为条件（rank_last、bottom_share），名次由得分而来")
-        if self.action in ("deduct", "bonus") and self.component == "@事由":
-            raise ValueError(f"规则 {self.name}：deduct 的 component 请写考核项目名称（不能用 \"@事由\"）")
-        return self
-
-
 class Grade(StrictModel):
     name: str
     min: Threshold | None = None  # lower bound (inclusive)
@@ -545,6 +444,14 @@ class Part(StrictModel):
         return {} if self.source != "ratings" else (dict(self.columns) or {self.name: Decimal(1)})
 
 
+class LeadersMoney(StrictModel):
+    """Unit schemes: each 分管领导's money = the mean per-person amount (`awards`) of the units they
+    lead, shown as "`title` 姓名"; `top` (主席): the mean of those leaders' amounts."""
+
+    title: str = "分管领导"  # 副主席
+    top: str | None = None  # 主席
+
+
 class Annual(StrictModel):
     """How `kaohe quota` aggregates periods into a year (or quarter, half-year, 学年)."""
 
@@ -566,7 +473,9 @@ class Annual(StrictModel):
     # 旧写法 item → n: a 科室 with ≥ n of it in the year loses eligibility. A valid one becomes a
     # rule (`Scheme._dept_limit`); the field stays so that a wrong n is reported at its key.
     dept_limit: dict[str, DeptLimit] = {}
-    awards: dict[str, Money] = {}  # grade → money per person (gonghui)
+    awards: dict[str, Money] = {}  # year grade → money per person (a unit's: × its 人数)
+    awards_other: str = "奖金数额另行确定"  # 备注 of a graded subject whose grade has no amount
+    leaders_money: LeadersMoney | None = None  # unit schemes: the leaders' money from their units'
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)
     note: str = ""
@@ -632,6 +541,11 @@ class Scheme(StrictModel):
     @classmethod
     def _max_if_blank(cls, data):
         return legacy.max_if_blank_as_blank_to(data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _awards(cls, data):
+        return legacy.awards_as_written(data)
 
     @model_validator(mode="before")
     @classmethod

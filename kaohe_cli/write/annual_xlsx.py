@@ -109,11 +109,18 @@ def _dept_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
 
 
 def _awards_sheet(wb, fmt: Formats, r: AnnualResult, unit_name: str) -> None:
-    """奖金: the award of each department (best rank first), then of each leader."""
+    """奖金: each subject's money by its year grade (best rank first); for units the per-person
+    amount × 人数, then each leader's."""
     ws = wb.add_worksheet("奖金")
     t = r.table
+    order = t.sort_values("rank", kind="mergesort").index
+    if not r.scheme.is_unit:
+        rows = [[str(s), str(t.at[s, "name"]), str(r.awards.at[s, "grade"]), _f(r.awards.at[s, "money"])] for s in order]
+        write_table(ws, fmt, ["工号", "姓名", "等次", "奖金（元）"], rows, 0, ["text", "text", "text", "num"])
+        page(ws, 0, 4, f"{r.target.label} 考核奖金", unit_name)
+        return
     arows = []
-    for s in t.sort_values("rank", kind="mergesort").index:
+    for s in order:
         a = r.awards.loc[s]
         arows.append([str(t.at[s, "name"]), str(a["grade"]), _f(a["per_person"]),
                       "" if a["people"] is None else int(a["people"]), "" if a["money"] is None else _f(a["money"])])
