@@ -177,6 +177,8 @@ def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
     }, index=idx)
     matrix = scores.pivot_table(index="subject", columns="period", values="grade", aggfunc="last").reindex(idx)
     matrix = matrix.reindex(columns=[c for c in inp.codes if c in matrix.columns])
+    wanted = any(r.when.period_below is not None for r in _annual_rules(scheme, inp.target))
+    period_scores = _period_scores(scores, matrix.columns, idx) if wanted else None
     n = scores.groupby("subject")["cents"].size().reindex(idx)
     sums = scores.groupby("subject")["cents"].sum().reindex(idx)
     mean = pd.Series([Decimal(int(s)) / 100 / int(k) for s, k in zip(sums, n)], index=idx, dtype=object)
@@ -187,15 +189,23 @@ def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
         nested = nest(scores, inp.codes, scheme, inp.target, info["name"], inp.kept)
         mean, n, issues = nested.score, nested.n, issues + nested.issues
         if annual.stages and not nested.grades.empty:
-            matrix = nested.grades
+            matrix, period_scores = nested.grades, (nested.below if wanted else None)
         if annual.parts and not is_stage(annual, inp.target):
             base, texts = compose(annual, mean, inp.ratings, info["name"])
     ctx = RuleContext(_subjects(info, latest), _lines_for_rules(inp.lines), grading.names, inp.target,
                       count_workdays, lines_explain=False, eligibility_shown=True, period_grades=matrix, past_grades=inp.past)
+    ctx.period_scores = period_scores
     if base is not None:
         ctx.remarks.update(texts)
     zero = pd.Series(Decimal(0), index=idx, dtype=object)
     return _Year(inp, ctx, info, matrix, n, mean, zero.copy(), zero.copy(), issues, base)
+
+
+def _period_scores(scores: pd.DataFrame, codes, idx: pd.Index) -> pd.DataFrame:
+    """subject × scored period → its rounded score (Decimal; None where the period is missing)."""
+    cents = scores.pivot_table(index="subject", columns="period", values="cents", aggfunc="last").reindex(idx)
+    cents = cents.reindex(columns=list(codes))
+    return cents.apply(lambda col: col.map(lambda c: None if pd.isna(c) else Decimal(int(c)) / 100)).astype(object)
 
 
 def _subjects(info: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:

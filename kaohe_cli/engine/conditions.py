@@ -102,6 +102,29 @@ def rank_last(when: Condition, ctx: RuleContext) -> pd.Series:
     return ranks == ranks.max()
 
 
+def _count_bounds(count: pd.Series, when: Condition, ctx: RuleContext) -> pd.Series:
+    """At least `at_least` (default 1) and fewer than `fewer_than` when given."""
+    mask = pd.Series(True, index=ctx.idx)
+    if when.fewer_than is not None:
+        mask &= count < when.fewer_than
+    if when.at_least is not None or when.fewer_than is None:
+        mask &= count >= (when.at_least if when.at_least is not None else 1)
+    return mask
+
+
+def period_below(when: Condition, ctx: RuleContext) -> pd.Series:
+    """The number of the year's sub-periods (the level below: months, or the last stage's) whose
+    score is below `period_below` is at least `at_least` (default 1) and fewer than `fewer_than`
+    when given: 全年有2个月得分低于80分 = period_below 80, at_least 2. A missing period is not
+    counted. In a period there are none: it holds for nobody."""
+    scores = ctx.period_scores
+    if scores is None or scores.empty:
+        return pd.Series(False, index=ctx.idx)
+    bound = when.period_below
+    below = scores.apply(lambda col: col.map(lambda v: v is not None and not pd.isna(v) and v < bound))
+    return _count_bounds(below.sum(axis=1).reindex(ctx.idx, fill_value=0), when, ctx)
+
+
 def period_grades(when: Condition, ctx: RuleContext) -> pd.Series:
     """The number of the year's sub-periods graded one of `period_grades` is at least `at_least`
     (default 1) and fewer than `fewer_than` when given: 至少一期优秀 = period_grades ["优秀"];
@@ -111,12 +134,7 @@ def period_grades(when: Condition, ctx: RuleContext) -> pd.Series:
         count = pd.Series(0, index=ctx.idx)
     else:
         count = grades.isin(set(when.period_grades)).sum(axis=1).reindex(ctx.idx, fill_value=0)
-    mask = pd.Series(True, index=ctx.idx)
-    if when.fewer_than is not None:
-        mask &= count < when.fewer_than
-    if when.at_least is not None or when.fewer_than is None:
-        mask &= count >= (when.at_least if when.at_least is not None else 1)
-    return mask
+    return _count_bounds(count, when, ctx)
 
 
 def earlier_year(period: Period, k: int) -> Period:
@@ -273,6 +291,7 @@ PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
     (lambda w: w.rank_last, rank_last),
     (lambda w: w.bottom_share is not None, bottom),
     (lambda w: bool(w.period_grades), period_grades),
+    (lambda w: w.period_below is not None, period_below),
     (lambda w: bool(w.past_grades), past_grades),
     (lambda w: bool(w.consecutive), consecutive),
 ]

@@ -85,6 +85,7 @@ class RuleContext:
     eligibility_shown: bool = False  # the result has a 资格 column (the year): it says why, not 备注
     # History, for the annual step only (None in a period: the history conditions hold for nobody):
     period_grades: pd.DataFrame | None = None  # subject × sub-period code (the level below) → grade
+    period_scores: pd.DataFrame | None = None  # subject × sub-period code (the level below) → Decimal score
     past_grades: pd.DataFrame | None = None  # subject × earlier year code ("2022") → kept annual grade
     issues: list[Issue] = field(default_factory=list)  # a condition that cannot be judged (each once)
 

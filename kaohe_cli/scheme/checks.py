@@ -468,9 +468,10 @@ class _Checker:
     def _history(self, loc: tuple, when: dict, year: bool) -> None:
         """`period_grades` name the grades of the year's sub-periods (the last stage's grading,
         else `[grading]`), `past_grades` the year's; both only in year rules."""
-        for key in ("period_grades", "past_grades"):
-            if _list(when.get(key)) and not year:
-                what = "本年各期的等次" if key == "period_grades" else "往年的年度等次"
+        for key in ("period_grades", "past_grades", "period_below"):
+            if (_list(when.get(key)) or (key == "period_below" and when.get(key) is not None)) and not year:
+                what = {"period_grades": "本年各期的等次", "past_grades": "往年的年度等次",
+                        "period_below": "本年各期的得分"}[key]
                 self.add(loc + ("when", key), f"{key}（{what}）只用于年度规则，在考核期规则中对谁都不成立",
                          "请把这条规则移到 [[annual.rules]]，或写 scope = \"annual\"")
         if not year:

@@ -16,6 +16,7 @@ from kaohe_cli.scheme.bounds import (
     PositiveQuantity,
     Quantity,
     StrictModel,
+    Threshold,
     Workdays,
     scheme_share,
 )
@@ -40,6 +41,7 @@ class Condition(StrictModel):
     period_grades: list[str] = []  # 本年各期（最近一级）等次为其中之一的期数 ...
     at_least: PeriodCount | None = None  # ... 至少这么多期（缺省 1）
     fewer_than: PeriodCount | None = None  # ... 或少于这么多期（如 fewer_than = 1：一期也没有）
+    period_below: Threshold | None = None  # 或：本年各期（最近一级）得分低于这个数的期数（同上 at_least、fewer_than）
     # ... and the kept annual grades of earlier years (kaohe quota 保存的往年结果)
     past_grades: list[str] = []  # 往年等次为其中之一 ...
     past_years: PastYears | None = None  # ... 连续这么多年（紧接本年之前的各年，缺省 1）
@@ -59,8 +61,10 @@ class Condition(StrictModel):
             raise ValueError("column 需要 equals")
         if self.per and not (self.items or self.quantity_of):
             raise ValueError("per 需要 items 或 quantity_of（同组合计哪些事项）")
-        if (self.at_least is not None or self.fewer_than is not None) and not self.period_grades:
-            raise ValueError("at_least、fewer_than 需要 period_grades（哪些等次的期数）")
+        if (self.at_least is not None or self.fewer_than is not None) and not (self.period_grades or self.period_below is not None):
+            raise ValueError("at_least、fewer_than 需要 period_grades（哪些等次的期数）或 period_below（得分低于多少的期数）")
+        if self.period_grades and self.period_below is not None:
+            raise ValueError("period_grades 和 period_below 请分写两条规则（at_least、fewer_than 只能数一种期）")
         if self.past_years is not None and not self.past_grades:
             raise ValueError("past_years 需要 past_grades（往年的哪些等次）")
         if self.consecutive and self.days_gt is None and self.days_gte is None:
@@ -68,9 +72,10 @@ class Condition(StrictModel):
         if (self.days_gt is not None or self.days_gte is not None or self.calendar_days) and not self.consecutive:
             raise ValueError("days_gt、days_gte、calendar_days 需要 consecutive（哪些事项连续）")
         if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
-                or self.bottom_share or self.period_grades or self.past_grades or self.consecutive):
+                or self.bottom_share or self.period_grades or self.period_below is not None or self.past_grades
+                or self.consecutive):
             raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
-                             "bottom_share、period_grades、past_grades 或 consecutive")
+                             "bottom_share、period_grades、period_below、past_grades 或 consecutive")
         return self
 
     @field_validator("bottom_share")

@@ -352,3 +352,42 @@ def test_the_old_dept_limit_key_loads_as_the_rule_it_always_was():
     today = parse_scheme(builtin_text("caizheng"), "caizheng.toml").annual.rules[0]
     assert converted == today
     assert (today.when.per, today.when.gte, today.grades) == ("科室", 3, ["优秀", "先进工作者"])
+
+
+
+# ---- period_below: the year's sub-periods scored below a bound ----------------------------
+
+def _scores(rows) -> pd.DataFrame:
+    """a, b, c × three months; None = the month was not scored."""
+    from decimal import Decimal
+
+    return pd.DataFrame([[None if v is None else Decimal(str(v)) for v in r] for r in rows],
+                        index=IDX, columns=["2023-01", "2023-02", "2023-03"], dtype=object)
+
+
+PERIOD_BELOW = [
+    # a: 79.99 and 70 are below 80 (2); b: exactly 80 is not below (0); c: one below, one missing
+    pytest.param({"period_below": 80, "at_least": 2}, [[79.99, 70, 95], [80, 80, 90], [60, None, 85]],
+                 [True, False, False], id="at least two months below 80"),
+    pytest.param({"period_below": 80}, [[79.99, 70, 95], [80, 80, 90], [60, None, 85]],
+                 [True, False, True], id="at least one (the default)"),
+    pytest.param({"period_below": 80, "fewer_than": 1}, [[79.99, 70, 95], [80, 80, 90], [60, None, 85]],
+                 [False, True, False], id="none below"),
+    pytest.param({"period_below": 90, "at_least": 1}, [[None, None, None], [95, 95, 95], [89, 91, 99]],
+                 [False, False, True], id="missing months are not counted"),
+]
+
+
+@pytest.mark.parametrize("when, rows, expected", PERIOD_BELOW)
+def test_period_below(when, rows, expected):
+    ctx = _ctx()
+    ctx.period_scores = _scores(rows)
+    assert _mask(C.period_below(Condition(**when), ctx)) == expected
+
+
+def test_period_below_holds_for_nobody_in_a_period_and_is_checked():
+    assert _mask(C.period_below(Condition(period_below=80), _ctx())) == [False, False, False]
+    with pytest.raises(ValueError, match="分写两条规则"):
+        Condition(period_below=80, period_grades=["优秀"])
+    with pytest.raises(ValueError, match="period_below"):
+        Condition(at_least=2)

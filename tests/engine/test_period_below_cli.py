@@ -1,0 +1,65 @@
+"""`period_below` end to end: "全年有2个月得分低于80分的，年度不称职", through `kaohe score` for
+two months and `kaohe quota --year 2023`. 工作 is rated 0–100; grades 优秀 ≥ 90, 称职 ≥ 60.
+
+- 001: 79, 75 → both below 80 → 不称职 (the mean 77 would be 称职)
+- 002: 79, 80 → one below (80 is not below 80) → mean 79.5 → 称职
+- 003: 95, 70 → one below → mean 82.5 → 称职
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from kaohe_cli.cli.main import app
+from tests.helpers import write_book
+
+SCHEME = """
+id = "below"
+name = "低分期数示例"
+period = "month"
+
+[[components]]
+name = "工作"
+kind = "rated"
+max = 100
+
+[[items]]
+name = "通报批评"
+kind = "marker"
+
+[grading]
+grades = [{ name = "优秀", min = 90 }, { name = "称职", min = 60 }, { name = "不称职" }]
+
+[annual]
+default_grade = "称职"
+
+[[annual.rules]]
+name = "全年有2个月得分低于80分，年度不称职"
+when = { period_below = 80, at_least = 2 }
+action = "force_grade"
+grade = "不称职"
+"""
+
+
+def test_two_months_below_80_make_the_year_unsatisfactory(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scheme = tmp_path / "below.toml"
+    scheme.write_text(SCHEME, encoding="utf-8")
+    runner, db = CliRunner(), tmp_path / "k.db"
+    people = [["工号", "姓名", "科室"], ["001", "张三", "办公室"], ["002", "李四", "办公室"], ["003", "王五", "办公室"]]
+    for code, marks in {"2023-01": (79, 79, 95), "2023-02": (75, 80, 70)}.items():
+        ratings = [["工号", "姓名", "工作"], *[[p[0], p[1], m] for p, m in zip(people[1:], marks)]]
+        book = write_book(tmp_path / f"{code}.xlsx", {"人员": people, "评分": ratings})
+        res = runner.invoke(app, ["score", str(book), "--scheme", str(scheme), "--period", code, "--db", str(db),
+                                  "-o", str(tmp_path / f"{code}-out.xlsx")])
+        assert res.exit_code == 0, res.output
+    out = tmp_path / "year.xlsx"
+    res = runner.invoke(app, ["quota", "--year", "2023", "--scheme", str(scheme), "--db", str(db), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = list(load_workbook(out)["年度"].iter_rows(values_only=True))
+    head = list(rows[1])
+    got = {r[head.index("工号")]: (r[head.index("总分")], r[head.index("建议等次")]) for r in rows[2:] if r[head.index("工号")]}
+    assert got == {"001": (77, "不称职"), "002": (79.5, "称职"), "003": (82.5, "称职")}
