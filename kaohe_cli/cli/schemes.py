@@ -99,6 +99,8 @@ def rule_line(rule) -> str:
     when = "，".join(f"{k} = {_shown(v)}" for k, v in rule.when.model_dump(exclude_defaults=True, mode="json").items())
     what = label("action", data["action"]) + "".join(
         f" {_shown(data[k]) if isinstance(data[k], list) else data[k]}" for k in ("grade", "grades", "component") if data.get(k))
+    if rule.points is not None:
+        what += f" {num(rule.points)}分" + (f"（加分类别 {rule.category}）" if rule.category else "")
     scope = "（年度）" if data.get("scope") == "annual" else ""
     return f"{data['name']}——条件 {when}；{what}{scope}"
 

@@ -128,3 +128,11 @@ def test_points_rules_in_a_month_and_in_the_year(tmp_path, monkeypatch):
     year = _table(year_out, "年度", "总分", "备注")
     assert {k: v[0] for k, v in year.items()} == {"001": 65, "002": 83, "003": 48, "004": 73}
     assert "全年志愿服务不足2天，扣5分" in year["003"][1] and "全年迟到不超过1次，加2分" in year["003"][1]
+
+
+def test_show_says_how_many_points_a_rule_gives(tmp_path):
+    scheme = tmp_path / "pts.toml"
+    scheme.write_text(SCHEME, encoding="utf-8")
+    res = CliRunner().invoke(app, ["schemes", "show", str(scheme)], env={"COLUMNS": "300"})
+    assert res.exit_code == 0, res.output
+    assert "deduct（扣分） 作息考勤 20分" in res.output and "bonus（加分） 1分" in res.output
