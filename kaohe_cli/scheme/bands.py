@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from pydantic import field_validator
 
-from kaohe_cli.scheme.bounds import StrictModel
+from kaohe_cli.scheme.bounds import StrictModel, data_number as _number
 from kaohe_cli.text import num
 
 
@@ -72,16 +72,6 @@ def band_text(comp) -> str:
 
 
 # ---- checks, each at its key ------------------------------------------------------------------
-
-
-def _number(value) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        return None
-    try:
-        d = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return d if d.is_finite() else None
 
 
 def _list(value) -> list:

@@ -162,3 +162,14 @@ def no_dupes(names: list[str], what: str) -> None:
         if n in seen:
             raise ValueError(f"{what}「{n}」重复")
         seen.add(n)
+
+
+def data_number(value) -> Decimal | None:
+    """A number of a scheme's raw data as Decimal (None when it is not one: the model reports that)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() else None

@@ -28,6 +28,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from kaohe_cli.domain.period import CALENDAR_ORDER, KIND_NAMES, SCHOOL_ORDER
 from kaohe_cli.scheme.bands import band_problems
+from kaohe_cli.scheme.bounds import data_number as _number
 from kaohe_cli.scheme.synonyms import label
 from kaohe_cli.text import norm
 
@@ -84,17 +85,6 @@ def _counts_as_targets(value) -> list[tuple[tuple, str]]:
 
 def _names(values) -> list[str]:
     return [v["name"] for v in _list(values) if isinstance(v, dict) and isinstance(v.get("name"), str)]
-
-
-def _number(value) -> Decimal | None:
-    """A number of the data as Decimal (None when it is not one: the model reports that)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        return None
-    try:
-        d = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return d if d.is_finite() else None
 
 
 def _shown(d: Decimal) -> str:

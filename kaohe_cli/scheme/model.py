@@ -262,7 +262,7 @@ class Component(StrictModel):
     blank: Literal["error", "absent"] = "error"  # absent: a blank cell means "none this period" (0)
     blank_to: str | None = None  # blank = "absent": when blank, this max moves to that rated component (分值转入)
     # 旧写法 other → this component's max when that one is blank; becomes the other's blank_to
-    # (`Scheme._max_if_blank`) when the max is the sum of both; otherwise refused with the fix
+    # (`scheme/legacy.py`) when the max is the sum of both; otherwise refused with the fix
     max_if_blank: dict[str, MaxPoints] = {}
     # input
     clip: bool = False  # input values outside [min, max] are clipped with a note
@@ -495,13 +495,9 @@ class Annual(StrictModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _leave(cls, data):
-        return legacy.leave_as_allowance(data)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bottom_flag(cls, data):
-        return legacy.bottom_flag_as_rule(data)
+    def _older_keys(cls, data):
+        """`[annual.leave]` and `bottom_flag`, read as today's language (`scheme/legacy.py`)."""
+        return legacy.bottom_flag_as_rule(legacy.leave_as_allowance(data))
 
     @field_validator("multi_year")
     @classmethod
@@ -539,18 +535,10 @@ class Scheme(StrictModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _max_if_blank(cls, data):
-        return legacy.max_if_blank_as_blank_to(data)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _awards(cls, data):
-        return legacy.awards_as_written(data)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _dept_limit(cls, data):
-        return legacy.dept_limit_as_rule(data)
+    def _older_keys(cls, data):
+        """`max_if_blank`, a unit scheme's `awards` and `dept_limit`, read as today's language
+        (`scheme/legacy.py`)."""
+        return legacy.dept_limit_as_rule(legacy.awards_as_written(legacy.max_if_blank_as_blank_to(data)))
 
     @field_validator("id")
     @classmethod
