@@ -82,3 +82,35 @@ def zhujian_with_rules(folder: Path, rules: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
+
+
+def score_then_year(folder: Path, scheme: str, months: dict[str, dict], year: str) -> tuple[str, Path]:
+    """`kaohe score` each {period code: sheets} into one archive in `folder`, then `kaohe quota
+    --year YEAR` (both with `--scheme SCHEME`, a built-in id or a file); every run must succeed.
+    Returns the quota run's console output and its workbook."""
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli.main import app
+
+    runner, db = CliRunner(), folder / "kaohe.db"
+    for code, sheets in months.items():
+        book = write_book(folder / f"{code}.xlsx", sheets)
+        res = runner.invoke(app, ["score", str(book), "--scheme", scheme, "--period", code, "--db", str(db),
+                                  "-o", str(folder / f"{code}-结果.xlsx")])
+        assert res.exit_code == 0, res.output
+    out = folder / f"{year}-年度.xlsx"
+    res = runner.invoke(app, ["quota", "--year", year, "--scheme", scheme, "--db", str(db), "-o", str(out)],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    return res.output, out
+
+
+def sheet_rows(path: Path, sheet: str, key: str, *cols: str) -> dict:
+    """{`key` column value: (the named columns)} of a result sheet whose header is on its first
+    or second row (a title row above it)."""
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(path)[sheet].iter_rows(values_only=True))
+    at = 0 if key in rows[0] else 1
+    head = list(rows[at])
+    return {r[head.index(key)]: tuple(r[head.index(c)] for c in cols) for r in rows[at + 1:] if r[head.index(key)]}

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import load_workbook
-from typer.testing import CliRunner
-
-from kaohe_cli.cli.main import app
-from tests.helpers import write_book
+from tests.helpers import score_then_year, sheet_rows
 
 SCHEME = """
 id = "below"
@@ -48,18 +44,9 @@ def test_two_months_below_80_make_the_year_unsatisfactory(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path)
     scheme = tmp_path / "below.toml"
     scheme.write_text(SCHEME, encoding="utf-8")
-    runner, db = CliRunner(), tmp_path / "k.db"
     people = [["工号", "姓名", "科室"], ["001", "张三", "办公室"], ["002", "李四", "办公室"], ["003", "王五", "办公室"]]
-    for code, marks in {"2023-01": (79, 79, 95), "2023-02": (75, 80, 70)}.items():
-        ratings = [["工号", "姓名", "工作"], *[[p[0], p[1], m] for p, m in zip(people[1:], marks)]]
-        book = write_book(tmp_path / f"{code}.xlsx", {"人员": people, "评分": ratings})
-        res = runner.invoke(app, ["score", str(book), "--scheme", str(scheme), "--period", code, "--db", str(db),
-                                  "-o", str(tmp_path / f"{code}-out.xlsx")])
-        assert res.exit_code == 0, res.output
-    out = tmp_path / "year.xlsx"
-    res = runner.invoke(app, ["quota", "--year", "2023", "--scheme", str(scheme), "--db", str(db), "-o", str(out)])
-    assert res.exit_code == 0, res.output
-    rows = list(load_workbook(out)["年度"].iter_rows(values_only=True))
-    head = list(rows[1])
-    got = {r[head.index("工号")]: (r[head.index("总分")], r[head.index("建议等次")]) for r in rows[2:] if r[head.index("工号")]}
-    assert got == {"001": (77, "不称职"), "002": (79.5, "称职"), "003": (82.5, "称职")}
+    months = {code: {"人员": people, "评分": [["工号", "姓名", "工作"], *[[p[0], p[1], m] for p, m in zip(people[1:], marks)]]}
+              for code, marks in {"2023-01": (79, 79, 95), "2023-02": (75, 80, 70)}.items()}
+    _, out = score_then_year(tmp_path, str(scheme), months, "2023")
+    assert sheet_rows(out, "年度", "工号", "总分", "建议等次") == {
+        "001": (77, "不称职"), "002": (79.5, "称职"), "003": (82.5, "称职")}
