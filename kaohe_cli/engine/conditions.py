@@ -18,6 +18,7 @@ from kaohe_cli.domain.period import Period
 from kaohe_cli.engine.context import RuleContext
 from kaohe_cli.issues import Issue, note, warning
 from kaohe_cli.scheme.model import Condition, parse_quota
+from kaohe_cli.scheme.rules import needs_totals
 from kaohe_cli.text import norm, num
 
 # Quantities are summed as floats (vectorised) and rounded to 9 places before they are compared,
@@ -264,6 +265,21 @@ def _undated_issue(when: Condition, undated: pd.DataFrame) -> Issue:
     )
 
 
+def total(when: Condition, ctx: RuleContext) -> pd.Series:
+    """The rounded total is below `total_lt` / at least `total_gte` (needs the totals)."""
+    scores = ctx.scores
+    if scores is None or scores.empty:
+        return pd.Series(False, index=ctx.idx)
+    cents = scores.reindex(ctx.idx)
+    mask = cents.notna()
+    # whole cents: cents < t × 100 exactly when cents < ⌈t × 100⌉ (a bound may have 4 decimals)
+    if when.total_lt is not None:
+        mask &= cents < math.ceil(when.total_lt * 100)
+    if when.total_gte is not None:
+        mask &= cents >= math.ceil(when.total_gte * 100)
+    return mask.astype(bool)
+
+
 def bottom(when: Condition, ctx: RuleContext) -> pd.Series:
     """Among the bottom share (or count) of all subjects by rounded total: k = ⌊N × share⌋ people,
     and everyone tied with the k-th from the bottom (a note says so). Needs the totals."""
@@ -290,6 +306,7 @@ PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
     (lambda w: bool(w.column), column),
     (lambda w: w.rank_last, rank_last),
     (lambda w: w.bottom_share is not None, bottom),
+    (lambda w: w.total_lt is not None or w.total_gte is not None, total),
     (lambda w: bool(w.period_grades), period_grades),
     (lambda w: w.period_below is not None, period_below),
     (lambda w: bool(w.past_grades), past_grades),
@@ -307,4 +324,5 @@ def holds(when: Condition, ctx: RuleContext) -> pd.Series:
 
 
 def needs_ranks(when: Condition) -> bool:
-    return when.rank_last or when.bottom_share is not None
+    """Judged once the totals and ranks are known (rank_last, bottom_share, total_lt, total_gte)."""
+    return needs_totals(when)

@@ -416,6 +416,11 @@ class _Checker:
                 if rule.get(key) not in (None, []):
                     self.add(loc + (key,), f"flag（仅标记）规则不改变得分和等次，{key} 不起作用",
                              f"请删去 {key}；要限制等次，请用 ceiling、force_grade 或 not_eligible", "warning")
+        if not year and rule.get("scope", "period") == "period" and action in ("zero_component", "zero_total") \
+                and any(when.get(k) not in (None, False) for k in ("rank_last", "bottom_share", "total_lt", "total_gte")):
+            self.add(loc + ("when",), f"{label('action', action)}要在算出总分之前起作用，而名次、总分（rank_last、"
+                     "bottom_share、total_lt、total_gte）要算出总分后才知道：这条规则在考核期中不会起作用",
+                     "请写在 [[annual.rules]] 中或加 scope = \"annual\"（年度汇总时起作用），或改用 flag、force_grade 等等次类动作")
         self._history(loc, when, year)
         self._consecutive(loc, when)
         self._grade_text(loc, rule, action)

@@ -36,6 +36,8 @@ class Condition(StrictModel):
     equals: list[str] = []  # ... has one of these values
     rank_last: bool = False  # ranked last of all subjects
     per: str | None = None  # items、quantity_of 按人员表这一列的同组人合计（per = "科室"：科室全年累计）
+    total_lt: Threshold | None = None  # 总分（四舍五入到分）低于这个数（得分低于60分的）……
+    total_gte: Threshold | None = None  # ……或不低于这个数；本期的总分，[[annual.rules]] 中为年度总分
     bottom_share: str | None = None  # 总分排名在后这个比例（"20%"）或人数（"3"）之内；边缘同分者一并在内
     # History (only in [annual].rules): the grades of the year's sub-periods (半年、季度、月) ...
     period_grades: list[str] = []  # 本年各期（最近一级）等次为其中之一的期数 ...
@@ -72,10 +74,10 @@ class Condition(StrictModel):
         if (self.days_gt is not None or self.days_gte is not None or self.calendar_days) and not self.consecutive:
             raise ValueError("days_gt、days_gte、calendar_days 需要 consecutive（哪些事项连续）")
         if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
-                or self.bottom_share or self.period_grades or self.period_below is not None or self.past_grades
+                or self.bottom_share or self.total_lt is not None or self.total_gte is not None or self.period_grades or self.period_below is not None or self.past_grades
                 or self.consecutive):
             raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
-                             "bottom_share、period_grades、period_below、past_grades 或 consecutive")
+                             "bottom_share、total_lt、total_gte、period_grades、period_below、past_grades 或 consecutive")
         return self
 
     @field_validator("bottom_share")
@@ -84,6 +86,11 @@ class Condition(StrictModel):
         if v is not None:
             scheme_share(v, "bottom_share")
         return v
+
+
+def needs_totals(when: Condition) -> bool:
+    """The condition reads the totals or ranks: it is judged once the totals are known."""
+    return when.rank_last or when.bottom_share is not None or when.total_lt is not None or when.total_gte is not None
 
 
 class Rule(StrictModel):
@@ -118,8 +125,9 @@ class Rule(StrictModel):
             raise ValueError(f"规则 {self.name}：加分不属于扣分项目（component），请删去 component")
         if self.category is not None and self.action != "bonus":
             raise ValueError(f"规则 {self.name}：category（加分类别）只用于 action = \"bonus\"")
-        if self.action in ("deduct", "bonus") and (self.when.rank_last or self.when.bottom_share is not None):
-            raise ValueError(f"规则 {self.name}：加扣分规则不能以名次为条件（rank_last、bottom_share），名次由得分而来")
+        if self.action in ("deduct", "bonus") and needs_totals(self.when):
+            raise ValueError(f"规则 {self.name}：加扣分规则不能以名次或总分为条件（rank_last、bottom_share、total_lt、"
+                             "total_gte），名次和总分由得分而来")
         if self.action in ("deduct", "bonus") and self.component == "@事由":
             raise ValueError(f"规则 {self.name}：deduct 的 component 请写考核项目名称（不能用 \"@事由\"）")
         return self

@@ -270,7 +270,7 @@ def test_points_in_the_year_are_signed_per_subject():
     ({"action": "flag", "points": 2}, "points 只用于"),
     ({"action": "bonus", "points": 2, "component": "考勤工作"}, "加分不属于扣分项目"),
     ({"action": "deduct", "points": 2, "category": "甲"}, "category（加分类别）只用于"),
-    ({"action": "deduct", "points": 2, "when": {"rank_last": True}}, "不能以名次为条件"),
+    ({"action": "deduct", "points": 2, "when": {"rank_last": True}}, "不能以名次或总分为条件"),
     ({"action": "deduct", "points": 2, "component": "@事由"}, "不能用"),
 ])
 def test_points_rules_are_refused_when_incomplete(kw, message):

@@ -391,3 +391,30 @@ def test_period_below_holds_for_nobody_in_a_period_and_is_checked():
         Condition(period_below=80, period_grades=["优秀"])
     with pytest.raises(ValueError, match="period_below"):
         Condition(at_least=2)
+
+
+# ---- total_lt / total_gte: the rounded total ------------------------------------------------
+
+TOTAL = [
+    # totals in cents: a 59.99, b 60.00, c 85.50
+    pytest.param({"total_lt": 60}, [True, False, False], id="below 60: 59.99 only"),
+    pytest.param({"total_gte": 60}, [False, True, True], id="at least 60: 60.00 counts"),
+    pytest.param({"total_gte": 60, "total_lt": 85.5}, [False, True, False], id="a band: 85.50 is not below 85.5"),
+    pytest.param({"total_lt": 59.995}, [True, False, False], id="a bound between cents"),
+]
+
+
+@pytest.mark.parametrize("when, expected", TOTAL)
+def test_total(when, expected):
+    ctx = _ctx()
+    ctx.scores = pd.Series([5999, 6000, 8550], index=IDX)
+    assert _mask(C.total(Condition(**when), ctx)) == expected
+
+
+def test_total_needs_the_totals_and_is_no_condition_for_points():
+    assert _mask(C.total(Condition(total_lt=60), _ctx())) == [False, False, False]
+    assert C.needs_ranks(Condition(total_lt=60))
+    from kaohe_cli.scheme.model import Rule
+
+    with pytest.raises(ValueError, match="不能以名次或总分为条件"):
+        Rule.model_validate({"name": "低分扣分", "when": {"total_lt": 60}, "action": "deduct", "points": 5})

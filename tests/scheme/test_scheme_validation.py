@@ -333,3 +333,12 @@ def test_every_built_in_scheme_as_recorded_in_the_archive_still_validates():
     for sid in builtin_ids():
         scheme = load_scheme(sid)
         assert Scheme.model_validate(scheme.model_dump(mode="json")) == scheme
+
+
+def test_a_period_rule_cannot_zero_by_rank_or_total():
+    """zero_total acts before the totals; rank_last is known only after them: in a period such a
+    rule would silently do nothing, so the check refuses it (a year rule may: it acts after)."""
+    text = SMALL + '\n[[rules]]\nname = "排名最后，总分计0分"\nwhen = { rank_last = true }\naction = "zero_total"\n'
+    msg = refused(text)
+    assert f"第{line_of(text, 'rank_last = true')}行" in msg and "在考核期中不会起作用" in msg
+    assert parse_scheme(text.replace('action = "zero_total"', 'action = "zero_total"\nscope = "annual"'), "x")
