@@ -14,7 +14,7 @@ from kaohe_cli.cli._ui import console, escape, handle_errors, plain_output, prin
 def explain(
     who: str = typer.Argument(..., metavar="工号或姓名", help="工号、姓名或单位名称"),
     period: str = typer.Option(..., "--period", "-p", help="考核期，如 2023-03、2023Q2、2023"),
-    scheme: str = typer.Option(None, "--scheme", "-s", help="档案中同一考核期有多个方案时指定方案编号"),
+    scheme: str = typer.Option(None, "--scheme", "-s", help="档案中同一考核期有多个方案时指定方案编号（或方案文件）"),
     db: Path = C.DbOpt,
     as_json: bool = C.JsonOpt,
 ) -> None:
@@ -22,11 +22,12 @@ def explain(
     from dataclasses import asdict
 
     from kaohe_cli.app.explain import explain as run_explain, plus
+    from kaohe_cli.app.notice_source import scheme_filter
     from kaohe_cli.domain.period import parse_period
 
     cfg = C.config()
     code = parse_period(period).code
-    ex = run_explain(C.db_path(db, cfg), who, code, scheme)
+    ex = run_explain(C.db_path(db, cfg), who, code, scheme_filter(scheme, cfg)[0])
     if as_json:
         print_json(asdict(ex))
         return

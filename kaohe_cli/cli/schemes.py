@@ -53,7 +53,7 @@ def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号�
     t = Listing("事项目录", ["事项", "别名", "类型", "归属", "计分", "依据", "对象"], short=["类型"])
     kinds = {"bonus": "加分", "deduction": "扣分", "marker": "记录"}
     for it in s.items:
-        where = it.component or ("年终" if it.annual else {"bonus": "加分", "deduction": "另扣", "marker": "—"}[it.kind])
+        where = _where(s, it)
         targets = []
         if s.is_unit:  # 对象 names a row of sheet 单位; 对象类型 does not apply
             targets.append("单位")
@@ -89,6 +89,14 @@ def show(scheme: str = typer.Argument(..., metavar="方案", help="方案编号�
         console.print(f"规则：{escape(rule_line(r))}")
     for line in other_sections(s):
         console.print(escape(line))
+
+
+def _where(s, it) -> str:
+    """An item's 归属: its component; an item counted as others (counts_as) is where they are."""
+    targets = [s.item(c.item) for c in it.counts_as_list]
+    if targets and all(t is not None for t in targets):
+        return "、".join(dict.fromkeys(_where(s, t) for t in targets))
+    return it.component or ("年终" if it.annual else {"bonus": "加分", "deduction": "另扣", "marker": "—"}[it.kind])
 
 
 def rule_line(rule) -> str:

@@ -474,7 +474,7 @@ class Annual(StrictModel):
     # rule (`Scheme._dept_limit`); the field stays so that a wrong n is reported at its key.
     dept_limit: dict[str, DeptLimit] = {}
     awards: dict[str, Money] = {}  # year grade → money per person (a unit's: × its 人数)
-    awards_other: str = "奖金数额另行确定"  # 备注 of a graded subject whose grade has no amount
+    awards_other: str = ""  # 备注 of a graded subject whose grade has no amount (奖金数额由党组酌定)
     leaders_money: LeadersMoney | None = None  # unit schemes: the leaders' money from their units'
     multi_year: dict[str, str] = {}  # top_share, top_years, top_text, bottom_share, bottom_years, bottom_text
     default_grade: str = "称职"  # 建议等次 of a person who gets none of the annual grades (默认)

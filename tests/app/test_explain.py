@@ -259,6 +259,12 @@ def test_several_schemes_in_a_period_need_scheme(tmp_path):
     res = run("explain", "甲", "--period", PERIOD, "--db", db, "--scheme", "zhujian")
     assert res.exit_code == 0, res.output
     assert "住建局" in res.output and "99.00" in res.output and "基础分" in res.output
+    # a scheme file names its scheme as well as its id does (it used to find no record)
+    export = run("schemes", "export", "zhujian")
+    (tmp_path / "mine.toml").write_text(export.stdout, encoding="utf-8")
+    res = run("explain", "甲", "--period", PERIOD, "--db", db, "--scheme", tmp_path / "mine.toml")
+    assert res.exit_code == 0, res.output
+    assert "住建局" in res.output and "99.00" in res.output
 
 
 def test_a_unit_by_its_name(tmp_path):

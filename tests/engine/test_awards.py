@@ -66,7 +66,8 @@ awards = { "优秀" = 3000, "称职" = 1500 }
 
 
 def test_person_awards_are_per_person(tmp_path, monkeypatch):
-    """001 95 → 优秀 3000; 002 80 → 称职 1500; 003 50 → 不称职: no amount → 0, 备注 奖金数额另行确定."""
+    """001 95 → 优秀 3000; 002 80 → 称职 1500; 003 50 → 不称职: no amount → 0, and no 备注 about it
+    (awards_other is not written)."""
     monkeypatch.chdir(tmp_path)
     scheme = tmp_path / "jiang.toml"
     scheme.write_text(SCHEME, encoding="utf-8")
@@ -78,3 +79,4 @@ def test_person_awards_are_per_person(tmp_path, monkeypatch):
     assert {r[0]: (r[2], r[3]) for r in rows[1:] if r[0]} == {"001": ("优秀", 3000), "002": ("称职", 1500),
                                                               "003": ("不称职", 0)}
     assert "没有人数" not in output and "主席" not in output
+    assert not any(remark for (remark,) in sheet_rows(out, "年度", "工号", "备注").values())

@@ -236,3 +236,17 @@ def test_edited_scheme_file_is_used(tmp_path, monkeypatch):
     result = invoke(["check", "2023-03.xlsx", "--scheme", "mine.toml"])
     assert result.exit_code == 1
     assert "「月记缺交」的分值 4 超出范围 1–3" in result.output
+
+
+def test_show_puts_a_counted_item_where_it_counts():
+    """口头请假 counts as 旷工, whose points come off 机关日常工作: its 归属 says so (it said 另扣)."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from kaohe_cli.cli.main import app
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "schemes" / "02-town-cadre-1000.toml"
+    out = CliRunner().invoke(app, ["schemes", "show", str(path)], env={"COLUMNS": "200"}).output
+    row = next(line for line in out.splitlines() if line.startswith("口头请假"))
+    assert "机关日常工作" in row and "另扣" not in row
