@@ -269,7 +269,8 @@ def _roster_columns(scheme: Scheme) -> list[str]:
     """The roster columns a run keeps: those later steps read, and every column a rule's
     condition names (so a `column` rule holds in the year as it did in the period)."""
     rules = list(scheme.rules) + list(scheme.annual.rules if scheme.annual else [])
-    return list(dict.fromkeys([*_ROSTER_EXTRA, *(r.when.column for r in rules if r.when.column)]))
+    named = [c for r in rules for w in r.when.tables() for c in (w.column, w.per) if c]
+    return list(dict.fromkeys([*_ROSTER_EXTRA, *named]))
 
 
 def _extras(r: Result) -> list[dict]:

@@ -94,7 +94,8 @@ def needed_items(scheme: Scheme) -> set[str]:
     for allowance in (annual.allowances if annual else []):
         needed.update(allowance.items)
     for rule in (annual.rules if annual else []):
-        needed.update(rule.when.items + rule.when.quantity_of + rule.when.consecutive)
+        for when in rule.when.tables():
+            needed.update(when.items + when.quantity_of + when.consecutive)
     return needed
 
 
@@ -177,7 +178,7 @@ def _start(inp: YearInput, count_workdays: WorkdayCounter | None) -> _Year:
     }, index=idx)
     matrix = scores.pivot_table(index="subject", columns="period", values="grade", aggfunc="last").reindex(idx)
     matrix = matrix.reindex(columns=[c for c in inp.codes if c in matrix.columns])
-    wanted = any(r.when.period_below is not None for r in _annual_rules(scheme, inp.target))
+    wanted = any(w.period_below is not None for r in _annual_rules(scheme, inp.target) for w in r.when.tables())
     period_scores = _period_scores(scores, matrix.columns, idx) if wanted else None
     n = scores.groupby("subject")["cents"].size().reindex(idx)
     sums = scores.groupby("subject")["cents"].sum().reindex(idx)

@@ -315,11 +315,17 @@ PARTS: list[tuple[Callable[[Condition], bool], Part]] = [
 
 
 def holds(when: Condition, ctx: RuleContext) -> pd.Series:
-    """Where every given part of `when` holds (a bool Series over ctx.idx)."""
+    """Where every given part of `when` holds, and at least one of its `any_of` tables (a bool
+    Series over ctx.idx)."""
     mask = pd.Series(True, index=ctx.idx)
     for given, part in PARTS:
         if given(when):
             mask &= part(when, ctx).to_numpy(dtype=bool)
+    if when.any_of:  # 满足其一即可: at least one of the tables holds
+        either = pd.Series(False, index=ctx.idx)
+        for sub in when.any_of:
+            either |= holds(sub, ctx).to_numpy(dtype=bool)
+        mask &= either.to_numpy(dtype=bool)
     return mask.astype(bool)
 
 

@@ -387,14 +387,23 @@ class _Checker:
             if isinstance(g, dict) and isinstance(g.get("quota_group"), str):
                 self.column(loc + ("grades", i, "quota_group"), g["quota_group"])
 
-    def _rule(self, loc: tuple, rule: dict, year: bool) -> None:
-        when = _dict(rule.get("when"))
+    def _when(self, wloc: tuple, when: dict, year: bool) -> None:
+        """The names one `when` table (and each of its `any_of` tables) uses."""
         for key in ("items", "quantity_of"):
             for j, name in enumerate(_list(when.get(key))):
-                self.item(loc + ("when", key, j), name)
+                self.item(wloc + (key, j), name)
         for key in ("column", "per"):
             if isinstance(when.get(key), str):
-                self.column(loc + ("when", key), when[key])
+                self.column(wloc + (key,), when[key])
+        self._history(wloc, when, year)
+        self._consecutive(wloc, when)
+        for j, sub in enumerate(_list(when.get("any_of"))):
+            if isinstance(sub, dict):
+                self._when(wloc + ("any_of", j), sub, year)
+
+    def _rule(self, loc: tuple, rule: dict, year: bool) -> None:
+        when = _dict(rule.get("when"))
+        self._when(loc + ("when",), when, year)
         comp = rule.get("component")
         if comp != "@事由":
             self.component(loc + ("component",), comp)
@@ -417,12 +426,10 @@ class _Checker:
                     self.add(loc + (key,), f"flag（仅标记）规则不改变得分和等次，{key} 不起作用",
                              f"请删去 {key}；要限制等次，请用 ceiling、force_grade 或 not_eligible", "warning")
         if not year and rule.get("scope", "period") == "period" and action in ("zero_component", "zero_total") \
-                and any(when.get(k) not in (None, False) for k in ("rank_last", "bottom_share", "total_lt", "total_gte")):
+                and _reads_totals(when):
             self.add(loc + ("when",), f"{label('action', action)}要在算出总分之前起作用，而名次、总分（rank_last、"
                      "bottom_share、total_lt、total_gte）要算出总分后才知道：这条规则在考核期中不会起作用",
                      "请写在 [[annual.rules]] 中或加 scope = \"annual\"（年度汇总时起作用），或改用 flag、force_grade 等等次类动作")
-        self._history(loc, when, year)
-        self._consecutive(loc, when)
         self._grade_text(loc, rule, action)
 
     def _grade_text(self, loc: tuple, rule: dict, action) -> None:
@@ -442,11 +449,11 @@ class _Checker:
             self.add(where, f"grade_text「{text}」与等次同名，看起来像已评定了等次",
                      "请换一种说法，如 \"不参加年度考核\"、\"不定等次\"")
 
-    def _consecutive(self, loc: tuple, when: dict) -> None:
+    def _consecutive(self, wloc: tuple, when: dict) -> None:
         """`consecutive` names declared items counted in days (天), each recorded under its own
         name (an item with `counts_as` is recorded as its target)."""
         for j, name in enumerate(_list(when.get("consecutive"))):
-            where = loc + ("when", "consecutive", j)
+            where = wloc + ("consecutive", j)
             self.item(where, name)
             it = self.item_data.get(self.items.get(norm(name), "")) if isinstance(name, str) else None
             if it is None:
@@ -460,28 +467,28 @@ class _Checker:
                 self.add(where, f"连续天数只能按以「天」计的事项判断，「{name}」以「{it.get('unit', '次')}」计",
                          f"请给「{name}」写 unit = \"天\"，或改用 quantity_of（累计数量）")
 
-    def _history(self, loc: tuple, when: dict, year: bool) -> None:
+    def _history(self, wloc: tuple, when: dict, year: bool) -> None:
         """`period_grades` name the grades of the year's sub-periods (the last stage's grading,
         else `[grading]`), `past_grades` the year's; both only in year rules."""
         for key in ("period_grades", "past_grades", "period_below"):
             if (_list(when.get(key)) or (key == "period_below" and when.get(key) is not None)) and not year:
                 what = {"period_grades": "本年各期的等次", "past_grades": "往年的年度等次",
                         "period_below": "本年各期的得分"}[key]
-                self.add(loc + ("when", key), f"{key}（{what}）只用于年度规则，在考核期规则中对谁都不成立",
+                self.add(wloc + (key,), f"{key}（{what}）只用于年度规则，在考核期规则中对谁都不成立",
                          "请把这条规则移到 [[annual.rules]]，或写 scope = \"annual\"")
         if not year:
             return
         for j, g in enumerate(_list(when.get("past_grades"))):
-            self.grade(loc + ("when", "past_grades", j), g, year=True)
+            self.grade(wloc + ("past_grades", j), g, year=True)
         names, where = self._sub_grades()
         for j, g in enumerate(_list(when.get("period_grades"))):
             if not isinstance(g, str) or g in names:
                 continue
             if not names:
-                self.add(loc + ("when", "period_grades", j), f"等次「{g}」无从比较：{where}没有等次",
+                self.add(wloc + ("period_grades", j), f"等次「{g}」无从比较：{where}没有等次",
                          f"请在{where}中声明等次（grades），或删去 period_grades")
             else:
-                self.add(loc + ("when", "period_grades", j), f"等次「{g}」不是{where}的等次", _choose(names, "等次", g))
+                self.add(wloc + ("period_grades", j), f"等次「{g}」不是{where}的等次", _choose(names, "等次", g))
 
     def _sub_grades(self) -> tuple[list[str], str]:
         """The grades of the year's sub-periods, and where they are declared."""
@@ -639,6 +646,12 @@ def _allowance_columns(self: "_Checker", loc: tuple, allowance: dict) -> None:
         if self.columns.get(norm(name)) not in _DATE_COLUMNS:
             self.add(loc + ("by_years", "column"), f"「{name}」不是人员表的日期列，无法计算年限",
                      f"请写 {'或'.join(_DATE_COLUMNS)}")
+
+
+def _reads_totals(when: dict) -> bool:
+    """The `when` table (or one of its `any_of` tables) reads ranks or totals."""
+    return any(when.get(k) not in (None, False) for k in ("rank_last", "bottom_share", "total_lt", "total_gte")) \
+        or any(_reads_totals(sub) for sub in _list(when.get("any_of")) if isinstance(sub, dict))
 
 
 def cross_problems(data: dict) -> list[Problem]:

@@ -52,6 +52,13 @@ class Condition(StrictModel):
     days_gt: Quantity | None = None  # ... 超过
     days_gte: PositiveQuantity | None = None  # ... 或达到
     calendar_days: bool = False  # 按自然日连续（缺省按工作日：中间的休息日不打断连续）
+    # Either of several conditions (满足其一即可): each table is a condition of its own; with the
+    # other parts of this `when`, at least one of them must hold
+    any_of: list["Condition"] = []
+
+    def tables(self) -> list["Condition"]:
+        """This `when` and every `any_of` table in it (for the names it reads)."""
+        return [self, *(t for sub in self.any_of for t in sub.tables())]
 
     @model_validator(mode="after")
     def _something(self) -> "Condition":
@@ -74,10 +81,10 @@ class Condition(StrictModel):
         if (self.days_gt is not None or self.days_gte is not None or self.calendar_days) and not self.consecutive:
             raise ValueError("days_gt、days_gte、calendar_days 需要 consecutive（哪些事项连续）")
         if not (self.items or self.quantity_of or self.new_workdays_lt or self.column or self.rank_last
-                or self.bottom_share or self.total_lt is not None or self.total_gte is not None or self.period_grades or self.period_below is not None or self.past_grades
-                or self.consecutive):
-            raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、"
-                             "bottom_share、total_lt、total_gte、period_grades、period_below、past_grades 或 consecutive")
+                or self.bottom_share or self.total_lt is not None or self.total_gte is not None or self.period_grades
+                or self.period_below is not None or self.past_grades or self.consecutive or self.any_of):
+            raise ValueError("条件为空：请至少给出 items、quantity_of、new_workdays_lt、column、rank_last、bottom_share、"
+                             "total_lt、total_gte、period_grades、period_below、past_grades、consecutive 或 any_of")
         return self
 
     @field_validator("bottom_share")
@@ -89,8 +96,9 @@ class Condition(StrictModel):
 
 
 def needs_totals(when: Condition) -> bool:
-    """The condition reads the totals or ranks: it is judged once the totals are known."""
-    return when.rank_last or when.bottom_share is not None or when.total_lt is not None or when.total_gte is not None
+    """The condition (or one of its `any_of`) reads the totals or ranks: it is judged once they are known."""
+    return (when.rank_last or when.bottom_share is not None or when.total_lt is not None or when.total_gte is not None
+            or any(needs_totals(sub) for sub in when.any_of))
 
 
 class Rule(StrictModel):
@@ -131,3 +139,6 @@ class Rule(StrictModel):
         if self.action in ("deduct", "bonus") and self.component == "@事由":
             raise ValueError(f"规则 {self.name}：deduct 的 component 请写考核项目名称（不能用 \"@事由\"）")
         return self
+
+
+Condition.model_rebuild()

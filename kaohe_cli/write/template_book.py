@@ -66,7 +66,7 @@ def template_sheets(scheme: Scheme) -> list[tuple[str, list[str]]]:
         roster = ["工号", "姓名", "科室", "类别", "分管领导", "岗位", "职务", "参评"]
         for a in (scheme.annual.allowances if scheme.annual else []):
             roster += [c for c in (a.by_years.column if a.by_years else None, a.column) if c and c not in roster]
-        if any(r.when.new_workdays_lt for r in scheme.rules):
+        if any(w.new_workdays_lt for r in scheme.rules for w in r.when.tables()):
             roster.append("入职日期")
         sheets.append(("人员", roster))
         att = [it.name for it in scheme.attendance_items]
@@ -89,7 +89,7 @@ def template_sheets(scheme: Scheme) -> list[tuple[str, list[str]]]:
 def _needs_daily(scheme: Scheme) -> bool:
     """Whether a rule counts consecutive days, which only a dated (one row per day) 考勤 sheet gives."""
     rules = list(scheme.rules) + list(scheme.annual.rules if scheme.annual else [])
-    return any(r.when.consecutive for r in rules)
+    return any(w.consecutive for r in rules for w in r.when.tables())
 
 
 TEMPLATE_SCHEME_HEADER = "方案编号"

@@ -418,3 +418,31 @@ def test_total_needs_the_totals_and_is_no_condition_for_points():
 
     with pytest.raises(ValueError, match="不能以名次或总分为条件"):
         Rule.model_validate({"name": "低分扣分", "when": {"total_lt": 60}, "action": "deduct", "points": 5})
+
+
+# ---- any_of: either of several conditions ---------------------------------------------------
+
+ANY_OF = [
+    # a: 事假 16 (> 15); b: 病假 41 (> 40); c: both 16 and 41; one rule, each once
+    pytest.param({"any_of": [{"quantity_of": ["事假"], "gt": 15}, {"quantity_of": ["病假"], "gt": 40}]},
+                 [("a", "事假", 16.0), ("b", "病假", 41.0), ("c", "事假", 16.0), ("c", "病假", 41.0)],
+                 [True, True, True], id="either bound"),
+    pytest.param({"any_of": [{"quantity_of": ["事假"], "gt": 15}, {"quantity_of": ["病假"], "gt": 40}]},
+                 [("a", "事假", 15.0), ("b", "病假", 40.0)], [False, False, False], id="neither"),
+    # with another part: 旷工 AND (事假 > 15 OR 病假 > 40)
+    pytest.param({"items": ["旷工"], "any_of": [{"quantity_of": ["事假"], "gt": 15}, {"quantity_of": ["病假"], "gt": 40}]},
+                 [("a", "事假", 16.0), ("a", "旷工", 1.0), ("b", "病假", 41.0), ("c", "旷工", 1.0)],
+                 [True, False, False], id="and the other parts"),
+]
+
+
+@pytest.mark.parametrize("when, rows, expected", ANY_OF)
+def test_any_of(when, rows, expected):
+    assert _mask(C.holds(Condition(**when), _ctx(_lines(rows)))) == expected
+
+
+def test_any_of_tables_are_conditions_of_their_own():
+    when = Condition(any_of=[{"quantity_of": ["事假"], "gt": 15}, {"any_of": [{"items": ["处分"]}]}])
+    assert [w.items or w.quantity_of for w in when.tables()] == [[], ["事假"], [], ["处分"]]
+    with pytest.raises(ValueError, match="quantity_of 需要"):
+        Condition(any_of=[{"quantity_of": ["事假"]}])

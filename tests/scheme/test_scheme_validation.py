@@ -342,3 +342,10 @@ def test_a_period_rule_cannot_zero_by_rank_or_total():
     msg = refused(text)
     assert f"第{line_of(text, 'rank_last = true')}行" in msg and "在考核期中不会起作用" in msg
     assert parse_scheme(text.replace('action = "zero_total"', 'action = "zero_total"\nscope = "annual"'), "x")
+
+
+def test_names_inside_any_of_are_checked_at_their_line():
+    text = SMALL + ('\n[[rules]]\nname = "事假或旷工过多"\nwhen = { any_of = [{ quantity_of = ["迟到"], gt = 3 },'
+                    ' { items = ["旷到"] }] }\naction = "flag"\n')
+    msg = refused(text)
+    assert f"第{line_of(text, 'any_of')}行" in msg and "事项「旷到」不存在" in msg and "any_of" in msg
