@@ -356,6 +356,7 @@ def ledger_frame(r: Result) -> pd.DataFrame:
         "file": led["file"].to_numpy(),
         "annual": led["annual"].to_numpy(),
         "note": led["note"].to_numpy(),
+        "money": led["money"].to_numpy(),
     })
 
 

@@ -1,0 +1,87 @@
+"""Money (元) kept apart from points, end to end: an item's `money` per unit (a marker's too),
+a rule's `money` once, the period's money total in 汇总, a line's 金额 in 明细, the archive.
+
+School scheme (by hand): 课堂教学 20 (deduction); 工作实绩 80 (rated). 误班: marker, 10 元 a 节
+(考勤); 误课: deduction in 课堂教学, 1 point and 5 元 a 节 (记实). Rule: 误班 ≥ 8 节 → 扣 200 元 (no points).
+
+- 001: 误班 8 → −80.00 元; 误课 2 → 20 − 2 = 18 points, −10.00 元; rule −200.00 元.
+  总分 18 + 70 = 88; money −80 − 10 − 200 = −290.00
+- 002: 误班 3 → −30.00 元 (rule not met: 3 < 8); 总分 20 + 75 = 95; money −30.00
+- 003: nothing → 总分 20 + 60 = 80; money 0.00
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kaohe_cli.cli.main import app
+from kaohe_cli.store.archive import open_archive
+from tests.helpers import sheet_rows, write_book
+
+SCHEME = """
+id = "school"
+name = "学校考核示例"
+period = "month"
+
+[[components]]
+name = "课堂教学"
+kind = "deduction"
+max = 20
+
+[[components]]
+name = "工作实绩"
+kind = "rated"
+max = 80
+
+[[items]]
+name = "误班"
+kind = "marker"
+unit = "节"
+money = 10
+attendance = true
+
+[[items]]
+name = "误课"
+kind = "deduction"
+component = "课堂教学"
+unit = "节"
+points = 1
+money = 5
+"""
+
+RULE = """
+[[rules]]
+name = "一学期误班达到8节，扣绩效200元"
+when = { quantity_of = ["误班"], gte = 8 }
+action = "deduct"
+money = 200
+"""
+
+
+def _score(tmp_path: Path, scheme_text: str) -> tuple[Path, Path]:
+    scheme = tmp_path / "school.toml"
+    scheme.write_text(scheme_text, encoding="utf-8")
+    names = {"001": "张三", "002": "李四", "003": "王五"}
+    book = write_book(tmp_path / "in.xlsx", {
+        "人员": [["工号", "姓名", "科室"], *[[k, v, "语文组"] for k, v in names.items()]],
+        "考勤": [["工号", "姓名", "误班"], ["001", "张三", 8], ["002", "李四", 3], ["003", "王五", 0]],
+        "评分": [["工号", "姓名", "工作实绩"], ["001", "张三", 70], ["002", "李四", 75], ["003", "王五", 60]],
+        "记实": [["工号", "姓名", "事项", "次数"], ["001", "张三", "误课", 2]],
+    })
+    db, out = tmp_path / "k.db", tmp_path / "out.xlsx"
+    res = CliRunner().invoke(app, ["score", str(book), "--scheme", str(scheme), "--period", "2023-03",
+                                   "--db", str(db), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    return db, out
+
+
+def test_each_line_carries_its_money_in_fen(tmp_path):
+    """Archived lines: 001's 误班 8 × 10 = −8000 fen, 误课 2 × 5 = −1000 fen; 002's 误班 −3000."""
+    db, _ = _score(tmp_path, SCHEME)
+    with open_archive(db) as arch:
+        led = arch.ledger(arch.runs()[0].id)
+    money = {(s, i): int(m) for s, i, m in zip(led["subject"], led["item"], led["money"]) if m}
+    assert money == {("001", "误班"): -8000, ("001", "误课"): -1000, ("002", "误班"): -3000}
+    assert sheet_rows(tmp_path / "out.xlsx", "汇总", "工号", "总分")["001"] == (88,)
