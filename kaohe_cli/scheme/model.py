@@ -505,6 +505,8 @@ class Annual(StrictModel):
             raise ValueError("annual.stages 应从短到长排列、不重复（季度 quarter → 半年 half），学期 term 单独使用")
         if sum(1 for p in self.parts if p.source == "periods") > 1:
             raise ValueError("annual.parts 中 source = \"periods\" 的部分至多一个")
+        for r in (r for r in self.rules if r.money is not None):
+            raise ValueError(f"年度规则 {r.name}：money（金额）只用于每期的 [[rules]]，年度规则请只写 points")
         for p in (p for p in self.parts if p.source == "periods" and p.columns):
             raise ValueError(f"年度组成部分 {p.name}：source = \"periods\" 取各期汇总得分，不读评分列，请删去 columns")
         return self

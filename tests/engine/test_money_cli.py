@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kaohe_cli.cli.main import app
@@ -85,3 +86,33 @@ def test_each_line_carries_its_money_in_fen(tmp_path):
     money = {(s, i): int(m) for s, i, m in zip(led["subject"], led["item"], led["money"]) if m}
     assert money == {("001", "误班"): -8000, ("001", "误课"): -1000, ("002", "误班"): -3000}
     assert sheet_rows(tmp_path / "out.xlsx", "汇总", "工号", "总分")["001"] == (88,)
+
+
+def test_a_rule_deducts_money_once(tmp_path):
+    """With the rule: 001 (误班 8 ≥ 8) gets one more line of −20000 fen and no points (总分
+    still 88); 002 (误班 3) none."""
+    db, out = _score(tmp_path, SCHEME + RULE)
+    with open_archive(db) as arch:
+        led = arch.ledger(arch.runs()[0].id)
+    rule = led[led["rule"].str.startswith("一学期误班达到8节")]
+    assert list(zip(rule["subject"], rule["money"].astype(int), rule["points"])) == [("001", -20000, "0")]
+    assert rule["rule"].tolist() == ["一学期误班达到8节，扣绩效200元：扣200元"]
+    assert sheet_rows(out, "汇总", "工号", "总分") == {"001": (88,), "002": (95,), "003": (80,)}
+
+
+def test_money_is_refused_where_it_cannot_be_kept(tmp_path):
+    """An annual rule with money and an item with counts_as and money are refused at load, in Chinese."""
+    from kaohe_cli.errors import SchemeError
+    from kaohe_cli.scheme import load_scheme
+
+    cases = [
+        (RULE.replace("[[rules]]", "[[annual.rules]]"), "money（金额）只用于每期的 [[rules]]"),
+        ('\n[[items]]\nname = "误课半节"\nkind = "deduction"\ncounts_as = { item = "误课" }\nmoney = 2\n',
+         "money 请写在「误课」上"),
+    ]
+    for extra, message in cases:
+        path = tmp_path / "bad.toml"
+        path.write_text(SCHEME + extra, encoding="utf-8")
+        with pytest.raises(SchemeError) as err:
+            load_scheme(path)
+        assert message in str(err.value) + str(getattr(err.value, "problems", ""))
