@@ -618,3 +618,13 @@ class Scheme(StrictModel):
     @property
     def is_unit(self) -> bool:
         return self.subject == "unit"
+
+    @property
+    def has_line_money(self) -> bool:
+        """Some item or period rule gives money (元) on its ledger lines."""
+        return any(it.money is not None for it in self.items) or any(r.money is not None for r in self.rules)
+
+    @property
+    def has_money(self) -> bool:
+        """The period's results show a money total: line money, or `yuan_per_point`."""
+        return self.yuan_per_point is not None or self.has_line_money

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from openpyxl import load_workbook
+
 from kaohe_cli.cli.main import app
 from kaohe_cli.store.archive import open_archive
 from tests.helpers import sheet_rows, write_book
@@ -116,3 +118,27 @@ def test_money_is_refused_where_it_cannot_be_kept(tmp_path):
         with pytest.raises(SchemeError) as err:
             load_scheme(path)
         assert message in str(err.value) + str(getattr(err.value, "problems", ""))
+
+
+def test_money_totals_in_summary_and_amounts_in_ledger_sheet(tmp_path):
+    """汇总's 折合金额（元）: 001 −290.00, 002 −30.00, 003 0 (see the module's text). 明细's 金额（元）:
+    001's 误课 line −10 (2 × 5), its rule line −200; the 满分 line has none."""
+    _, out = _score(tmp_path, SCHEME + RULE)
+    assert sheet_rows(out, "汇总", "工号", "总分", "折合金额（元）") == {
+        "001": (88, -290), "002": (95, -30), "003": (80, 0)}
+    ledger = list(load_workbook(out)["明细"].iter_rows(values_only=True))
+    head = list(ledger[0])
+    amounts = {(r[head.index("工号")], r[head.index("事项")] or r[head.index("规则")][:4]): r[head.index("金额（元）")]
+               for r in ledger[1:]}
+    assert amounts[("001", "误课")] == -10 and amounts[("001", "误班")] == -80
+    assert amounts[("001", "一学期误")] == -200
+    assert amounts[("003", "满分：课")] is None  # 满分 line (规则 满分：课堂教学20): no money
+
+
+def test_a_scheme_without_money_has_no_money_columns(tmp_path):
+    """Without any `money` (and no yuan_per_point) 汇总 and 明细 keep today's columns."""
+    plain = SCHEME.replace("money = 10\n", "").replace("money = 5\n", "")
+    _, out = _score(tmp_path, plain)
+    book = load_workbook(out)
+    assert not any("元" in str(c) for c in list(book["汇总"].iter_rows(values_only=True))[1])
+    assert "金额（元）" not in list(book["明细"].iter_rows(values_only=True))[0]
