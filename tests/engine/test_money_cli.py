@@ -142,3 +142,27 @@ def test_a_scheme_without_money_has_no_money_columns(tmp_path):
     book = load_workbook(out)
     assert not any("元" in str(c) for c in list(book["汇总"].iter_rows(values_only=True))[1])
     assert "金额（元）" not in list(book["明细"].iter_rows(values_only=True))[0]
+
+
+def test_the_letter_and_explain_say_the_money(tmp_path, monkeypatch):
+    """With yuan_per_point = 2 and money_name 绩效工资: 001 88 × 2 − 290 = −114.00 元, 002
+    95 × 2 − 30 = 160.00, 003 80 × 2 = 160.00 (汇总). 结果反馈 says 001's −114.00 without the rate
+    (the sum is not total × rate); explain shows the total and the 误课 line's 金额 −10.00."""
+    import re
+    import zipfile
+
+    monkeypatch.chdir(tmp_path)
+    text = SCHEME.replace('period = "month"', 'period = "month"\nyuan_per_point = 2\nmoney_name = "绩效工资"') + RULE
+    db, out = _score(tmp_path, text)
+    assert sheet_rows(out, "汇总", "工号", "绩效工资（元）") == {"001": (-114,), "002": (160,), "003": (160,)}
+    runner = CliRunner()
+    res = runner.invoke(app, ["notice", "--feedback", "--period", "2023-03", "--scheme", str(tmp_path / "school.toml"),
+                              "--db", str(db), "--date", "2023-04-03", "-o", "letters"])
+    assert res.exit_code == 0, res.output
+    letter = next(p for p in (tmp_path / "letters").rglob("*.docx") if "张三" in p.name)
+    with zipfile.ZipFile(letter) as z:
+        said = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
+    assert "绩效工资为-114.00元。" in said and "按每分" not in said
+    res = runner.invoke(app, ["explain", "001", "--period", "2023-03", "--db", str(db)], env={"COLUMNS": "300"})
+    assert res.exit_code == 0, res.output
+    assert "金额 -114.00 元" in res.output and "金额 -10.00 元" in res.output and "金额 -200.00 元" in res.output
