@@ -62,7 +62,7 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
         subject=row["subject"], name=row.get("name") or "", dept=row.get("dept") or "", period=run.period,
         scheme_name=run.scheme_name, run_id=run.id, created_at=run.created_at, total=row["total"],
         exact=extra.get("exact", row["total"]), rank=int(row["rank"]), grade=row.get("grade") or "",
-        remarks=row.get("remarks") or "", groups=_groups(row, ledger), units=units, money=str(extra.get("money", "")),
+        remarks=row.get("remarks") or "", groups=_groups(row, ledger), units=units, money=_money(extra, scheme, row.get("grade") or ""),
     )
 
 
@@ -99,6 +99,15 @@ def _groups(row: dict, ledger: pd.DataFrame) -> list[Group]:
     if len(dropped):
         groups.append(Group("未计分", "", _lines(dropped)))
     return groups
+
+
+def _money(extra: dict, scheme, grade: str) -> str:
+    """The period's money (元 text): as stored, plus the money of the (decided) grade."""
+    stored = extra.get("money")
+    if not stored:
+        return ""
+    grade_money = scheme.grade_money.get(grade, Decimal(0)) if scheme is not None else Decimal(0)
+    return yuan_text(int((Decimal(stored) + grade_money) * 100))
 
 
 def _counted(ledger: pd.DataFrame) -> pd.Series:

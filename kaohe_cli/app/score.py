@@ -279,11 +279,11 @@ def _extras(r: Result) -> list[dict]:
     t, subj = r.table, r.subjects.reindex(r.table.index)
     roster = {col: subj[col].to_numpy() for col in _roster_columns(r.scheme) if col in subj.columns}
     grading = grading_inputs(r)
-    fen = r.money.to_numpy() if r.scheme.has_money else None
+    fen = r.money_before_grades.to_numpy() if r.scheme.has_money else None
     out = []
     for i, (total, flags, rules) in enumerate(zip(fmt_micro_many(t["total"]), t["flags"], t["rules"])):
         extra = {"exact": total, "flags": list(flags), "rules": list(rules)}
-        if fen is not None:  # the period's money (元, exact text): 结果反馈 and explain read it
+        if fen is not None:  # the period's money before the grade's (元, exact text): 结果反馈 and explain add the (decided) grade's
             extra["money"] = format((Decimal(int(fen[i])) / 100).quantize(Decimal("0.01")), "f")
         if grading is not None:
             extra["grading"] = grading[i]

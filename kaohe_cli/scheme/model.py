@@ -355,6 +355,7 @@ class Grade(StrictModel):
     quota_group: str | None = None  # roster column; overrides Grading.quota_group
     quota_required: bool = False  # the quota must be given per run (--quota)
     rounding: Literal["floor", "round", "ceil"] = "floor"
+    money: Money | None = None  # 元 per person per period with this grade (月度考核一档发800元); period grading only
 
     @field_validator("quota")
     @classmethod
@@ -505,6 +506,8 @@ class Annual(StrictModel):
             raise ValueError("annual.stages 应从短到长排列、不重复（季度 quarter → 半年 half），学期 term 单独使用")
         if sum(1 for p in self.parts if p.source == "periods") > 1:
             raise ValueError("annual.parts 中 source = \"periods\" 的部分至多一个")
+        for g in (g for g in (self.grading.grades if self.grading else []) if g.money is not None):
+            raise ValueError(f"年度等次 {g.name}：money 只用于每期的 [grading]，年度等次的奖金请写在 [annual] 的 awards 中")
         for r in (r for r in self.rules if r.money is not None):
             raise ValueError(f"年度规则 {r.name}：money（金额）只用于每期的 [[rules]]，年度规则请只写 points")
         for p in (p for p in self.parts if p.source == "periods" and p.columns):
@@ -625,6 +628,11 @@ class Scheme(StrictModel):
         return any(it.money is not None for it in self.items) or any(r.money is not None for r in self.rules)
 
     @property
+    def grade_money(self) -> dict[str, Decimal]:
+        """元 per person of each period grade that gives money (`[grading]` grades' `money`)."""
+        return {g.name: g.money for g in self.grading.grades if g.money is not None}
+
+    @property
     def has_money(self) -> bool:
-        """The period's results show a money total: line money, or `yuan_per_point`."""
-        return self.yuan_per_point is not None or self.has_line_money
+        """The period's results show a money total: line money, grade money, or `yuan_per_point`."""
+        return self.yuan_per_point is not None or self.has_line_money or bool(self.grade_money)

@@ -166,3 +166,52 @@ def test_the_letter_and_explain_say_the_money(tmp_path, monkeypatch):
     res = runner.invoke(app, ["explain", "001", "--period", "2023-03", "--db", str(db)], env={"COLUMNS": "300"})
     assert res.exit_code == 0, res.output
     assert "金额 -114.00 元" in res.output and "金额 -10.00 元" in res.output and "金额 -200.00 元" in res.output
+
+
+GRADES = """
+[grading]
+grades = [
+  { name = "一档", min = 90, money = 800 },
+  { name = "二档", min = 85, money = 500 },
+  { name = "三档" },
+]
+"""
+
+
+def test_a_grade_gives_money_per_person(tmp_path, monkeypatch):
+    """一档 (≥ 90) 800 元, 二档 (≥ 85) 500 元, 三档 none: 001 88 → 二档, −290 + 500 = 210.00;
+    002 95 → 一档, −30 + 800 = 770.00; 003 80 → 三档, 0. A committee decision making 002 二档
+    changes its letter to −30 + 500 = 470.00 (the stored money before grades is −30.00)."""
+    import re
+    import zipfile
+
+    monkeypatch.chdir(tmp_path)
+    db, out = _score(tmp_path, SCHEME + RULE + GRADES)
+    assert sheet_rows(out, "汇总", "工号", "等次", "折合金额（元）") == {
+        "001": ("二档", 210), "002": ("一档", 770), "003": ("三档", 0)}
+    runner = CliRunner()
+    scheme = str(tmp_path / "school.toml")
+    res = runner.invoke(app, ["explain", "001", "--period", "2023-03", "--db", str(db)], env={"COLUMNS": "300"})
+    assert res.exit_code == 0 and "金额 210.00 元" in res.output, res.output
+    res = runner.invoke(app, ["decide", "002=二档", "--period", "2023-03", "--scheme", scheme, "--db", str(db),
+                              "--note", "党组会议纪要"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["notice", "--feedback", "--period", "2023-03", "--scheme", scheme,
+                              "--db", str(db), "--date", "2023-04-03", "-o", "letters"])
+    assert res.exit_code == 0, res.output
+    letter = next(p for p in (tmp_path / "letters").rglob("*.docx") if "李四" in p.name)
+    with zipfile.ZipFile(letter) as z:
+        said = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
+    assert "折合金额为470.00元。" in said
+
+
+def test_annual_grades_refuse_money(tmp_path):
+    """money on a grade of [annual.grading] is refused: the year's money is `awards`."""
+    from kaohe_cli.errors import SchemeError
+    from kaohe_cli.scheme import load_scheme
+
+    path = tmp_path / "bad.toml"
+    path.write_text(SCHEME + '\n[annual.grading]\ngrades = [{ name = "优秀", money = 100 }]\n', encoding="utf-8")
+    with pytest.raises(SchemeError) as err:
+        load_scheme(path)
+    assert "年度等次的奖金请写在 [annual] 的 awards 中" in str(err.value) + str(getattr(err.value, "problems", ""))
