@@ -456,7 +456,7 @@ def build_feedback(doc) -> None:
         doc,
         "你的考核总分为{{ total }}分，在参加考核的{{ count }}人中列第{{ rank }}名，"
         "考核等次为{{ grade }}。"
-        "{% if money %}按每分{{ yuan_per_point }}元计，{{ money_name }}为{{ money }}元。{% endif %}"
+        "{% if money %}{% if yuan_per_point %}按每分{{ yuan_per_point }}元计，{% endif %}{{ money_name }}为{{ money }}元。{% endif %}"
         "{% if items %}加分、扣分的事项和依据如下：{% else %}本期没有加分、扣分事项。{% endif %}",
     )
     _table(

@@ -13,7 +13,7 @@ from kaohe_cli.errors import NotFound
 from kaohe_cli.store.archive import open_archive
 from kaohe_cli.text import norm, num
 
-__all__ = ["Explanation", "Group", "explain", "plus"]
+__all__ = ["Explanation", "Group", "explain", "plus", "yuan_text"]
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Explanation:
     grade: str
     remarks: str
     groups: list[Group]
+    money: str = ""  # the period's money (元, "-290.00") when the scheme has money, else ""
     units: dict[str, str] = field(default_factory=dict)  # item → unit (次, 天, 项…) where the scheme is at hand
 
 
@@ -61,7 +62,7 @@ def explain(db, who: str, period: str, scheme_id: str | None = None) -> Explanat
         subject=row["subject"], name=row.get("name") or "", dept=row.get("dept") or "", period=run.period,
         scheme_name=run.scheme_name, run_id=run.id, created_at=run.created_at, total=row["total"],
         exact=extra.get("exact", row["total"]), rank=int(row["rank"]), grade=row.get("grade") or "",
-        remarks=row.get("remarks") or "", groups=_groups(row, ledger), units=units,
+        remarks=row.get("remarks") or "", groups=_groups(row, ledger), units=units, money=_money(extra, scheme, row.get("grade") or ""),
     )
 
 
@@ -100,6 +101,15 @@ def _groups(row: dict, ledger: pd.DataFrame) -> list[Group]:
     return groups
 
 
+def _money(extra: dict, scheme, grade: str) -> str:
+    """The period's money (元 text): as stored, plus the money of the (decided) grade."""
+    stored = extra.get("money")
+    if not stored:
+        return ""
+    grade_money = scheme.grade_money.get(grade, Decimal(0)) if scheme is not None else Decimal(0)
+    return yuan_text(int((Decimal(stored) + grade_money) * 100))
+
+
 def _counted(ledger: pd.DataFrame) -> pd.Series:
     if "counted" in ledger.columns:
         return ledger["counted"].map(lambda v: str(v).lower() in ("1", "true", "是"))
@@ -128,8 +138,17 @@ def _lines(frame: pd.DataFrame) -> list[dict]:
     if len(frame):
         frame = frame.assign(_o=frame["kind"].map(_ORDER).fillna(9)).sort_values("_o", kind="mergesort").drop(columns="_o")
     for rec in frame.to_dict("records"):
-        out.append({k: ("" if v is None else v) for k, v in rec.items()})
+        line = {k: ("" if v is None else v) for k, v in rec.items()}
+        if "money" in line:  # fen → 元 text ("-10.00"), "" on a line without money
+            fen = line["money"]
+            line["money"] = "" if fen == "" or pd.isna(fen) or not int(fen) else yuan_text(int(fen))
+        out.append(line)
     return out
+
+
+def yuan_text(fen: int) -> str:
+    """Fen as 元 text with two places: -1000 → "-10.00"."""
+    return format((Decimal(fen) / 100).quantize(Decimal("0.01")), "f")
 
 
 def plus(d: str) -> str:

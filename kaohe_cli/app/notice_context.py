@@ -195,7 +195,7 @@ def feedback_contexts(
             "rank": rank if rank is not None else "—",
             "count": count,
             "items": items.get(cell_text(rec.get("subject")), []),
-            **_money(scheme, rec.get("total")),
+            **_money(scheme, rec.get("total"), rec.get("extra"), cell_text(rec.get("grade"))),
             "deadline": format_cn_date(last),
             "contact_person": contact.person.strip(),
             "contact_phone": contact.phone.strip(),
@@ -205,9 +205,15 @@ def feedback_contexts(
     return out
 
 
-def _money(scheme: Scheme | None, total: object) -> dict:
-    """The money value of a total (`yuan_per_point` 元 a point), or blanks when the scheme has none."""
+def _money(scheme: Scheme | None, total: object, extra: object = None, grade: str = "") -> dict:
+    """The period's money as the run stored it (line money, plus the total at `yuan_per_point`)
+    plus the money of `grade` (as decided); the rate is said only when the money is total × rate; else the money value of a total (`yuan_per_point`
+    元 a point), or blanks when the scheme has none."""
     rate = scheme.yuan_per_point if scheme is not None else None
+    stored = extra.get("money") if isinstance(extra, dict) else None
+    if stored and scheme is not None and (scheme.has_line_money or scheme.grade_money):
+        total_money = Decimal(stored) + scheme.grade_money.get(grade, Decimal(0))
+        return {"money": f"{total_money:,.2f}", "money_name": scheme.money_name, "yuan_per_point": ""}
     text = cell_text(total)
     if rate is None or not text:
         return {"money": "", "money_name": "", "yuan_per_point": ""}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -274,14 +275,17 @@ def _roster_columns(scheme: Scheme) -> list[str]:
 
 
 def _extras(r: Result) -> list[dict]:
-    """What later steps need: the exact total, rules that acted, roster facts, and what the
+    """What later steps need: the exact total, the money (when the scheme has money), rules that acted, roster facts, and what the
     grades were given from (so a committee decision can grade the period again exactly)."""
     t, subj = r.table, r.subjects.reindex(r.table.index)
     roster = {col: subj[col].to_numpy() for col in _roster_columns(r.scheme) if col in subj.columns}
     grading = grading_inputs(r)
+    fen = r.money_before_grades.to_numpy() if r.scheme.has_money else None
     out = []
     for i, (total, flags, rules) in enumerate(zip(fmt_micro_many(t["total"]), t["flags"], t["rules"])):
         extra = {"exact": total, "flags": list(flags), "rules": list(rules)}
+        if fen is not None:  # the period's money before the grade's (元, exact text): 结果反馈 and explain add the (decided) grade's
+            extra["money"] = format((Decimal(int(fen[i])) / 100).quantize(Decimal("0.01")), "f")
         if grading is not None:
             extra["grading"] = grading[i]
         for col, values in roster.items():
@@ -357,6 +361,7 @@ def ledger_frame(r: Result) -> pd.DataFrame:
         "file": led["file"].to_numpy(),
         "annual": led["annual"].to_numpy(),
         "note": led["note"].to_numpy(),
+        "money": led["money"].to_numpy(),
     })
 
 

@@ -37,7 +37,8 @@ def explain(
 
     exact = f"（未舍入 {ex.exact}）" if Decimal(ex.exact) != Decimal(ex.total) else ""
     nodes: list[tuple[str, list[str]]] = []  # (line, lines under it), rich markup
-    nodes.append((f"总分 [bold]{escape(ex.total)}[/]{escape(exact)}，名次 {escape(ex.rank)}，等次 [bold]{escape(ex.grade or '—')}[/]", []))
+    nodes.append((f"总分 [bold]{escape(ex.total)}[/]{escape(exact)}，名次 {escape(ex.rank)}，等次 [bold]{escape(ex.grade or '—')}[/]"
+                  + (f"，金额 [bold]{escape(ex.money)}[/] 元" if ex.money else ""), []))
     for g in ex.groups:
         under: list[str] = []
         nodes.append((f"[bold]{escape(g.title)}[/]" + (f"  {escape(g.total)}" if g.total else ""), under))
@@ -54,6 +55,8 @@ def explain(
                 bits = [f"{escape(plus(ln.get('points') or '0'))}分", escape(ln.get("rule") or "")]
                 if ln.get("item") and ln.get("item") not in (ln.get("rule") or ""):
                     bits.insert(1, escape(ln["item"]))
+            if ln.get("money"):
+                bits.append(f"金额 {escape(ln['money'])} 元")
             if ln.get("evidence"):
                 bits.append(f"文号 {escape(ln['evidence'])}")
             if ln.get("reason"):

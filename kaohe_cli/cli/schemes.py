@@ -109,6 +109,8 @@ def rule_line(rule) -> str:
         f" {_shown(data[k]) if isinstance(data[k], list) else data[k]}" for k in ("grade", "grades", "component") if data.get(k))
     if rule.points is not None:
         what += f" {num(rule.points)}分" + (f"（加分类别 {rule.category}）" if rule.category else "")
+    if rule.money is not None:
+        what += f" {num(rule.money)}元"
     scope = "（年度）" if data.get("scope") == "annual" else ""
     return f"{data['name']}——条件 {when}；{what}{scope}"
 

@@ -16,7 +16,8 @@ no 备注 is added for it). `apply_rule` is the only caller, and both the period
   triggering event's line. In the annual step the periods already carry that line, so it is
   only noted;
 - zero_total: the total is 0 (a ledger line in a period; the year's total in the annual step);
-- deduct / bonus: the rule's `points` once (超过15天的，一次性扣20分). In a period a ledger line:
+- deduct / bonus: the rule's `points` once (超过15天的，一次性扣20分), and its `money` (元, on the
+  same line, in fen: 误班达到8节的，扣绩效200元; a period's only, never cut). In a period a ledger line:
   a deduction in the rule's `component` (no lower than 0 left in it: 扣完为止) or outside it,
   a bonus in the rule's `category` (its name by default), both before weights and caps. In the
   annual step the year's 扣分 / 加分 (before the year's bonus cap);
@@ -115,8 +116,8 @@ def zero_total(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
 
 
 def points(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
-    """deduct / bonus: `rule.points` once for each subject in `mask` (see the module's text)."""
-    p = Decimal(rule.points)
+    """deduct / bonus: `rule.points` and `rule.money` once for each subject in `mask` (see the module's text)."""
+    p = Decimal(rule.points or 0)
     sign = -1 if rule.action == "deduct" else 1
     hits = list(mask[mask].index)
     if not ctx.lines_explain:
@@ -131,10 +132,14 @@ def points(rule: Rule, mask: pd.Series, ctx: RuleContext) -> bool:
         left = lines.groupby("subject")["points"].sum().reindex(hits, fill_value=0).to_numpy()
         amount = np.minimum(amount, np.maximum(left, 0))
     verb = "扣" if sign < 0 else "加"
+    said = [f"{verb}{num(p)}分" + ("（扣完为止）" if a < to_micro(p) else "") for a in amount] if rule.points is not None \
+        else [""] * len(hits)
+    fen = 0 if rule.money is None else int(rule.money * 100)
+    yuan = f"{verb}{num(rule.money)}元" if rule.money is not None else ""
     ctx.new_lines.append(L.make(
         subject=hits, component=comp, kind="deduction" if sign < 0 else "bonus",
         category="" if sign < 0 else (rule.category or rule.name), points=sign * amount,
-        rule=[f"{rule.name}：{verb}{num(p)}分" + ("（扣完为止）" if a < to_micro(p) else "") for a in amount],
+        rule=[f"{rule.name}：" + "，".join(x for x in (t, yuan) if x) for t in said], money=sign * fen,
     ))
     return False
 

@@ -8,11 +8,12 @@ its exact total. Vectorised with pandas: no Python loop over subjects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
 from kaohe_cli.domain.period import Period
-from kaohe_cli.domain.points import round_micro_to_cents
+from kaohe_cli.domain.points import money, round_micro_to_cents
 from kaohe_cli.engine import caps
 from kaohe_cli.events import ledger as L
 from kaohe_cli.events.prepared import Prepared
@@ -42,6 +43,34 @@ class Result:
     @property
     def components(self) -> list[str]:
         return [c.name for c in self.scheme.components]
+
+    @property
+    def money(self) -> pd.Series:
+        """Each subject's money for the period in fen (int, table order): `money_before_grades`
+        plus the `money` of its grade (`[grading]`), if that grade gives money."""
+        return self.money_before_grades + grade_fen(self.scheme, self.table["grade"])
+
+    @property
+    def money_before_grades(self) -> pd.Series:
+        """Each subject's money in fen before its grade's: the money of its counted lines of the
+        period (not `annual` ones), plus its rounded total × `yuan_per_point` (half-up to the
+        fen) when the scheme sets one. A committee decision may change the grade, never this."""
+        led = self.ledger[self.ledger["counted"] & ~self.ledger["annual"]]
+        if "money" not in led.columns:  # a ledger read back from an archive before v3
+            led = led.assign(money=0)
+        fen = led.groupby("subject")["money"].sum().reindex(self.table.index, fill_value=0).astype("int64")
+        rate = self.scheme.yuan_per_point
+        if rate is not None:
+            fen = fen + pd.Series([int(money(Decimal(int(c)) / 100, rate) * 100) for c in self.table["cents"]],
+                                  index=self.table.index, dtype="int64")
+        return fen
+
+
+def grade_fen(scheme: Scheme, grades: pd.Series) -> pd.Series:
+    """The money (fen) each grade in `grades` gives per person; 0 for a grade without money,
+    no grade, 并列待定 or 不确定等次."""
+    per = {name: int(yuan * 100) for name, yuan in scheme.grade_money.items()}
+    return grades.map(lambda g: per.get(str(g), 0)).astype("int64")
 
 
 def score_period(

@@ -16,7 +16,7 @@ from kaohe_cli.errors import InputErrors
 from kaohe_cli.events import ledger as L
 from kaohe_cli.events.context import Context
 from kaohe_cli.events.item_forms import PerPersonValues, counted_as, unit_points, unknown_target_issue
-from kaohe_cli.events.row_values import rule_text
+from kaohe_cli.events.row_values import money_fen, rule_text
 from kaohe_cli.issues import Issue
 from kaohe_cli.normalize.attendance_sheet import AttendanceLines
 from kaohe_cli.read.tables import Table
@@ -71,5 +71,6 @@ def attendance_lines_and_issues(ctx: Context, att: AttendanceLines,
         date=np.array(att.date, dtype=object)[take], annual=[it.annual for it in items],
         category=[(it.category or it.name) if it.kind == "bonus" else "" for it in items],
         note=[note for _, _, note in recorded],
+        money=[money_fen(it, Decimal(repr(float(x)))) if it.money is not None else 0 for it, x in zip(items, q)],
     )
     return lines, issues + persons.issues

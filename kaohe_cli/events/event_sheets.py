@@ -19,7 +19,7 @@ from kaohe_cli.events import ledger as L
 from kaohe_cli.events.context import Context
 from kaohe_cli.events.item_forms import PerPersonValues, counted_as, unknown_target_issue
 from kaohe_cli.events.recipients import Recipient, recipients, target_col, target_text
-from kaohe_cli.events.row_values import level_and_value, row_quantity, rule_text, where_or_item
+from kaohe_cli.events.row_values import level_and_value, money_fen, row_quantity, rule_text, where_or_item
 from kaohe_cli.issues import Issue, error, warning
 from kaohe_cli.normalize.cells import get, source_text, text, where
 from kaohe_cli.read import values as V
@@ -193,6 +193,7 @@ def _add_lines(cols: dict[str, list], ctx: Context, row: _EventRow, source: str,
         cols["file"].append(ctx.file)
         cols["note"].append("；".join(x for x in (row.note, why, "年终计分，不计入本期总分" if item.annual else "") if x))
         cols["event"].append(event_id)
+        cols["money"].append(money_fen(item, row.quantity * factor))
 
 
 def dedupe_same_reason(lines: pd.DataFrame) -> pd.DataFrame:

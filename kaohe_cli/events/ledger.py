@@ -1,5 +1,8 @@
 """The ledger frame: one row per (event, recipient) or per adjustment, every point on a line.
 
+`money` is the line's money in int64 fen (分, 1/100 元), signed like its points, 0 on a line of an
+item or rule without `money`.
+
 Points are int64 micro-points (`kaohe_cli.domain.points.SCALE`). The sum of `points` over the
 lines with `counted` set is exactly a subject's unrounded period total.
 
@@ -32,19 +35,20 @@ from kaohe_cli.domain.points import MAX_MICRO, check_ledger, int_micro, overflow
 COLUMNS = [
     "subject", "item", "level", "component", "kind", "category", "quantity", "points",
     "counted", "annual", "rule", "evidence", "reason", "date", "source", "file", "note",
-    "event",
+    "event", "money",
 ]
 
 _DEFAULTS = {
     "subject": "", "item": "", "level": "", "component": "", "kind": "", "category": "",
     "quantity": float("nan"), "points": 0, "counted": True, "annual": False, "rule": "", "evidence": "",
     "reason": "", "date": "", "source": "", "file": "", "note": "", "event": -1,
+    "money": 0,
 }
 
 
 _DTYPES = {c: np.dtype(object) for c in COLUMNS} | {
     "points": np.dtype("int64"), "quantity": np.dtype("float64"), "counted": np.dtype(bool),
-    "annual": np.dtype(bool), "event": np.dtype("int64"),
+    "annual": np.dtype(bool), "event": np.dtype("int64"), "money": np.dtype("int64"),
 }
 
 

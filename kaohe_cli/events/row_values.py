@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaohe_cli.domain.period import Period
+from kaohe_cli.domain.points import half_up
 from kaohe_cli.issues import Issue, error
 from kaohe_cli.normalize.cells import get, text, where
 from kaohe_cli.read import values as V
@@ -123,10 +124,19 @@ _STEP_TEXT = {"天": ("应为0.5的整数倍", "半天写0.5"), "小时": ("最�
 
 def rule_text(item: Item, level: str, value: Decimal | None) -> str:
     if item.kind == "marker":
-        return f"{item.name}（不直接计分）"
+        return f"{item.name}（不直接计分）" + item.money_text()
     if item.by_total or item.points_from is not None:
         return item.rule_text()
     sign = "加" if item.kind == "bonus" else "扣"
     per = "每半天" if item.per_half_day else UNIT_EACH[item.unit]
     lv = f"（{level}）" if level else ""
-    return f"{item.name}{lv} {per}{sign}{num(value)}分"
+    return f"{item.name}{lv} {per}{sign}{num(value)}分" + item.money_text()
+
+
+def money_fen(item: Item, units: Decimal) -> int:
+    """The money of `units` of `item` (quantity × recipient factor) in signed fen, half-up to
+    the fen: − for a deduction or a marker, + for a bonus; 0 when the item has no `money`."""
+    if item.money is None:
+        return 0
+    fen = int(half_up(Decimal(units) * item.money) * 100)
+    return fen if item.kind == "bonus" else -fen

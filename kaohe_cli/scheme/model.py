@@ -121,6 +121,7 @@ class Item(StrictModel):
     points: Points | None = None  # per unit, positive magnitude (sign comes from kind)
     range: tuple[Points, Points] | None = None  # discretionary 分值 (视情)
     default: Points | None = None
+    money: Money | None = None  # 元 per unit (误课一节扣5元); deduction −, bonus +; a marker may carry it too
     levels: list[Level] = []
     level_field: Literal["级别", "责任"] = "级别"
     evidence: bool = False  # a 文号 is required; without one the row earns nothing
@@ -154,6 +155,8 @@ class Item(StrictModel):
             _check_counting(self, where)  # overflow: a marker's part up to `over` scores nothing
             return self
         if self.counts_as is not None:
+            if self.money is not None:
+                raise ValueError(f"{where}：已设 counts_as 时按「{self._targets}」计，money 请写在「{self._targets}」上")
             if self.points is not None or self.range is not None or self.levels or self.by_total or self.points_from:
                 raise ValueError(f"{where}：已设 counts_as 时按「{self._targets}」的分值计，不能再设分值或计数规则")
             return self
@@ -211,7 +214,7 @@ class Item(StrictModel):
         sign = "加" if self.kind == "bonus" else "扣"
         per = "每半天" if self.per_half_day else UNIT_EACH[self.unit]
         if self.kind == "marker":
-            return f"{self.name}（记录，不直接计分）" + _overflow_text(self)
+            return f"{self.name}（记录，不直接计分）" + self.money_text() + _overflow_text(self)
         if self.counts_as is not None or self.by_total or self.points_from is not None:
             return f"{self.name} {_counting_text(self, sign, per)}" + _overflow_text(self)
         if self.levels:
@@ -219,7 +222,20 @@ class Item(StrictModel):
             for lv in self.levels:
                 parts.append(f"{lv.name}{amount(lv.points, lv.range, lv.default)}")
             return f"{self.name} {per}按{self.level_field}{sign}分：" + "，".join(parts)
-        return f"{self.name} {per}{sign}{amount(self.points, self.range, self.default)}分"
+        return f"{self.name} {per}{sign}{amount(self.points, self.range, self.default)}分" + self.money_text()
+
+    def money_text(self) -> str:
+        """The item's money in words (，每节扣5元), or '' without `money`."""
+        if self.money is None:
+            return ""
+        verb = "加" if self.kind == "bonus" else "扣"
+        return f"，{UNIT_EACH[self.unit]}{verb}{_yuan(self.money)}元"
+
+
+def _yuan(value: Decimal) -> str:
+    """元 as plain text: 5 → '5', 2.5 → '2.5'."""
+    text = format(value.normalize(), "f")
+    return text
 
 
 class BandRule(StrictModel):
@@ -339,6 +355,7 @@ class Grade(StrictModel):
     quota_group: str | None = None  # roster column; overrides Grading.quota_group
     quota_required: bool = False  # the quota must be given per run (--quota)
     rounding: Literal["floor", "round", "ceil"] = "floor"
+    money: Money | None = None  # 元 per person per period with this grade (月度考核一档发800元); period grading only
 
     @field_validator("quota")
     @classmethod
@@ -489,6 +506,10 @@ class Annual(StrictModel):
             raise ValueError("annual.stages 应从短到长排列、不重复（季度 quarter → 半年 half），学期 term 单独使用")
         if sum(1 for p in self.parts if p.source == "periods") > 1:
             raise ValueError("annual.parts 中 source = \"periods\" 的部分至多一个")
+        for g in (g for g in (self.grading.grades if self.grading else []) if g.money is not None):
+            raise ValueError(f"年度等次 {g.name}：money 只用于每期的 [grading]，年度等次的奖金请写在 [annual] 的 awards 中")
+        for r in (r for r in self.rules if r.money is not None):
+            raise ValueError(f"年度规则 {r.name}：money（金额）只用于每期的 [[rules]]，年度规则请只写 points")
         for p in (p for p in self.parts if p.source == "periods" and p.columns):
             raise ValueError(f"年度组成部分 {p.name}：source = \"periods\" 取各期汇总得分，不读评分列，请删去 columns")
         return self
@@ -600,3 +621,18 @@ class Scheme(StrictModel):
     @property
     def is_unit(self) -> bool:
         return self.subject == "unit"
+
+    @property
+    def has_line_money(self) -> bool:
+        """Some item or period rule gives money (元) on its ledger lines."""
+        return any(it.money is not None for it in self.items) or any(r.money is not None for r in self.rules)
+
+    @property
+    def grade_money(self) -> dict[str, Decimal]:
+        """元 per person of each period grade that gives money (`[grading]` grades' `money`)."""
+        return {g.name: g.money for g in self.grading.grades if g.money is not None}
+
+    @property
+    def has_money(self) -> bool:
+        """The period's results show a money total: line money, grade money, or `yuan_per_point`."""
+        return self.yuan_per_point is not None or self.has_line_money or bool(self.grade_money)

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import field_validator, model_validator
 
 from kaohe_cli.scheme.bounds import (
+    Money,
     PastYears,
     PeriodCount,
     Points,
@@ -114,6 +115,7 @@ class Rule(StrictModel):
     grades: list[str] = []  # not_eligible: the grades (default: the top grade)
     component: str | None = None  # zero_component, deduct (default: outside); "@事由": the event's 事由
     points: Points | None = None  # deduct, bonus: points, once per period (per year in [[annual.rules]])
+    money: Money | None = None  # deduct, bonus: 元 once per period (扣绩效200元), with or without points
     category: str | None = None  # bonus: its bonus-cap category (default: the rule's name)
     scope: Literal["period", "annual"] = "period"
     flag: str = ""  # short text for 备注/资格, defaults to name
@@ -126,9 +128,11 @@ class Rule(StrictModel):
             raise ValueError(f"规则 {self.name}：{self.action} 需要 grade")
         if self.action == "zero_component" and not self.component:
             raise ValueError(f"规则 {self.name}：zero_component 需要 component")
-        if (self.action in ("deduct", "bonus")) != (self.points is not None):
-            raise ValueError(f"规则 {self.name}：" + ("deduct（扣分）、bonus（加分）需要 points（扣或加几分）"
-                             if self.points is None else "points 只用于 action = \"deduct\"（扣分）或 \"bonus\"（加分）"))
+        gives = self.points is not None or self.money is not None
+        if (self.action in ("deduct", "bonus")) != gives:
+            raise ValueError(f"规则 {self.name}：" + (
+                "deduct（扣分）、bonus（加分）需要 points（扣或加几分）或 money（扣或加多少元），或两者都写"
+                if not gives else f"{'points' if self.points is not None else 'money'} 只用于 action = \"deduct\"（扣分）或 \"bonus\"（加分）"))
         if self.action == "bonus" and self.component:
             raise ValueError(f"规则 {self.name}：加分不属于扣分项目（component），请删去 component")
         if self.category is not None and self.action != "bonus":

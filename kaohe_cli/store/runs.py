@@ -130,6 +130,9 @@ def _ledger_cells(ledger: pd.DataFrame) -> list[list[Any]]:
                 out.append(ledger[name].to_numpy(dtype=int).tolist())
             else:
                 out.append([missing_as if is_missing(v) else as_flag(v) for v in ledger[name].tolist()])
+        elif name == "money":
+            out.append([0] * n_lines if not present
+                       else [as_int(v, f"明细账第 {i + 1} 行的 money") or 0 for i, v in enumerate(ledger[name].tolist())])
         elif name == "event":
             if not present:
                 out.append([None] * n_lines)
@@ -275,7 +278,7 @@ def read_ledger(query: Query, run_id: int, subject: str | None = None) -> pd.Dat
         sql += " AND subject = ?"
         params = (run_id, subject)
     rows = query(sql + " ORDER BY seq", params)
-    return read_frame(rows, LEDGER_COLUMNS, ints=("event",), bools=("annual", "counted"))
+    return read_frame(rows, LEDGER_COLUMNS, ints=("event", "money"), bools=("annual", "counted"))
 
 
 def read_issues(query: Query, run_id: int) -> list[dict]:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this version of kaohe writes (`PRAGMA user_version`)."""
 
 APPLICATION_ID = 0x4B414F48  # "KAOH": `PRAGMA application_id` of every kaohe archive
@@ -37,9 +37,11 @@ SCORE_JSON = ("components", "extra")
 LEDGER_COLUMNS = (
     "subject", "item", "level", "component", "kind", "category", "quantity", "points", "rule",
     "evidence", "reason", "date", "source", "file", "annual", "note", "counted", "event",
+    "money",
 )
 """The documented ledger columns, then two the engine keeps: `counted` (the line counts in
-the period total; default True) and `event` (index of the input event; default missing)."""
+the period total; default True) and `event` (index of the input event; default missing), then `money` (the line's money in fen,
+signed; default 0, and 0 on every line of an archive written before v3)."""
 
 ISSUE_FIELDS = ("level", "file", "sheet", "cell", "message", "hint", "code")
 
@@ -193,9 +195,14 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """v2 → v3: a ledger line keeps its money (元 of an item's or a rule's `money`) in fen."""
+    conn.execute("ALTER TABLE ledger ADD COLUMN money INTEGER NOT NULL DEFAULT 0")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 """`MIGRATIONS[v]` upgrades an archive from version v to v+1, inside one transaction.
 
 A new schema version appends one function here and raises `SCHEMA_VERSION`. A new archive

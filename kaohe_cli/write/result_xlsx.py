@@ -18,7 +18,7 @@ from kaohe_cli.engine.core import Result
 from kaohe_cli.engine.actions import ungraded_texts
 from kaohe_cli.engine.grading import NO_GRADE, TIED
 from kaohe_cli.issues import Issue, sort_issues
-from kaohe_cli.domain.points import SCALE, money
+from kaohe_cli.domain.points import SCALE
 from kaohe_cli.scheme.bands import band_text
 from kaohe_cli.write.xlsx_style import Formats, close_book, mean_of, open_book, page, write_pairs, write_table
 
@@ -63,13 +63,14 @@ def summary_rows(result: Result) -> tuple[list[str], list[list]]:
     else:
         idents = [[str(a), str(b), str(c), str(d)] for a, b, c, d in zip(order, ss["姓名"], ss["科室"], ss["类别"])]
     columns = [[_num(v) for v in tt[c].to_numpy()] for c in comps + ["加分", "扣分"]]
-    rate = result.scheme.yuan_per_point
-    if rate is not None:  # the money value, after 总分
+    shown = result.scheme.has_money
+    if shown:  # the period's money (line money + total × yuan_per_point), after 总分
         heads.insert(heads.index("总分") + 1, f"{result.scheme.money_name}（元）")
+        fen = result.money.loc[order].to_numpy()
     rows = []
     for i, (rank, cents, grade, remark) in enumerate(zip(tt["rank"], tt["cents"], tt["grade"], tt["remarks"])):
         total = int(cents) / 100
-        worth = [float(money(Decimal(int(cents)) / 100, rate))] if rate is not None else []
+        worth = [int(fen[i]) / 100] if shown else []
         rows.append([int(rank)] + idents[i] + [col[i] for col in columns] + [total, *worth, str(grade), str(remark)])
     return heads, rows
 
@@ -99,7 +100,7 @@ def _summary_sheet(wb, fmt: Formats, result: Result, title: str, unit: str = "")
     ws = wb.add_worksheet("汇总")
     heads, rows = summary_rows(result)
     ws.merge_range(0, 0, 0, len(heads) - 1, title, fmt.title)
-    money_col = ["money"] if result.scheme.yuan_per_point is not None else []
+    money_col = ["money"] if result.scheme.has_money else []
     kinds = (["int"] + ["text"] * (1 if result.scheme.is_unit else 4) + ["num"] * (len(result.components) + 2)
              + ["total", *money_col, "text", "wrap"])
     write_table(ws, fmt, heads, rows, 1, kinds)
@@ -109,8 +110,11 @@ def _summary_sheet(wb, fmt: Formats, result: Result, title: str, unit: str = "")
 def ledger_rows(result: Result) -> list[list]:
     """明细 rows in ledger order. A subject's 满分 lines (one per component, 83% of the lines of a
     big bureau) are one line, at the place of the first: 满分：考勤工作30、常规工作25…; its 分值 is
-    their sum, so the counted 分值 of a subject still add up to its 总分."""
+    their sum, so the counted 分值 of a subject still add up to its 总分. A scheme with line money
+    (an item's or a rule's `money`) has a last column, 金额 (元), filled on the lines that have money."""
     led = result.ledger
+    with_money = result.scheme.has_line_money
+    fen = led["money"].to_numpy() if with_money else None
     subj = result.subjects
     is_unit = result.scheme.is_unit
     names = subj["名称"] if is_unit else subj["姓名"]
@@ -134,7 +138,7 @@ def ledger_rows(result: Result) -> list[list]:
             rows.append([
                 len(rows) + 1, str(rec.subject), name_col[i], "（各项满分）" if len(parts) > 1 else rec.component or "",
                 "", "", KIND_CN["base"], None, _num(base_total[rec.subject]), "是", "满分：" + "、".join(parts),
-                "", "", "", "", "",
+                "", "", "", "", "", *([None] if with_money else []),
             ])
             continue
         q = qty[i]
@@ -143,6 +147,7 @@ def ledger_rows(result: Result) -> list[list]:
             len(rows) + 1, str(rec.subject), name_col[i], rec.component or "", rec.item or "", rec.level or "",
             KIND_CN.get(rec.kind, rec.kind), None if q != q else _q(q), _num(pts[i]), counted, rec.rule or "",
             rec.evidence or "", rec.reason or "", rec.date or "", rec.source or "", rec.note or "",
+            *([int(fen[i]) / 100 if fen[i] else None] if with_money else []),
         ])
     return rows
 
@@ -157,6 +162,9 @@ def _ledger_sheet(wb, fmt: Formats, result: Result, unit: str = "") -> None:
     kinds = ["int", "text", "text", "text", "text", "text", "text", "num", "num", "text", "wrap",
              "wrap", "wrap", "text", "text", "wrap"]
     heads = list(LEDGER_HEADERS)
+    if result.scheme.has_line_money:
+        heads.append("金额（元）")
+        kinds.append("money")
     if result.scheme.is_unit:
         heads[1], heads[2] = "单位", "名称"
     else:

@@ -266,7 +266,8 @@ def test_points_in_the_year_are_signed_per_subject():
 
 
 @pytest.mark.parametrize("kw, message", [
-    ({"action": "deduct"}, "需要 points"),
+    ({"action": "deduct"}, "需要 points（扣或加几分）或 money（扣或加多少元）"),
+    ({"action": "flag", "money": 200}, "money 只用于"),
     ({"action": "flag", "points": 2}, "points 只用于"),
     ({"action": "bonus", "points": 2, "component": "考勤工作"}, "加分不属于扣分项目"),
     ({"action": "deduct", "points": 2, "category": "甲"}, "category（加分类别）只用于"),
@@ -276,3 +277,17 @@ def test_points_in_the_year_are_signed_per_subject():
 def test_points_rules_are_refused_when_incomplete(kw, message):
     with pytest.raises(ValueError, match=message):
         _rule(**kw)
+
+
+def test_a_rule_with_money_puts_it_on_its_line():
+    """deduct 20 points from 考勤工作 and 200 元 from a, b: the points are cut to what is left
+    (扣完为止), the money never: both lines carry −20000 fen. A money-only bonus of 50.5 元 for c:
+    0 points, +5050 fen."""
+    ctx = _ctx()
+    apply_rule(_rule("deduct", name="甲", points=20, money=200, component="考勤工作"), _mask(True, True, False), ctx)
+    apply_rule(_rule("bonus", name="乙", money="50.5"), _mask(False, False, True), ctx)
+    lines = L.concat(ctx.new_lines)
+    assert lines["money"].tolist() == [-20000, -20000, 5050]
+    assert lines["points"].iloc[2] == 0
+    assert lines["rule"].iloc[2] == "乙：加50.5元"
+    assert lines["rule"].iloc[0].startswith("甲：扣20分") and lines["rule"].iloc[0].endswith("，扣200元")
