@@ -84,7 +84,8 @@ def _groups(row: dict, ledger: pd.DataFrame) -> list[Group]:
         groups.append(Group("加分", row.get("bonus") or "0", _lines(bonus)))
     ded = outside[~outside.index.isin(bonus.index) & (outside["kind"] != "marker")]
     if len(ded):
-        groups.append(Group("扣分（不属于考核项目）", "-" + (row.get("deduction") or "0"), _lines(ded)))
+        taken = row.get("deduction") or "0"
+        groups.append(Group("扣分（不属于考核项目）", taken if Decimal(taken) == 0 else "-" + taken, _lines(ded)))
     # Each ledger line is shown once: a marker already listed under its component (e.g. 弄虚作假
     # naming the component it zeroes) is not repeated among the markers.
     shown = ledger.index[(ledger["component"] != "") & ledger["component"].isin(comps) & counted

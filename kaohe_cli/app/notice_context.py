@@ -135,7 +135,8 @@ def feedback_items(ledger: pd.DataFrame) -> dict[str, list[dict]]:
     lines = ledger[ledger["kind"].isin(["deduction", "bonus"]) & counted & ~annual]
     out: dict[str, list[dict]] = {}
     for rec in lines.to_dict("records"):
-        item = cell_text(rec.get("item"))
+        # a rule's own line (deduct / bonus) has no item: it is named by the rule
+        item = cell_text(rec.get("item")) or cell_text(rec.get("rule")).split("：")[0]
         level = cell_text(rec.get("level"))
         points = cell_text(rec.get("points"))
         out.setdefault(cell_text(rec.get("subject")), []).append({

@@ -163,9 +163,13 @@ def test_the_letter_and_explain_say_the_money(tmp_path, monkeypatch):
     with zipfile.ZipFile(letter) as z:
         said = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
     assert "绩效工资为-114.00元。" in said and "按每分" not in said
+    assert "一学期误班达到8节，扣绩效200元" in said  # the rule's own line is named in the letter's table
     res = runner.invoke(app, ["explain", "001", "--period", "2023-03", "--db", str(db)], env={"COLUMNS": "300"})
     assert res.exit_code == 0, res.output
     assert "金额 -114.00 元" in res.output and "金额 -10.00 元" in res.output and "金额 -200.00 元" in res.output
+    # the money-only rule line sits outside the components, which take no points: 0, not -0
+    head = next(line for line in res.output.splitlines() if "扣分（不属于考核项目）" in line)
+    assert head.split()[-1] == "0"
 
 
 GRADES = """
