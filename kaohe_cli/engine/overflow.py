@@ -24,6 +24,7 @@ import pandas as pd
 
 from kaohe_cli.domain.points import to_micro
 from kaohe_cli.events import ledger as L
+from kaohe_cli.events.row_values import money_fen
 from kaohe_cli.scheme.model import Item, Scheme
 from kaohe_cli.text import num
 
@@ -82,7 +83,7 @@ def _converted(prep, item: Item, target: Item, totals: pd.Series, mine: pd.DataF
     per = Decimal(0) if target.by_total or target.points is None else target.points
     halves = 2 if target.per_half_day else 1
     sources = mine.groupby("subject")["source"].agg(_cells)
-    subjects, units, points, rules = [], [], [], []
+    subjects, units, points, rules, money = [], [], [], [], []
     for subject, total in totals.items():
         total_d = Decimal(str(total))
         above = total_d - of.over
@@ -90,11 +91,12 @@ def _converted(prep, item: Item, target: Item, totals: pd.Series, mine: pd.DataF
         subjects.append(subject)
         units.append(float(n))
         points.append(to_micro(n * per * halves) * sign)
+        money.append(money_fen(target, n))  # the target's 元 per unit, as its own rows carry
         rules.append(overflow_rule(item, target, total_d, above, n, per))
     return L.make(
         subject=subjects, item=target.name, component=target.component or "", kind=target.kind,
         category=(target.category or target.name) if target.kind == "bonus" else "",
-        quantity=units, points=points, rule=rules,
+        quantity=units, points=points, rule=rules, money=money,
         source=[sources.get(s, "") for s in subjects], file=prep.file,
         note=f"由{item.name}超出{num(of.over)}{item.unit}的部分折算，来源为{item.name}各行",
     )

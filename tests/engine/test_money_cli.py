@@ -219,3 +219,26 @@ def test_annual_grades_refuse_money(tmp_path):
     with pytest.raises(SchemeError) as err:
         load_scheme(path)
     assert "年度等次的奖金请写在 [annual] 的 awards 中" in str(err.value) + str(getattr(err.value, "problems", ""))
+
+
+def test_units_an_overflow_converts_carry_the_targets_money(tmp_path):
+    """事假 (a marker in days) overflows above 3 days into 误班, 1 节 a day. 001 takes 5 days:
+    2 days above → 2 节 of 误班 × 10 元 = −20.00, besides its own 8 节 (−80) and 误课 (−10) →
+    −110.00; 002: 3 days, nothing above → its own −30.00. (The converted units used to carry
+    no money while their points counted.)"""
+    leave = ('\n[[items]]\nname = "事假"\nkind = "marker"\nunit = "天"\n'
+             'overflow = { over = 3, item = "误班", per_unit = 1 }\n')
+    scheme = tmp_path / "school.toml"
+    scheme.write_text(SCHEME + leave, encoding="utf-8")
+    book = write_book(tmp_path / "in.xlsx", {
+        "人员": [["工号", "姓名", "科室"], ["001", "张三", "语文组"], ["002", "李四", "语文组"]],
+        "考勤": [["工号", "姓名", "误班"], ["001", "张三", 8], ["002", "李四", 3]],
+        "评分": [["工号", "姓名", "工作实绩"], ["001", "张三", 70], ["002", "李四", 75]],
+        "记实": [["工号", "姓名", "事项", "次数"], ["001", "张三", "误课", 2], ["001", "张三", "事假", 5],
+               ["002", "李四", "事假", 3]],
+    })
+    out = tmp_path / "out.xlsx"
+    res = CliRunner().invoke(app, ["score", str(book), "--scheme", str(scheme), "--period", "2023-03",
+                                   "--db", str(tmp_path / "k.db"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert sheet_rows(out, "汇总", "工号", "折合金额（元）") == {"001": (-110,), "002": (-30,)}
