@@ -23,6 +23,7 @@ in every row, so the rule would silently hold for nobody. That is an error, not 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -190,6 +191,12 @@ class _Checker:
         self._caps(("bonus_caps",), d.get("bonus_caps"), year=False)
         if "annual" in d:
             self._annual(_dict(d.get("annual")))
+        name = d.get("money_name")
+        yuan = re.compile(r"[（(]\s*元\s*[）)]\s*$")
+        if isinstance(name, str) and yuan.search(name):
+            bare = yuan.sub("", name)
+            self.add(("money_name",), f"money_name「{name}」已带“（元）”，kaohe 在列名后还会再加“（元）”",
+                     f"请写 money_name = \"{bare}\"", "warning")
         return self.out
 
     def _dupes(self, loc: tuple, names: list[str], what: str) -> None:

@@ -349,3 +349,13 @@ def test_names_inside_any_of_are_checked_at_their_line():
                     ' { items = ["旷到"] }] }\naction = "flag"\n')
     msg = refused(text)
     assert f"第{line_of(text, 'any_of')}行" in msg and "事项「旷到」不存在" in msg and "any_of" in msg
+
+
+def test_a_money_name_that_already_says_yuan_is_warned():
+    from kaohe_cli.scheme.loader import check_scheme_text
+
+    text = SMALL.replace('period = "month"', 'period = "month"\nmoney_name = "考勤扣款（元）"\nyuan_per_point = 1', 1)
+    scheme, problems = check_scheme_text(text, "x.toml")
+    assert scheme is not None
+    said = [p for p in problems if "money_name" in str(p)]
+    assert said and "考勤扣款" in str(said[0]) and "再加“（元）”" in str(said[0])
