@@ -114,3 +114,33 @@ def sheet_rows(path: Path, sheet: str, key: str, *cols: str) -> dict:
     at = 0 if key in rows[0] else 1
     head = list(rows[at])
     return {r[head.index(key)]: tuple(r[head.index(c)] for c in cols) for r in rows[at + 1:] if r[head.index(key)]}
+
+
+# A scheme with both value-band forms (a vote ratio in Chinese words, a column in English) and an
+# hour item; tests/engine/test_value_band_cli.py works its scores out by hand.
+VALUE_BAND_SCHEME = '''id = "fendang"
+name = "按数值分档示例"
+period = "month"
+
+[[components]]
+name = "民主测评"
+kind = "分档"
+max = 15
+ratio = { numerator = ["优秀票", "称职票"], denominator = "总票数" }
+bands = [{ min = 0.9, points = 15 }, { min = 0.8, points = 12 }, { min = 0.7, points = 10 }]
+
+[[components]]
+name = "满意度"
+kind = "value_band"
+max = 10
+column_max = 100
+bands = [{ min = 95, points = 10 }, { min = 90, points = 8 }]
+otherwise = 5
+
+[[items]]
+name = "加班"
+kind = "bonus"
+unit = "小时"
+points = 0.5
+attendance = true
+'''

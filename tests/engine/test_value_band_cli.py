@@ -20,34 +20,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from kaohe_cli.cli.main import app
-from tests.helpers import write_book
+from tests.helpers import VALUE_BAND_SCHEME, write_book
 
-SCHEME = '''id = "fendang"
-name = "按数值分档示例"
-period = "month"
-
-[[components]]
-name = "民主测评"
-kind = "分档"
-max = 15
-ratio = { numerator = ["优秀票", "称职票"], denominator = "总票数" }
-bands = [{ min = 0.9, points = 15 }, { min = 0.8, points = 12 }, { min = 0.7, points = 10 }]
-
-[[components]]
-name = "满意度"
-kind = "value_band"
-max = 10
-column_max = 100
-bands = [{ min = 95, points = 10 }, { min = 90, points = 8 }]
-otherwise = 5
-
-[[items]]
-name = "加班"
-kind = "bonus"
-unit = "小时"
-points = 0.5
-attendance = true
-'''
+SCHEME = VALUE_BAND_SCHEME
 
 PEOPLE = {"001": "甲", "002": "乙", "003": "丙", "004": "丁"}
 

@@ -10,33 +10,11 @@ import pytest
 
 from kaohe_cli.scheme.bands import band_text
 from kaohe_cli.scheme.loader import check_scheme_text, parse_scheme
+from tests.helpers import VALUE_BAND_SCHEME
 
-BASE = '''id = "fendang"
-name = "分档示例"
-period = "month"
-
-[[components]]
-name = "民主测评"
-kind = "value_band"
-max = 15
-ratio = { numerator = ["优秀票", "称职票"], denominator = "总票数" }
-bands = [{ min = 0.9, points = 15 }, { min = 0.8, points = 12 }, { min = 0.7, points = 10 }]
-
-[[components]]
-name = "满意度"
-kind = "按数值分档"
-max = 10
-column_max = 100
-bands = [{ min = 95, points = 10 }, { min = 90, points = 8 }]
-otherwise = 5
-
-[[items]]
-name = "加班"
-kind = "bonus"
-unit = "小时"
-points = 0.5
-attendance = true
-'''
+# the helpers' scheme with the words swapped: 民主测评 in English, 满意度 in Chinese
+BASE = VALUE_BAND_SCHEME.replace('kind = "分档"', 'kind = "@"').replace('kind = "value_band"', 'kind = "按数值分档"') \
+    .replace('kind = "@"', 'kind = "value_band"')
 
 
 def problems(text: str) -> list:
